@@ -1,0 +1,68 @@
+# crm-workbench — `make help` lists the targets. Every target bootstraps .venv on first use.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+QUARTER ?= 2024Q4
+PARAMS ?= params/quarterly.yml
+DATA ?= data/demo
+CUSTOMERS ?= 5000
+SEED ?= 7
+WB := $(BIN)/python -m workbench
+
+.DEFAULT_GOAL := help
+.PHONY: help venv data quarterly test test-fast lint format lab lock bench clean clean-all
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+	@echo "  Variables: QUARTER=$(QUARTER) PARAMS=$(PARAMS) DATA=$(DATA) CUSTOMERS=$(CUSTOMERS) SEED=$(SEED)"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: $(STAMP) ## Create .venv with the pinned dependencies (requirements.lock)
+
+$(DATA)/customers.csv: | $(STAMP)
+	$(WB) generate --out $(DATA) --customers $(CUSTOMERS) --seed $(SEED)
+
+data: $(STAMP) ## Generate the demo CRM extracts into DATA (CUSTOMERS=5000 SEED=7)
+	$(WB) generate --out $(DATA) --customers $(CUSTOMERS) --seed $(SEED)
+
+quarterly: $(STAMP) $(DATA)/customers.csv ## Render every region's reports for QUARTER into reports/QUARTER/
+	$(WB) quarterly --params $(PARAMS) --quarter $(QUARTER) --data-dir $(DATA)
+
+test: $(STAMP) ## Run the whole test suite (unit + notebooks + quarterly end to end)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Unit tests only (skips notebook and end-to-end runs)
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP) ## ruff check + format check (code and notebooks)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff format + autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lab: $(STAMP) $(DATA)/customers.csv ## Start JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## Run the benchmarks (see benchmarks/README.md)
+	$(BIN)/python benchmarks/run_all.py
+
+lock: ## Re-resolve requirements.lock from pyproject.toml in a scratch venv
+	rm -rf .lock-venv && $(PY) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=80,<82" -e ".[dev]"
+	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -vE '^(pip|crm-workbench)==' > requirements.lock
+	rm -rf .lock-venv
+
+clean: ## Remove generated reports
+	rm -rf reports/
+
+clean-all: clean ## Remove reports, demo data and .venv
+	rm -rf data/ $(VENV)

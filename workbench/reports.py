@@ -1,0 +1,227 @@
+"""The report runner: execute notebooks with Papermill per region, render HTML, write an index.
+
+Each (region, notebook) job runs in its own process, several at once; a failing job keeps its
+executed notebook, shows as failed in the index and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import multiprocessing
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from workbench.params import RunConfig
+from workbench.periods import quarter_label
+
+NOTEBOOK_TITLES = {"profiling": ("客户画像", "Customer profile")}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook for one region and quarter, with where its outputs go."""
+
+    notebook: str
+    region: str
+    quarter: str
+    lang: str
+    data_dir: str
+    source: str
+    out_dir: str
+    timeout: int
+
+    @property
+    def executed_path(self) -> Path:
+        return Path(self.out_dir) / self.region / f"{self.notebook}.ipynb"
+
+    @property
+    def html_path(self) -> Path:
+        return Path(self.out_dir) / self.region / f"{self.notebook}.html"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """How a job went: status ok/failed, seconds taken, the error's last line if it failed."""
+
+    notebook: str
+    region: str
+    status: str
+    seconds: float
+    html: str | None
+    executed: str
+    error: str | None = None
+
+
+def plan_jobs(config: RunConfig) -> list[Job]:
+    """Every (region, notebook) pair of a run configuration, outputs under out_dir/quarter."""
+    out = (config.out_dir / config.quarter).resolve()
+    return [
+        Job(
+            notebook=name,
+            region=region,
+            quarter=config.quarter,
+            lang=config.lang,
+            data_dir=str(config.data_dir.resolve()),
+            source=str((config.notebook_dir / f"{name}.ipynb").resolve()),
+            out_dir=str(out),
+            timeout=config.timeout,
+        )
+        for region in config.regions
+        for name in config.notebooks
+    ]
+
+
+def run_job(job: Job) -> JobResult:
+    """Execute one notebook with Papermill and render it to HTML without code cells."""
+    import papermill
+
+    job.executed_path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    error = None
+    try:
+        papermill.execute_notebook(
+            job.source,
+            str(job.executed_path),
+            parameters={"region": job.region, "quarter": job.quarter,
+                        "data_dir": job.data_dir, "lang": job.lang},
+            cwd=str(Path(job.source).parent),
+            kernel_name="python3",
+            progress_bar=False,
+            execution_timeout=job.timeout,
+        )  # fmt: skip
+    except Exception as exc:  # a failed report must not stop the others
+        error = _last_line(exc)
+    seconds = time.perf_counter() - started
+    html_file = None
+    if job.executed_path.exists():
+        try:
+            render_html(job.executed_path, job.html_path)
+            html_file = str(job.html_path)
+        except Exception as exc:
+            error = error or f"rendering failed: {_last_line(exc)}"
+    status = "ok" if error is None and html_file else "failed"
+    return JobResult(
+        job.notebook, job.region, status, seconds, html_file, str(job.executed_path), error
+    )
+
+
+def _last_line(exc: BaseException) -> str:
+    text = str(exc).strip() or traceback.format_exception_only(exc)[-1].strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1][:500] if lines else type(exc).__name__
+
+
+def render_html(executed: Path, target: Path) -> Path:
+    """HTML for readers: no code, no prompts, no stderr noise; charts embedded."""
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if o.get("name") != "stderr"]
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    title = _title_of(notebook) or executed.stem
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def _title_of(notebook: nbformat.NotebookNode) -> str | None:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            if isinstance(text, str) and text.startswith("# "):
+                return text[2:].strip()
+    return None
+
+
+def run_quarterly(config: RunConfig) -> list[JobResult]:
+    """Run every job of the configuration in parallel, write the index, return the results."""
+    jobs = plan_jobs(config)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(config.workers, len(jobs)), mp_context=context
+    ) as pool:
+        results = list(pool.map(run_job, jobs))
+    write_index(config, results)
+    return results
+
+
+def write_index(config: RunConfig, results: list[JobResult]) -> Path:
+    """reports/<quarter>/index.html linking every report with status and run time; plus a JSON."""
+    out = (config.out_dir / config.quarter).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "runs.json").write_text(
+        json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    target = out / "index.html"
+    target.write_text(_index_html(config, results, out), encoding="utf-8")
+    return target
+
+
+def _index_html(config: RunConfig, results: list[JobResult], out: Path) -> str:
+    zh = config.lang == "zh"
+    period = quarter_label(config.quarter, config.lang)
+    title = f"{period}客户分析报告" if zh else f"Customer analysis reports, {period}"
+    head = (
+        ("区域", "报告", "状态", "用时", "") if zh else ("Region", "Report", "Status", "Time", "")
+    )
+    rows = []
+    for r in results:
+        name = NOTEBOOK_TITLES.get(r.notebook, (r.notebook, r.notebook))[0 if zh else 1]
+        ok = r.status == "ok"
+        status = ("成功" if zh else "ok") if ok else ("失败" if zh else "failed")
+        link = _relative_link(r.html, out, name)
+        detail = (
+            ""
+            if ok
+            else html.escape(r.error or "") + " " + _relative_link(r.executed, out, "ipynb")
+        )
+        rows.append(
+            f'<tr class="{r.status}"><td>{html.escape(r.region)}</td><td>{link}</td>'
+            f"<td>{status}</td><td>{r.seconds:.1f} s</td><td class=detail>{detail}</td></tr>"
+        )
+    failed = sum(r.status != "ok" for r in results)
+    summary = (
+        f"共 {len(results)} 份报告，失败 {failed} 份" if zh
+        else f"{len(results)} reports, {failed} failed"
+    )  # fmt: skip
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    return _INDEX_TEMPLATE.format(
+        lang="zh-CN" if zh else "en",
+        title=html.escape(title),
+        summary=summary,
+        stamp=stamp,
+        head="".join(f"<th>{h}</th>" for h in head),
+        rows="\n".join(rows),
+    )
+
+
+def _relative_link(path: str | None, base: Path, text: str) -> str:
+    if not path:
+        return html.escape(text)
+    href = Path(path).resolve().relative_to(base).as_posix()
+    return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+
+
+_INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; min-width: 40em; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .4em .8em; text-align: left; }}
+tr.failed td {{ background: #fde8e8; }} td.detail {{ color: #a00; font-size: .9em; }}
+</style></head>
+<body><h1>{title}</h1><p>{summary} · {stamp}</p>
+<table><thead><tr>{head}</tr></thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""

@@ -1,0 +1,195 @@
+"""Declarative schema of the five CRM extract tables: one place for names, aliases and types.
+
+Loaders, validators, the demo-data generator and the README's column tables all read this
+module, so a header alias or a type is defined exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["str", "category", "date", "amount", "int", "float"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its English name, Chinese header, other accepted headers, type."""
+
+    name: str
+    zh: str
+    kind: Kind = "str"
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header this column is recognised under (canonical, Chinese, aliases)."""
+        return (self.name, self.zh, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One extract table: its name, Chinese title, primary key and columns."""
+
+    name: str
+    zh: str
+    key: str
+    columns: tuple[Column, ...]
+    file_aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def header_map(self) -> dict[str, str]:
+        """Map every accepted header (case- and space-insensitive) to its canonical name."""
+        return {_norm_header(h): c.name for c in self.columns for h in c.headers}
+
+
+def _norm_header(header: object) -> str:
+    return "".join(str(header).split()).lower().replace("（", "(").replace("）", ")")
+
+
+C = Column
+
+CUSTOMERS = Table(
+    "customers",
+    "客户基本信息表",
+    key="customer_id",
+    file_aliases=("客户基本信息表", "客户信息", "客户表", "customer"),
+    columns=(
+        C("customer_id", "客户编号", required=True, aliases=("客户ID", "客户id", "id")),
+        C("customer_type", "客户类型", "category"),
+        C("name", "客户名称", required=True, aliases=("公司名称", "姓名", "customer_name")),
+        C("uscc", "统一社会信用代码", aliases=("信用代码",)),
+        C("id_number", "证件号码", aliases=("身份证号", "身份证号码")),
+        C("industry", "所属行业", "category", aliases=("行业",)),
+        C("size", "企业规模", "category", aliases=("规模",)),
+        C("founded", "成立时间", "date", aliases=("成立日期",)),
+        C("main_business", "主营业务"),
+        C("contact_name", "联系人", aliases=("联系人姓名",)),
+        C("contact_title", "职位", aliases=("联系人职位",)),
+        C("decision_role", "决策角色", "category"),
+        C("phone", "联系电话", aliases=("电话", "手机", "手机号")),
+        C("email", "电子邮箱", aliases=("邮箱", "e-mail", "mail")),
+        C("province", "所在省份", "category", aliases=("省份", "省")),
+        C("city", "所在城市", "category", aliases=("城市", "市")),
+        C("district", "所在区县", aliases=("区县", "区")),
+        C("region", "区域", "category", aliases=("大区", "所属区域")),
+        C("source_channel", "来源渠道", "category", aliases=("客户来源", "来源")),
+        C("first_contact_date", "首次接触时间", "date", aliases=("首次接触日期",)),
+        C("first_deal_date", "首次合作时间", "date", aliases=("首次成交时间", "首次合作日期")),
+        C("owner", "负责人", "category", aliases=("销售负责人", "客户经理")),
+        C("status", "状态", "category", aliases=("客户状态",)),
+        C("preferences", "需求偏好"),
+        C("age", "年龄", "int"),
+        C("gender", "性别", "category"),
+        C("occupation", "职业", "category"),
+    ),
+)
+
+ORDERS = Table(
+    "orders",
+    "交易记录",
+    key="order_id",
+    file_aliases=("交易记录", "订单", "订单记录", "order", "transactions"),
+    columns=(
+        C("order_id", "订单编号", required=True, aliases=("订单号", "订单ID")),
+        C("customer_id", "客户编号", required=True, aliases=("客户ID",)),
+        C(
+            "order_date",
+            "交易日期",
+            "date",
+            required=True,
+            aliases=("下单日期", "订单日期", "date"),
+        ),
+        C("amount", "交易金额", "amount", required=True, aliases=("金额", "订单金额", "金额(元)")),
+        C("product", "产品名称", "category", aliases=("产品",)),
+        C("product_category", "产品类别", "category", aliases=("产品分类",)),
+        C("payment_method", "支付方式", "category", aliases=("付款方式",)),
+    ),
+)
+
+INTERACTIONS = Table(
+    "interactions",
+    "跟进记录",
+    key="interaction_id",
+    file_aliases=("跟进记录", "互动记录", "跟进互动记录", "interaction"),
+    columns=(
+        C("interaction_id", "记录编号", required=True, aliases=("跟进编号",)),
+        C("customer_id", "客户编号", required=True, aliases=("客户ID",)),
+        C(
+            "interaction_date",
+            "跟进日期",
+            "date",
+            required=True,
+            aliases=("互动日期", "日期", "date"),
+        ),
+        C("channel", "跟进方式", "category", aliases=("渠道", "互动渠道")),
+        C("type", "互动类型", "category", aliases=("类型",)),
+        C("summary", "内容摘要", aliases=("跟进内容", "摘要")),
+        C("satisfaction", "满意度", "int"),
+        C("owner", "负责人", "category", aliases=("跟进人",)),
+        C("pages_viewed", "浏览页面数", "int", aliases=("浏览页数",)),
+        C("question_type", "问题类型", "category"),
+    ),
+)
+
+REQUIREMENTS = Table(
+    "requirements",
+    "需求分析表",
+    key="req_id",
+    file_aliases=("需求分析表", "需求记录", "需求", "requirement"),
+    columns=(
+        C("req_id", "需求编号", required=True, aliases=("需求ID",)),
+        C("customer_id", "客户编号", required=True, aliases=("客户ID",)),
+        C("created_date", "提出日期", "date", required=True, aliases=("创建日期", "提出时间")),
+        C("category", "需求类别", "category", aliases=("需求分类",)),
+        C("nature", "需求性质", "category"),
+        C("explicitness", "显性/隐性", "category", aliases=("需求显隐性", "显隐性")),
+        C("urgency", "紧急程度", "category"),
+        C("priority", "优先级", "category"),
+        C("description", "需求描述"),
+        C("status", "处理状态", "category", aliases=("状态",)),
+        C("owner", "负责人", "category"),
+        C("due_date", "计划完成日期", "date", aliases=("截止日期",)),
+        C("resolved_date", "实际解决日期", "date", aliases=("解决日期",)),
+        C("satisfaction", "解决后满意度", "int"),
+        C("rejection_reason", "未满足原因", aliases=("拒绝原因",)),
+    ),
+)
+
+OPPORTUNITIES = Table(
+    "opportunities",
+    "销售漏斗",
+    key="lead_id",
+    file_aliases=("销售漏斗", "商机", "销售机会", "线索", "opportunity", "leads"),
+    columns=(
+        C("lead_id", "线索编号", required=True, aliases=("商机编号",)),
+        C("customer_id", "客户编号", required=True, aliases=("客户ID",)),
+        C("created_date", "创建日期", "date", required=True, aliases=("线索创建日期",)),
+        C("stage", "当前阶段", "category", aliases=("阶段", "销售阶段")),
+        C("intent_date", "意向客户日期", "date"),
+        C("proposal_date", "方案洽谈日期", "date"),
+        C("won_date", "成交日期", "date"),
+        C("lost_date", "流失日期", "date"),
+        C("expected_amount", "预计金额", "amount", aliases=("预计成交金额",)),
+        C("lost_reason", "流失原因", aliases=("丢单原因",)),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (CUSTOMERS, ORDERS, INTERACTIONS, REQUIREMENTS, OPPORTUNITIES)
+}
+
+REGIONS: tuple[str, ...] = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
+
+FUNNEL_STAGES: tuple[str, ...] = ("潜在线索", "意向客户", "方案洽谈", "成交")
