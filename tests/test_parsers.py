@@ -97,3 +97,9 @@ def test_parsers_never_raise_on_any_text(text):
     for parser in (parse_dates, parse_amounts, parse_integers):
         values, bad = parser(pd.Series([text], dtype=object))
         assert len(values) == len(bad) == 1
+
+
+def test_integers_out_of_range_are_flagged():
+    parsed, bad = parse_integers(pd.Series(["9223372036854775296", "12"]))
+    assert pd.isna(parsed[0]) and bad[0]
+    assert parsed[1] == 12 and not bad[1]

@@ -18,6 +18,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d")
 _UNIT_MULTIPLIERS = {"亿": 1e8, "万": 1e4, "千": 1e3, "k": 1e3, "w": 1e4}
 # Serial days that are plausible Excel dates: 1954-10-22 … 2119-02-27.
 _EXCEL_SERIAL_RANGE = (20_000, 80_000)
+_MAX_EXACT_INTEGER = 2**53  # beyond this a float no longer holds every integer
 
 
 def missing_mask(values: pd.Series) -> pd.Series:
@@ -111,9 +112,9 @@ def _finite(numbers: pd.Series) -> pd.Series:
 def parse_integers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse whole numbers (satisfaction 1–5, ages, page counts) into nullable Int64."""
     numbers, bad = parse_amounts(values)
-    fractional = numbers.notna() & (numbers % 1 != 0)
-    numbers[fractional] = np.nan
-    return numbers.astype("Int64"), bad | fractional
+    invalid = numbers.notna() & ((numbers % 1 != 0) | (numbers.abs() > _MAX_EXACT_INTEGER))
+    numbers[invalid] = np.nan
+    return numbers.astype("Int64"), bad | invalid
 
 
 def parse_text(values: pd.Series) -> pd.Series:
