@@ -14,11 +14,10 @@ import yaml
 from workbench.errors import ParameterError
 from workbench.i18n import check_lang
 from workbench.periods import parse_quarter
-from workbench.schema import REGIONS
+from workbench.schema import ALL_REGIONS, REGIONS
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 REPORT_NOTEBOOKS = ("profiling",)
-ALL_REGIONS = "全国"
 
 
 @dataclass(frozen=True)

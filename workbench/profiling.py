@@ -14,14 +14,14 @@ import pandas as pd
 
 from workbench.i18n import t
 from workbench.periods import in_quarter, parse_quarter, quarter_bounds, quarter_label
+from workbench.schema import ALL_REGIONS
 
-ALL_REGIONS = ("全国", "all", "ALL", "All")
 SILENT_DAYS = 90
 
 
 def customers_of_region(customers: pd.DataFrame, region: str) -> pd.DataFrame:
     """The region's customers; 全国 / all means every customer."""
-    if region in ALL_REGIONS:
+    if region == ALL_REGIONS:
         return customers
     return customers[customers["region"] == region]
 
@@ -75,7 +75,7 @@ def interaction_kpis(
     return {
         "followups_per_customer": len(in_q) / n_customers if n_customers else float("nan"),
         "complaints": int((in_q["type"] == "投诉").sum()),
-        "satisfaction": float(in_q["satisfaction"].astype("Float64").mean()),
+        "satisfaction": float(pd.to_numeric(in_q["satisfaction"]).astype("float64").mean()),
         "silent_customers": int(n_customers - recent.sum()),
     }
 
@@ -194,7 +194,7 @@ def quarterly_trend(
 
 def report_title(region: str, quarter: str, lang: str = "zh") -> str:
     """「2024年Q4华东区域客户画像分析报告」 (or its English form)."""
-    name = t("all_regions", lang) if region in ALL_REGIONS else region
+    name = t("all_regions", lang) if region == ALL_REGIONS else region
     return t("profiling_title", lang, period=quarter_label(quarter, lang), region=name)
 
 

@@ -191,5 +191,6 @@ TABLES: dict[str, Table] = {
 }
 
 REGIONS: tuple[str, ...] = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
+ALL_REGIONS = "全国"  # a report over every region
 
 FUNNEL_STAGES: tuple[str, ...] = ("潜在线索", "意向客户", "方案洽谈", "成交")

@@ -1,0 +1,106 @@
+"""Profile KPIs on the tiny fixture, where every number was worked out by hand:
+
+orders kept after loading: O1 C1 2024-10-02 120,000 · O2 C1 2024-11-15 520,000 · O3 C2 2024-12-01 3,000
+(O4's date and O5's amount are unparseable/missing → quarantined; the repeated O1/O3 too).
+"""
+
+import pandas as pd
+import pytest
+
+from workbench import profiling
+from workbench.io import load_extracts
+
+
+@pytest.fixture
+def tiny(tiny_extracts):
+    extracts = load_extracts(tiny_extracts, tables=("customers", "orders"))
+    interactions = pd.DataFrame(
+        {
+            "customer_id": ["C20230105001", "C20230105001", "C20230210002", "C20230105001"],
+            "interaction_date": pd.to_datetime(
+                ["2024-10-10", "2024-12-20", "2024-08-01", "2024-07-05"]
+            ),
+            "channel": ["电话", "微信", "电话", "拜访"],
+            "type": ["咨询", "投诉", "投诉", "活动"],
+            "satisfaction": pd.array([4, 2, 3, 5], dtype="Int64"),
+        }
+    )
+    return extracts.customers, extracts.orders, interactions
+
+
+def test_order_kpis_by_hand(tiny):
+    customers, orders, _ = tiny
+    everyone = profiling.order_kpis(orders, customers["customer_id"], "2024Q4")
+    assert everyone == {
+        "orders": 3, "buyers": 2, "revenue": 643_000.0,
+        "aov": pytest.approx(643_000 / 3), "repurchase_rate": 0.5,
+    }  # fmt: skip
+    east = profiling.customers_of_region(customers, "华东")
+    assert profiling.order_kpis(orders, east["customer_id"], "2024Q4")["aov"] == 320_000
+    assert profiling.order_kpis(orders, east["customer_id"], "2024Q3")["orders"] == 0
+
+
+def test_interaction_kpis_by_hand(tiny):
+    customers, _, interactions = tiny
+    k = profiling.interaction_kpis(interactions, customers["customer_id"], "2024Q4")
+    assert k["followups_per_customer"] == pytest.approx(2 / 3)
+    assert k["complaints"] == 1
+    assert k["satisfaction"] == pytest.approx(3.0)
+    # C2 last contacted 2024-08-01 (>90 days before 2025-01-01), C3 never: 2 silent customers
+    assert k["silent_customers"] == 2
+
+
+def test_kpi_comparison_against_previous_quarter(tiny):
+    customers, orders, interactions = tiny
+    kpis = profiling.kpi_comparison(customers, orders, interactions, "2024Q4").set_index("key")
+    assert kpis.loc["revenue", "current"] == 643_000
+    assert kpis.loc["revenue", "previous"] == 0
+    assert pd.isna(kpis.loc["revenue", "change"])  # no division by zero, shown as –
+    assert kpis.loc["complaints", "previous"] == 1
+    assert kpis.loc["complaints", "change"] == 0.0
+    shown = profiling.format_kpis(kpis.reset_index(), "zh")
+    assert list(shown.columns) == ["指标", "本季度", "上季度", "环比变化"]
+    assert shown.iloc[4].tolist() == ["销售额（元）", "643,000", "0", "–"]
+
+
+def test_new_customers_use_first_deal_date():
+    customers = pd.DataFrame(
+        {"customer_id": ["A", "B", "C"],
+         "first_contact_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2025-02-01"]),
+         "first_deal_date": pd.to_datetime(["2024-11-01", "2024-06-01", None])}
+    )  # fmt: skip
+    empty_orders = pd.DataFrame(columns=["customer_id", "order_date", "amount", "order_id"])
+    empty_orders = empty_orders.astype({"order_date": "datetime64[ns]", "amount": "float64"})
+    empty_inter = pd.DataFrame(columns=["customer_id", "interaction_date", "type", "satisfaction"])
+    empty_inter = empty_inter.astype({"interaction_date": "datetime64[ns]"})
+    k = profiling.quarter_kpis(customers, empty_orders, empty_inter, "2024Q4")
+    assert k["new_customers"] == 1
+    assert k["customers"] == 2  # C was first contacted after the quarter
+
+
+def test_distribution_keeps_missing_and_folds_the_tail():
+    values = pd.Series(["浙江省"] * 5 + ["江苏省"] * 3 + ["上海市"] * 1 + [None] * 2 + ["安徽省"])
+    dist = profiling.distribution(values, top=2)
+    assert dist["label"].tolist() == ["浙江省", "江苏省", "其他"]
+    assert dist["count"].tolist() == [5, 3, 4]
+    assert dist["share"].sum() == pytest.approx(1.0)
+    assert profiling.distribution(values, lang="en")["label"].tolist()[1:3] == [
+        "江苏省",
+        "to be completed",
+    ]
+
+
+def test_revenue_shares_and_trend(tiny):
+    customers, orders, _ = tiny
+    shares = profiling.revenue_shares(orders, customers["customer_id"], "2024Q4")
+    assert shares["label"].tolist() == ["服务", "软件"]
+    assert shares["share"].tolist() == pytest.approx([520_000 / 643_000, 123_000 / 643_000])
+    trend = profiling.quarterly_trend(orders, customers["customer_id"], "2024Q4", quarters=3)
+    assert trend["quarter"].tolist() == ["2024Q2", "2024Q3", "2024Q4"]
+    assert trend["revenue"].tolist() == [0, 0, 643_000]
+    assert trend["buyers"].tolist() == [0, 0, 2]
+
+
+def test_titles():
+    assert profiling.report_title("华东", "2024Q4") == "2024年Q4华东区域客户画像分析报告"
+    assert profiling.report_title("全国", "2024Q1", "en") == "All regions customer profile, 2024 Q1"
