@@ -21,6 +21,7 @@ from nbconvert import HTMLExporter
 
 from workbench.params import RunConfig
 from workbench.periods import quarter_label
+from workbench.webfont import embed_cjk_font
 
 NOTEBOOK_TITLES = {"profiling": ("客户画像", "Customer profile")}
 
@@ -130,7 +131,7 @@ def render_html(executed: Path, target: Path) -> Path:
     )
     title = _title_of(notebook) or executed.stem
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    target.write_text(body, encoding="utf-8")
+    target.write_text(embed_cjk_font(body), encoding="utf-8")
     return target
 
 
@@ -163,7 +164,7 @@ def write_index(config: RunConfig, results: list[JobResult]) -> Path:
         json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2), encoding="utf-8"
     )
     target = out / "index.html"
-    target.write_text(_index_html(config, results, out), encoding="utf-8")
+    target.write_text(embed_cjk_font(_index_html(config, results, out)), encoding="utf-8")
     return target
 
 

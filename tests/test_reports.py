@@ -1,0 +1,85 @@
+"""End to end: notebooks executed by Papermill on a small generated data set, rendered to HTML."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workbench.cli import main
+from workbench.params import NOTEBOOK_DIR, RunConfig
+from workbench.reports import plan_jobs, run_job, run_quarterly
+
+pytestmark = pytest.mark.slow
+
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def _outputs(executed: Path):
+    nb = nbformat.read(executed, as_version=4)
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def test_profiling_notebook_runs_in_english_for_all_regions(demo_dir, tmp_path):
+    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang="en",
+                       regions=("全国",), workers=1)  # fmt: skip
+    result = run_job(plan_jobs(config)[0])
+    assert result.status == "ok", result.error
+    outputs = _outputs(Path(result.executed))
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert "Glyph" not in stderr and "findfont" not in stderr
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 7
+    markdown = [o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
+    assert markdown[0] == "# All regions customer profile, 2024 Q4"
+    html = Path(result.html).read_text(encoding="utf-8")
+    assert "<title>All regions customer profile, 2024 Q4</title>" in html
+    assert "load_extracts" not in html  # code cells are not rendered
+
+
+def test_quarterly_run_renders_each_region_and_an_index(demo_dir, tmp_path):
+    code = main(["quarterly", "--params", "params/quarterly.yml", "--data-dir", str(demo_dir),
+                 "--out", str(tmp_path), "--regions", "华东,华南", "--quarter", "2024Q4"])  # fmt: skip
+    assert code == 0
+    out = tmp_path / "2024Q4"
+    for region in ("华东", "华南"):
+        html = (out / region / "profiling.html").read_text(encoding="utf-8")
+        assert f"2024年Q4{region}区域客户画像分析报告" in html
+        assert "data:image/png;base64" in html
+        assert not PHONE.search(html) and not EMAIL.search(html)  # no raw PII in a report
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="ok"') == 2
+    assert 'href="华东/profiling.html"' in index and "2024年Q4客户分析报告" in index
+    runs = json.loads((out / "runs.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in runs] == ["ok", "ok"]
+
+
+def test_a_failing_report_is_kept_shown_and_does_not_stop_the_others(demo_dir, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(NOTEBOOK_DIR / "profiling.ipynb", notebooks)
+    broken = nbformat.read(NOTEBOOK_DIR / "profiling.ipynb", as_version=4)
+    broken.cells.insert(1, nbformat.v4.new_code_cell("raise ValueError('boom: broken on purpose')"))
+    nbformat.write(broken, notebooks / "broken.ipynb")
+    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path / "reports",
+                       regions=("西北",), notebooks=("broken", "profiling"), notebook_dir=notebooks)  # fmt: skip
+    results = {r.notebook: r for r in run_quarterly(config)}
+    assert results["profiling"].status == "ok"
+    failed = results["broken"]
+    assert failed.status == "failed" and "boom: broken on purpose" in failed.error
+    assert Path(failed.executed).exists()  # the executed notebook is kept for debugging
+    index = (tmp_path / "reports" / "2024Q4" / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="failed"') == 1 and "boom: broken on purpose" in index
+    assert "失败 1 份" in index
+
+
+def test_quarterly_exits_non_zero_when_a_report_fails(tmp_path, capsys):
+    (tmp_path / "data").mkdir()  # no extracts at all: every report fails
+    code = main(["quarterly", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "r"),
+                 "--regions", "东北", "--workers", "1"])  # fmt: skip
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "FAILED 东北 profiling" in out and "no extract for table customers" in out
