@@ -1,0 +1,193 @@
+"""Turn the simulated processes into the five extract tables, with ids, in written row order.
+
+A ``Frame`` holds the written cells (object arrays of strings, schema column order) and, aligned
+with its rows, the latent values the dirt injection and the writers need (true days, amounts …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workbench.demo import vocab
+from workbench.demo.customers import CustomerBase
+from workbench.demo.dates import iso, stamped_ids
+from workbench.demo.draw import pick
+from workbench.demo.duplicates import Duplicates
+from workbench.demo.formats import canonical_amount
+from workbench.demo.funnel import Leads
+from workbench.demo.interactions import Interactions
+from workbench.demo.purchases import Purchases
+from workbench.demo.requirements import Requirements
+from workbench.schema import TABLES
+
+
+@dataclass
+class Frame:
+    """One table as written: cells per column, plus row-aligned latent values in ``meta``."""
+
+    name: str
+    cols: dict[str, np.ndarray]
+    meta: dict[str, np.ndarray] = field(default_factory=dict)
+    date_days: dict[str, np.ndarray] = field(default_factory=dict)  # true day per date column
+
+    @property
+    def n(self) -> int:
+        """Number of rows."""
+        return len(next(iter(self.cols.values())))
+
+    def take(self, rows: np.ndarray) -> None:
+        """Reorder (or repeat) rows in place."""
+        for d in (self.cols, self.meta, self.date_days):
+            for k in d:
+                d[k] = d[k][rows]
+
+
+def _ids(
+    rng: np.random.Generator, prefix: str, day: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row order (by day, random within a day) and ids ``prefix + yyyymmdd + serial``."""
+    order = np.lexsort((rng.random(len(day)), day))
+    sd = day[order]
+    serial = np.arange(len(sd)) - np.searchsorted(sd, sd, side="left") + 1
+    w = max(width, len(str(int(serial.max(initial=1)))))
+    return order, stamped_ids(prefix, sd, serial, w)
+
+
+def _frame(name: str, cells: dict[str, np.ndarray]) -> Frame:
+    table = TABLES[name]
+    return Frame(name, {c: np.asarray(cells[c], dtype=object) for c in table.column_names})
+
+
+def assemble(
+    rng: np.random.Generator, base: CustomerBase, pu: Purchases, inter: Interactions,
+    reqs: Requirements, leads: Leads, dups: Duplicates, owners: dict[str, np.ndarray],
+) -> dict[str, Frame]:  # fmt: skip
+    """Build the five frames in written order; children refer to customers by written id."""
+    n, k = base.n, len(dups.survivor)
+    contact = np.concatenate([base.contact_day, dups.contact_day])
+    deal = np.concatenate([pu.deal_day, dups.deal_day])
+    founded = np.concatenate([base.founded_day, base.founded_day[dups.survivor]])
+    status = np.concatenate([pu.status, dups.status])
+    order, ids_sorted = _ids(rng, "C", contact, 3)
+    cust_id = np.empty(n + k, dtype=object)
+    cust_id[order] = ids_sorted
+    cells = {c: np.concatenate([base.cols[c], dups.cols[c]]) for c in base.cols}
+    cells |= {
+        "customer_id": cust_id,
+        "founded": iso(founded),
+        "first_contact_date": iso(contact),
+        "first_deal_date": iso(deal),
+        "status": pick(vocab.STATUSES, status),
+    }
+    customers = _frame("customers", cells)
+    is_dup = np.arange(n + k) >= n
+    survivor = np.full(n + k, -1)
+    survivor[n:] = dups.survivor
+    surv_flag = np.zeros(n + k, dtype=bool)
+    surv_flag[dups.survivor] = True
+    customers.meta = {
+        "index": np.arange(n + k),
+        "enterprise": np.concatenate([base.enterprise, base.enterprise[dups.survivor]]),
+        "is_dup": is_dup,
+        "is_survivor": surv_flag,
+        "survivor_id": np.where(is_dup, cust_id[survivor.clip(0)], ""),
+        "how": np.concatenate([np.full(n, -1), dups.how]),
+        "true_phone": np.concatenate([base.cols["phone"], dups.true_phone]),
+        "reformatted_phone": np.concatenate([np.zeros(n, dtype=bool), dups.reformatted_phone]),
+    }
+    customers.date_days = {
+        "founded": founded,
+        "first_contact_date": contact,
+        "first_deal_date": deal,
+    }
+    customers.take(order)
+
+    # Orders.
+    o_cust = owners["orders"]
+    order, oid = _ids(rng, "O", pu.order_day, 4)
+    product = pu.order_product
+    orders = _frame(
+        "orders",
+        {
+            "order_id": np.empty(len(o_cust), dtype=object),
+            "customer_id": cust_id[o_cust],
+            "order_date": iso(pu.order_day),
+            "amount": canonical_amount(pu.order_amount),
+            "product": pick([p for p, *_ in vocab.PRODUCTS], product),
+            "product_category": pick([c for _, c, *_ in vocab.PRODUCTS], product),
+            "payment_method": pick(vocab.PAYMENT_METHODS, pu.order_payment),
+        },
+    )
+    orders.meta = {"amount": pu.order_amount, "customer": o_cust}
+    orders.date_days = {"order_date": pu.order_day}
+    orders.take(order)
+    orders.cols["order_id"] = oid
+
+    # Interactions.
+    i_cust = owners["interactions"]
+    order, iid = _ids(rng, "I", inter.day, 4)
+    interactions = _frame(
+        "interactions",
+        inter.cols
+        | {
+            "interaction_id": np.empty(len(i_cust), dtype=object),
+            "customer_id": cust_id[i_cust],
+            "interaction_date": iso(inter.day),
+        },
+    )
+    interactions.meta = {"segment": inter.segment, "customer": i_cust}
+    interactions.date_days = {"interaction_date": inter.day}
+    interactions.take(order)
+    interactions.cols["interaction_id"] = iid
+
+    # Requirements.
+    r_cust = owners["requirements"]
+    order, rid = _ids(rng, "R", reqs.day, 4)
+    requirements = _frame(
+        "requirements",
+        reqs.cols
+        | {
+            "req_id": np.empty(len(r_cust), dtype=object),
+            "customer_id": cust_id[r_cust],
+            "created_date": iso(reqs.day),
+            "due_date": iso(reqs.due_day),
+            "resolved_date": iso(reqs.resolved_day),
+        },
+    )
+    requirements.date_days = {
+        "created_date": reqs.day,
+        "due_date": reqs.due_day,
+        "resolved_date": reqs.resolved_day,
+    }
+    requirements.take(order)
+    requirements.cols["req_id"] = rid
+
+    # Opportunities.
+    order, lid = _ids(rng, "L", leads.day, 4)
+    lost_reason = np.where(leads.reason >= 0, pick(vocab.LOST_REASONS, leads.reason.clip(0)), "")
+    opportunities = _frame(
+        "opportunities",
+        {
+            "lead_id": np.empty(len(leads.day), dtype=object),
+            "customer_id": cust_id[leads.customer],
+            "created_date": iso(leads.day),
+            "stage": pick(vocab.STAGES, leads.stage),
+            "intent_date": iso(leads.intent),
+            "proposal_date": iso(leads.proposal),
+            "won_date": iso(leads.won),
+            "lost_date": iso(leads.lost),
+            "expected_amount": canonical_amount(leads.amount),
+            "lost_reason": lost_reason,
+        },
+    )
+    opportunities.take(order)
+    opportunities.cols["lead_id"] = lid
+    return {
+        "customers": customers,
+        "orders": orders,
+        "interactions": interactions,
+        "requirements": requirements,
+        "opportunities": opportunities,
+    }
