@@ -1,0 +1,40 @@
+import pandas as pd
+
+from workbench.cleaning.retention import last_activity, retention_list
+from workbench.cleaning.settings import CleaningSettings
+
+
+def _tables():
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D"],
+            "status": ["流失客户", "流失客户", "成交客户", "成交客户"],
+            "owner": ["王磊"] * 4,
+            "first_contact_date": pd.to_datetime(["2020-01-01"] * 4),
+            "first_deal_date": pd.to_datetime(["2020-02-01", "2020-02-01", "2020-02-01", None]),
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D"],
+            "order_date": pd.to_datetime(["2023-06-30", "2024-03-01", "2022-11-30", "2024-12-01"]),
+        }
+    )
+    return {"customers": customers, "orders": orders}
+
+
+def test_last_activity_takes_the_latest_event():
+    assert last_activity(_tables()).tolist() == list(
+        pd.to_datetime(["2023-06-30", "2024-03-01", "2022-11-30", "2024-12-01"])
+    )
+
+
+def test_churned_after_one_year_ended_relationships_after_two():
+    due = retention_list(_tables(), CleaningSettings(), pd.Timestamp("2024-12-31"))
+    # A churned, last active 2023-06-30 → keep until 2024-06-30 → due
+    # B churned 2024-03-01 → keep until 2025-03-01 → not yet
+    # C active but silent since 2022-11-30 (> 365 days) → keep until 2024-11-30 → due
+    # D active recently → kept
+    assert due["customer_id"].tolist() == ["A", "C"]
+    assert due["reason"].tolist() == ["流失确认满1年", "关系结束满2年"]
+    assert due["keep_until"].tolist() == list(pd.to_datetime(["2024-06-30", "2024-11-30"]))
