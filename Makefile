@@ -12,7 +12,7 @@ SEED ?= 7
 WB := $(BIN)/python -m workbench
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data quarterly test test-fast lint format lab lock bench clean clean-all
+.PHONY: help venv data quarterly test test-fast lint format lab docs lock bench clean clean-cache clean-all
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -52,8 +52,11 @@ format: $(STAMP) ## ruff format + autofix
 lab: $(STAMP) $(DATA)/customers.csv ## Start JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP) ## Run the benchmarks (see benchmarks/README.md)
+bench: $(STAMP) ## Run the benchmarks (results: benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/run_all.py
+
+docs: $(STAMP) ## Regenerate the README's schema section from workbench/schema.py
+	$(BIN)/python -c "import re, pathlib, workbench.schema as s; p = pathlib.Path('README.md'); t = p.read_text(encoding='utf-8'); p.write_text(re.sub(r'(<!-- schema:start -->\n).*?(<!-- schema:end -->)', lambda m: m[1] + s.schema_markdown() + m[2], t, flags=re.S), encoding='utf-8')"
 
 lock: ## Re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv
@@ -63,6 +66,9 @@ lock: ## Re-resolve requirements.lock from pyproject.toml in a scratch venv
 
 clean: ## Remove generated reports
 	rm -rf reports/
+
+clean-cache: ## Remove the cleaned-data caches (DATA/_cache)
+	rm -rf $(DATA)/_cache
 
 clean-all: clean ## Remove reports, demo data and .venv
 	rm -rf data/ $(VENV)

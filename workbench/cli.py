@@ -1,4 +1,4 @@
-"""Command line: `python -m workbench generate | load | quarterly` (see `--help`)."""
+"""Command line: `python -m workbench generate | load | schema | quarterly` (see `--help`)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,13 @@ def _quarterly(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from workbench.schema import schema_markdown
+
+    print(schema_markdown(), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its three sub-commands."""
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__)
@@ -75,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="load a folder of extracts and report what did not load")
     load.add_argument("path")
     load.set_defaults(run=_load)
+
+    schema = sub.add_parser("schema", help="print the extract tables' columns as Markdown")
+    schema.set_defaults(run=_schema)
 
     q = sub.add_parser("quarterly", help="render every region's reports for a quarter")
     q.add_argument("--params", help="YAML run configuration (params/quarterly.yml)")

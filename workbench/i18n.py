@@ -30,6 +30,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "interactions": ("跟进次数", "Follow-ups"),
     "to_complete": ("待补充", "to be completed"),
     "other": ("其他", "Other"),
+    "completeness_title": ("关键字段完整性（目标线）", "Completeness of key fields (target line)"),
+    "issues_title": ("各规则处理数量", "Cells and rows per rule"),
     # KPIs
     "metric": ("指标", "Metric"),
     "current": ("本季度", "This quarter"),

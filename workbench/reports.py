@@ -6,6 +6,7 @@ executed notebook, shows as failed in the index and does not stop the others.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import multiprocessing
@@ -21,9 +22,15 @@ from nbconvert import HTMLExporter
 
 from workbench.params import RunConfig
 from workbench.periods import quarter_label
+from workbench.schema import ALL_REGIONS
 from workbench.webfont import embed_cjk_font
 
-NOTEBOOK_TITLES = {"profiling": ("客户画像", "Customer profile")}
+NOTEBOOK_TITLES = {
+    "profiling": ("客户画像", "Customer profile"),
+    "data_quality": ("数据质量", "Data quality"),
+}
+# Notebooks about the whole company's data run once, as 全国, not once per region.
+COMPANY_WIDE = frozenset({"data_quality"})
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,13 @@ class JobResult:
 
 
 def plan_jobs(config: RunConfig) -> list[Job]:
-    """Every (region, notebook) pair of a run configuration, outputs under out_dir/quarter."""
+    """Every (region, notebook) pair of a run configuration, outputs under out_dir/quarter.
+
+    Company-wide notebooks come first (run once, as 全国), then each region's notebooks.
+    """
     out = (config.out_dir / config.quarter).resolve()
+    pairs = [(ALL_REGIONS, n) for n in config.notebooks if n in COMPANY_WIDE]
+    pairs += [(r, n) for r in config.regions for n in config.notebooks if n not in COMPANY_WIDE]
     return [
         Job(
             notebook=name,
@@ -75,8 +87,7 @@ def plan_jobs(config: RunConfig) -> list[Job]:
             out_dir=str(out),
             timeout=config.timeout,
         )
-        for region in config.regions
-        for name in config.notebooks
+        for region, name in pairs
     ]
 
 
@@ -144,9 +155,22 @@ def _title_of(notebook: nbformat.NotebookNode) -> str | None:
     return None
 
 
+def warm_cache(config: RunConfig) -> None:
+    """Load and clean the extracts once, so the parallel notebooks all read the same cache.
+
+    A failure here is not fatal: each notebook then fails with the same clear message.
+    """
+    from workbench.cache import load_clean
+    from workbench.errors import WorkbenchError
+
+    with contextlib.suppress(WorkbenchError):
+        load_clean(config.data_dir)
+
+
 def run_quarterly(config: RunConfig) -> list[JobResult]:
     """Run every job of the configuration in parallel, write the index, return the results."""
     jobs = plan_jobs(config)
+    warm_cache(config)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=min(config.workers, len(jobs)), mp_context=context

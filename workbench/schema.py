@@ -194,3 +194,23 @@ REGIONS: tuple[str, ...] = ("华东", "华南", "华北", "华中", "西南", "�
 ALL_REGIONS = "全国"  # a report over every region
 
 FUNNEL_STAGES: tuple[str, ...] = ("潜在线索", "意向客户", "方案洽谈", "成交")
+
+
+_KIND_DOC = {"str": "text", "category": "category", "date": "date", "amount": "amount (元)",
+             "int": "integer", "float": "number"}  # fmt: skip
+
+
+def schema_markdown() -> str:
+    """The column reference of every table as Markdown (the README's schema section is this)."""
+    parts = []
+    for table in TABLES.values():
+        files = ", ".join(f"`{n}`" for n in (table.name, table.zh, *table.file_aliases))
+        parts.append(f"**{table.name} {table.zh}** — key `{table.key}`; file names: {files}\n")
+        parts.append("| column | 中文表头 | type | required | also accepted |")
+        parts.append("|---|---|---|---|---|")
+        for c in table.columns:
+            aliases = ", ".join(c.aliases)
+            required = "yes" if c.required else ""
+            parts.append(f"| `{c.name}` | {c.zh} | {_KIND_DOC[c.kind]} | {required} | {aliases} |")
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"

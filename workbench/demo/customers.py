@@ -37,6 +37,9 @@ REGION_GROWTH: dict[str, float] = {
     "华东": 1.25, "华南": 1.08, "华北": 1.06, "华中": 1.10, "西南": 1.08, "西北": 1.04,
     "东北": 1.02,
 }  # fmt: skip
+ALL_OWNERS: tuple[str, ...] = tuple(o for r in REGIONS for o in vocab.OWNERS[r])
+OWNER_OFFSET = np.cumsum([0] + [len(vocab.OWNERS[r]) for r in REGIONS])[:-1]
+OWNER_COUNT = np.array([len(vocab.OWNERS[r]) for r in REGIONS])
 LANDLINE_SHARE_ENTERPRISE = 0.18
 LANDLINE_SHARE_PERSON = 0.08
 
@@ -54,6 +57,7 @@ class CustomerBase:
     founded_day: np.ndarray  # NO_DATE for individuals
     size: np.ndarray  # index into vocab.SIZES, -1 for individuals
     cols: dict[str, np.ndarray]
+    owner_code: np.ndarray  # index into ALL_OWNERS
     trade: np.ndarray  # 字号 (华为), for abbreviated duplicates
     core: np.ndarray  # 字号 + industry word (华为技术), idem
     legal: np.ndarray  # legal form (有限公司)
@@ -244,11 +248,9 @@ def build_customers(
 
     ch_w = np.where(ent[:, None], vocab.CHANNEL_WEIGHTS_ENTERPRISE, vocab.CHANNEL_WEIGHTS_PERSON)
     cols["source_channel"] = pick(vocab.CHANNELS, categorical_rows(rng, ch_w))
-    sizes = np.array([len(vocab.OWNERS[r]) for r in REGIONS])
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    flat = np.array([o for r in REGIONS for o in vocab.OWNERS[r]], dtype=object)
-    draw = (rng.random(n) * sizes[region_idx]).astype(np.int64)
-    cols["owner"] = flat[offsets[region_idx] + draw]
+    draw = (rng.random(n) * OWNER_COUNT[region_idx]).astype(np.int64)
+    owner_code = OWNER_OFFSET[region_idx] + draw
+    cols["owner"] = np.asarray(ALL_OWNERS, dtype=object)[owner_code]
     cols["preferences"] = _preferences(rng, n)
     return CustomerBase(
         n=n,
@@ -260,6 +262,7 @@ def build_customers(
         founded_day=founded_day,
         size=size,
         cols=cols,
+        owner_code=owner_code,
         trade=trade,
         core=core,
         legal=legal,

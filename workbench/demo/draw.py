@@ -3,8 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A column as codes into a small table of strings, turned into cells once rows are ordered.
+
+    Gathering codes is cheap; gathering millions of string objects is not (cache misses).
+    """
+
+    table: np.ndarray
+    codes: np.ndarray
+
+    def cells(self, order: np.ndarray | None = None) -> np.ndarray:
+        """The written strings, in ``order`` if given."""
+        return self.table[self.codes if order is None else self.codes[order]]
+
+
+def coded(values: Sequence[str], codes: np.ndarray) -> Coded:
+    """``Coded`` column over ``values``."""
+    return Coded(np.asarray(values, dtype=object), np.asarray(codes, dtype=np.int64))
+
+
+def numbers(values: np.ndarray) -> Coded:
+    """``Coded`` column of small non-negative integers written as decimal strings."""
+    values = np.asarray(values, dtype=np.int64)
+    return coded([str(i) for i in range(int(values.max(initial=0)) + 1)], values)
 
 
 def categorical(rng: np.random.Generator, n: int, weights: Sequence[float]) -> np.ndarray:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.demo import vocab
-from workbench.demo.customers import CustomerBase
+from workbench.demo.customers import ALL_OWNERS, OWNER_COUNT, OWNER_OFFSET, CustomerBase
 from workbench.demo.dates import NO_DATE
-from workbench.demo.draw import categorical, pick, zero_pad
+from workbench.demo.draw import Coded, categorical, coded, numbers
 from workbench.demo.purchases import Purchases
 
 PRE_DROPOUT_DAYS = 180
@@ -53,12 +53,12 @@ PAGES_MEAN = np.array([6.0, 1.5, 1.0, 2.0, 3.0])  # pages viewed per type (prosp
 
 @dataclass
 class Interactions:
-    """Interaction rows: customer index, day and written columns (ids assigned later)."""
+    """Interaction rows: customer index, day and coded columns (ids assigned later)."""
 
     customer: np.ndarray
     day: np.ndarray
     segment: np.ndarray  # index into SEGMENTS
-    cols: dict[str, np.ndarray]
+    cols: dict[str, Coded]
 
 
 def _segments(
@@ -136,28 +136,24 @@ def simulate_interactions(
 
     # Summaries: template of the type, with a product where the template has one.
     products = [p for p, *_ in vocab.PRODUCTS]
-    summary = np.empty(n, dtype=object)
-    for k, templates in enumerate(vocab.SUMMARIES):
-        table = np.array([t.format(p=p) for t in templates for p in products], dtype=object)
-        sel = itype == k
-        summary[sel] = table[rng.integers(0, len(table), int(sel.sum()))]
+    tables = [[t.format(p=p) for t in templates for p in products] for templates in vocab.SUMMARIES]
+    sizes = np.array([len(t) for t in tables])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    summary = offsets[itype] + (rng.random(n) * sizes[itype]).astype(np.int64)
 
-    owner = base.cols["owner"][cust].copy()
+    owner = base.owner_code[cust].copy()  # mostly the account's rep, sometimes a colleague
     other = rng.random(n) < 0.08
-    if other.any():
-        reps = np.array([r for rs in vocab.OWNERS.values() for r in rs], dtype=object)
-        sizes = np.array([len(rs) for rs in vocab.OWNERS.values()])
-        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        reg = base.region_idx[cust[other]]
-        owner[other] = reps[offsets[reg] + (rng.random(int(other.sum())) * sizes[reg]).astype(int)]
+    reg = base.region_idx[cust[other]]
+    draw = (rng.random(int(other.sum())) * OWNER_COUNT[reg]).astype(np.int64)
+    owner[other] = OWNER_OFFSET[reg] + draw
 
     cols = {
-        "channel": pick(vocab.INTERACTION_CHANNELS, channel),
-        "type": pick(vocab.INTERACTION_TYPES, itype),
-        "summary": summary,
-        "satisfaction": zero_pad(sat, 1),
-        "owner": owner,
-        "pages_viewed": zero_pad(pages, 1),
-        "question_type": pick(vocab.QUESTION_TYPES, question),
+        "channel": coded(vocab.INTERACTION_CHANNELS, channel),
+        "type": coded(vocab.INTERACTION_TYPES, itype),
+        "summary": coded([s for t in tables for s in t], summary),
+        "satisfaction": numbers(sat),
+        "owner": coded(ALL_OWNERS, owner),
+        "pages_viewed": numbers(pages),
+        "question_type": coded(vocab.QUESTION_TYPES, question),
     }
     return Interactions(customer=cust, day=day, segment=seg, cols=cols)

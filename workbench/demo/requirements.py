@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.demo import vocab
-from workbench.demo.customers import CustomerBase
+from workbench.demo.customers import ALL_OWNERS, CustomerBase
 from workbench.demo.dates import NO_DATE
-from workbench.demo.draw import categorical, categorical_rows, pick, zero_pad
+from workbench.demo.draw import Coded, categorical, categorical_rows, coded
 from workbench.demo.purchases import Purchases
 
 NEEDS_PER_BUYER = 1.4
@@ -29,22 +29,25 @@ PRIORITY_BY_URGENCY = np.array([[0.7, 0.25, 0.05], [0.3, 0.55, 0.15], [0.08, 0.4
 
 @dataclass
 class Requirements:
-    """Requirement rows: customer index, created day, other days and written columns."""
+    """Requirement rows: customer index, created day, other days and coded columns."""
 
     customer: np.ndarray
     day: np.ndarray
     due_day: np.ndarray
     resolved_day: np.ndarray
-    cols: dict[str, np.ndarray]
+    cols: dict[str, Coded]
 
 
-def _descriptions(rng: np.random.Generator, category: np.ndarray) -> np.ndarray:
-    out = np.empty(len(category), dtype=object)
-    for k, (leads, objects, wishes) in enumerate(vocab.REQ_FRAGMENTS):
-        table = np.array([a + b + c for a in leads for b in objects for c in wishes], dtype=object)
-        sel = category == k
-        out[sel] = table[rng.integers(0, len(table), int(sel.sum()))]
-    return out
+def _descriptions(rng: np.random.Generator, category: np.ndarray) -> Coded:
+    """A description per need: lead-in + object + wish, from its category's fragments."""
+    tables = [
+        [a + b + c for a in leads for b in objects for c in wishes]
+        for leads, objects, wishes in vocab.REQ_FRAGMENTS
+    ]
+    sizes = np.array([len(t) for t in tables])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    draw = (rng.random(len(category)) * sizes[category]).astype(np.int64)
+    return coded([s for t in tables for s in t], offsets[category] + draw)
 
 
 def simulate_requirements(
@@ -91,19 +94,18 @@ def simulate_requirements(
     sat = 1 + categorical_rows(rng, sat_p)
     reason = rng.integers(0, len(vocab.REQ_REJECTION_REASONS), n)
 
-    owner = base.cols["owner"][cust]
     cols = {
-        "category": pick(vocab.REQ_CATEGORIES, category),
-        "nature": pick(vocab.REQ_NATURES, nature),
-        "explicitness": pick(vocab.REQ_EXPLICITNESS, explicit),
-        "urgency": pick(vocab.REQ_URGENCIES, urgency),
-        "priority": pick(vocab.REQ_PRIORITIES, priority),
+        "category": coded(vocab.REQ_CATEGORIES, category),
+        "nature": coded(vocab.REQ_NATURES, nature),
+        "explicitness": coded(vocab.REQ_EXPLICITNESS, explicit),
+        "urgency": coded(vocab.REQ_URGENCIES, urgency),
+        "priority": coded(vocab.REQ_PRIORITIES, priority),
         "description": _descriptions(rng, category),
-        "status": pick(vocab.REQ_STATUSES, status),
-        "owner": owner,
-        "satisfaction": np.where(status == 2, zero_pad(sat, 1), "").astype(object),
-        "rejection_reason": np.where(
-            status == 3, pick(vocab.REQ_REJECTION_REASONS, reason), ""
-        ).astype(object),
+        "status": coded(vocab.REQ_STATUSES, status),
+        "owner": coded(ALL_OWNERS, base.owner_code[cust]),
+        "satisfaction": coded(("", "1", "2", "3", "4", "5"), np.where(status == 2, sat, 0)),
+        "rejection_reason": coded(
+            ("", *vocab.REQ_REJECTION_REASONS), np.where(status == 3, reason + 1, 0)
+        ),
     }
     return Requirements(customer=cust, day=created, due_day=due, resolved_day=resolved, cols=cols)

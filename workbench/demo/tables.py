@@ -104,86 +104,63 @@ def assemble(
     }
     customers.take(order)
 
-    # Orders.
-    o_cust = owners["orders"]
+    # Children: ordered by day first, then their cells are made in that order (gathering
+    # numbers and codes is cheap; gathering millions of strings is not).
     order, oid = _ids(rng, "O", pu.order_day, 4)
-    product = pu.order_product
+    o_cust, o_day, product = owners["orders"][order], pu.order_day[order], pu.order_product[order]
     orders = _frame(
         "orders",
         {
-            "order_id": np.empty(len(o_cust), dtype=object),
+            "order_id": oid,
             "customer_id": cust_id[o_cust],
-            "order_date": iso(pu.order_day),
-            "amount": canonical_amount(pu.order_amount),
+            "order_date": iso(o_day),
+            "amount": canonical_amount(pu.order_amount[order]),
             "product": pick([p for p, *_ in vocab.PRODUCTS], product),
             "product_category": pick([c for _, c, *_ in vocab.PRODUCTS], product),
-            "payment_method": pick(vocab.PAYMENT_METHODS, pu.order_payment),
+            "payment_method": pick(vocab.PAYMENT_METHODS, pu.order_payment[order]),
         },
     )
-    orders.meta = {"amount": pu.order_amount, "customer": o_cust}
-    orders.date_days = {"order_date": pu.order_day}
-    orders.take(order)
-    orders.cols["order_id"] = oid
+    orders.meta = {"amount": pu.order_amount[order], "customer": o_cust}
+    orders.date_days = {"order_date": o_day}
 
-    # Interactions.
-    i_cust = owners["interactions"]
     order, iid = _ids(rng, "I", inter.day, 4)
+    i_cust, i_day = owners["interactions"][order], inter.day[order]
     interactions = _frame(
         "interactions",
-        inter.cols
-        | {
-            "interaction_id": np.empty(len(i_cust), dtype=object),
-            "customer_id": cust_id[i_cust],
-            "interaction_date": iso(inter.day),
-        },
+        {name: col.cells(order) for name, col in inter.cols.items()}
+        | {"interaction_id": iid, "customer_id": cust_id[i_cust], "interaction_date": iso(i_day)},
     )
-    interactions.meta = {"segment": inter.segment, "customer": i_cust}
-    interactions.date_days = {"interaction_date": inter.day}
-    interactions.take(order)
-    interactions.cols["interaction_id"] = iid
+    interactions.meta = {"segment": inter.segment[order], "customer": i_cust}
+    interactions.date_days = {"interaction_date": i_day}
 
-    # Requirements.
-    r_cust = owners["requirements"]
     order, rid = _ids(rng, "R", reqs.day, 4)
+    days = {"created_date": reqs.day, "due_date": reqs.due_day, "resolved_date": reqs.resolved_day}
+    days = {name: d[order] for name, d in days.items()}
     requirements = _frame(
         "requirements",
-        reqs.cols
-        | {
-            "req_id": np.empty(len(r_cust), dtype=object),
-            "customer_id": cust_id[r_cust],
-            "created_date": iso(reqs.day),
-            "due_date": iso(reqs.due_day),
-            "resolved_date": iso(reqs.resolved_day),
-        },
+        {name: col.cells(order) for name, col in reqs.cols.items()}
+        | {"req_id": rid, "customer_id": cust_id[owners["requirements"][order]]}
+        | {name: iso(d) for name, d in days.items()},
     )
-    requirements.date_days = {
-        "created_date": reqs.day,
-        "due_date": reqs.due_day,
-        "resolved_date": reqs.resolved_day,
-    }
-    requirements.take(order)
-    requirements.cols["req_id"] = rid
+    requirements.date_days = days
 
-    # Opportunities.
     order, lid = _ids(rng, "L", leads.day, 4)
-    lost_reason = np.where(leads.reason >= 0, pick(vocab.LOST_REASONS, leads.reason.clip(0)), "")
+    reason = leads.reason[order]
     opportunities = _frame(
         "opportunities",
         {
-            "lead_id": np.empty(len(leads.day), dtype=object),
-            "customer_id": cust_id[leads.customer],
-            "created_date": iso(leads.day),
-            "stage": pick(vocab.STAGES, leads.stage),
-            "intent_date": iso(leads.intent),
-            "proposal_date": iso(leads.proposal),
-            "won_date": iso(leads.won),
-            "lost_date": iso(leads.lost),
-            "expected_amount": canonical_amount(leads.amount),
-            "lost_reason": lost_reason,
+            "lead_id": lid,
+            "customer_id": cust_id[leads.customer[order]],
+            "created_date": iso(leads.day[order]),
+            "stage": pick(vocab.STAGES, leads.stage[order]),
+            "intent_date": iso(leads.intent[order]),
+            "proposal_date": iso(leads.proposal[order]),
+            "won_date": iso(leads.won[order]),
+            "lost_date": iso(leads.lost[order]),
+            "expected_amount": canonical_amount(leads.amount[order]),
+            "lost_reason": pick(("", *vocab.LOST_REASONS), reason + 1),
         },
     )
-    opportunities.take(order)
-    opportunities.cols["lead_id"] = lid
     return {
         "customers": customers,
         "orders": orders,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -53,23 +54,23 @@ def _sheet_xml(
     n = len(columns[0].text)
     last = _col_letter(len(columns) - 1)
     rownum = np.arange(3, n + 3).astype(str).astype(object)
-    rows = '<row r="' + rownum + '">'
+    frags = [('<row r="' + rownum + '">').tolist()]
     for j, (col, idx) in enumerate(zip(columns, sst_index, strict=True)):
-        ref = '<c r="' + _col_letter(j) + rownum
-        text = col.text
-        filled = text != ""
-        frag = np.where(
-            filled, ref + '" t="s"><v>' + idx.astype(str).astype(object) + "</v></c>", ""
-        )
-        if col.kind == "number":
-            frag = np.where(filled, ref + '"><v>' + text + "</v></c>", "")
-        elif col.kind == "date" and col.days is not None:
-            serial = (col.days - _EXCEL_EPOCH_DAY).astype(str).astype(object)
+        ref = '<c r="' + _col_letter(j)
+        frag = np.full(n, "", dtype=object)
+        as_text = col.text != ""
+        if col.kind == "date" and col.days is not None:
             is_date = col.days != np.iinfo(np.int64).min
-            date_frag = ref + f'" s="{STYLE_DATE}"><v>' + serial + "</v></c>"
-            frag = np.where(is_date, date_frag, frag)
-        rows = rows + frag.astype(object)
-    rows = rows + "</row>"
+            serial = (col.days[is_date] - _EXCEL_EPOCH_DAY).astype(str).astype(object)
+            frag[is_date] = ref + rownum[is_date] + f'" s="{STYLE_DATE}"><v>' + serial + "</v></c>"
+            as_text &= ~is_date
+        elif col.kind == "number":
+            frag[as_text] = ref + rownum[as_text] + '"><v>' + col.text[as_text] + "</v></c>"
+            as_text[:] = False
+        code = idx[as_text].astype(str).astype(object)
+        frag[as_text] = ref + rownum[as_text] + '" t="s"><v>' + code + "</v></c>"
+        frags.append(frag.tolist())
+    rows = "".join(map("".join, zip(*frags, repeat("</row>", n), strict=True)))
     head = "".join(
         f'<c r="{_col_letter(j)}2" t="s" s="{STYLE_BOLD}"><v>{strings[c.header]}</v></c>'
         for j, c in enumerate(columns)
@@ -87,7 +88,7 @@ def _sheet_xml(
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
         f'<row r="1"><c r="A1" t="s" s="{STYLE_BOLD}"><v>{strings[title]}</v></c></row>'
         f'<row r="2">{head}</row>'
-        + "".join(rows.tolist())
+        + rows
         + f'</sheetData><mergeCells count="1"><mergeCell ref="A1:{last}1"/></mergeCells>'
         "</worksheet>"
     )
@@ -180,9 +181,8 @@ def write_sheet(
         sst_index.append(codes[pos : pos + len(c.text)])
         pos += len(c.text)
     uniques = np.asarray(uniques, dtype=object)
-    count = len(texts) + sum(int((c.text != "").sum()) for c in columns if c.kind == "text")
     sst = (
-        f'{_DECL}<sst xmlns="{_NS}" count="{count}" uniqueCount="{len(uniques)}">'
+        f'{_DECL}<sst xmlns="{_NS}" uniqueCount="{len(uniques)}">'
         + "".join(f'<si><t xml:space="preserve">{escape(str(u))}</t></si>' for u in uniques)
         + "</sst>"
     )

@@ -1,0 +1,44 @@
+import shutil
+
+import pandas as pd
+import pytest
+
+from workbench import cache
+from workbench.cleaning.settings import CleaningSettings
+
+
+@pytest.fixture
+def data_dir(demo_dir, tmp_path):
+    target = tmp_path / "extracts"
+    shutil.copytree(demo_dir, target, ignore=shutil.ignore_patterns("_cache"))
+    return target
+
+
+def test_cache_is_written_then_read_back_identically(data_dir):
+    first = cache.load_clean(data_dir)
+    entries = list((data_dir / "_cache").iterdir())
+    assert len(entries) == 1 and (entries[0] / "meta.json").exists()
+    second = cache.load_clean(data_dir)
+    for name in first.tables:
+        pd.testing.assert_frame_equal(first[name], second[name], check_dtype=False)
+    pd.testing.assert_frame_equal(first.changes, second.changes, check_dtype=False)
+    assert second.reconciliation()["balanced"].all()
+    assert second.as_of == first.as_of
+
+
+def test_changed_input_bytes_or_settings_or_code_give_a_new_key(data_dir, monkeypatch):
+    settings = CleaningSettings()
+    key = cache.cache_key(data_dir, settings)
+    assert cache.cache_key(data_dir, CleaningSettings(completeness_target=0.95)) != key
+    orders = data_dir / "orders.csv"
+    orders.write_bytes(orders.read_bytes() + b"\n")
+    assert cache.cache_key(data_dir, settings) != key
+    monkeypatch.setattr(cache, "code_version", lambda: "another-version")
+    assert cache.cache_key(data_dir, settings) not in (key,)
+
+
+def test_a_lost_race_to_write_the_same_cache_is_harmless(data_dir):
+    result = cache.load_clean(data_dir)
+    target = next((data_dir / "_cache").iterdir())
+    cache.write_result(result, target)  # already there: the second writer gives way
+    assert [p.name for p in (data_dir / "_cache").iterdir()] == [target.name]

@@ -1,0 +1,120 @@
+"""Cache of cleaned tables as Parquet, keyed by a hash of the inputs, the code and the settings.
+
+A notebook calls `load_clean(data_dir)`: the first call loads and cleans (seconds), later calls
+read the Parquet files (a fraction of a second). Any change to an input file's bytes, to the
+workbench code that loads/cleans, or to the settings gives a new key, so a stale cache is never
+used. The cache lives in `<data_dir>/_cache/` beside the raw extracts it was made from (it holds
+the same personal data, so it gets the same protection; `make clean-cache` removes it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+import workbench
+from workbench.cleaning.pipeline import FRAMES, CleanResult, clean
+from workbench.cleaning.settings import CleaningSettings
+from workbench.io import find_extract, load_extracts
+from workbench.schema import TABLES
+
+CACHE_DIR = "_cache"
+_PACKAGE = Path(workbench.__file__).resolve().parent
+_CODE_PARTS = ("io.py", "readers.py", "sql.py", "parsers.py", "schema.py", "geography.py",
+               "cache.py", "cleaning", "data")  # fmt: skip
+
+
+def code_version() -> str:
+    """Hash of the workbench sources and data that decide what 'clean' means."""
+    digest = hashlib.sha256(workbench.__version__.encode())
+    for part in _CODE_PARTS:
+        path = _PACKAGE / part
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and file.suffix in (".py", ".csv", ".json", ".yml"):
+                digest.update(file.relative_to(_PACKAGE).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "blake2b").hexdigest()
+
+
+def cache_key(data_dir: Path, settings: CleaningSettings) -> str:
+    """Hash of every input file's name and bytes + code version + settings."""
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str).encode())
+    for table in TABLES.values():
+        file = find_extract(data_dir, table)
+        digest.update(f"{table.name}:{file.name}:{_file_digest(file)}".encode())
+    return digest.hexdigest()[:24]
+
+
+def load_clean(
+    data_dir: str | Path, settings: CleaningSettings | None = None, use_cache: bool = True
+) -> CleanResult:
+    """The cleaned extracts of `data_dir`, from the cache when it is current, else made and cached."""
+    data_dir = Path(data_dir)
+    settings = settings or CleaningSettings()
+    if not use_cache:
+        return clean(load_extracts(data_dir), settings)
+    target = data_dir / CACHE_DIR / cache_key(data_dir, settings)
+    if (target / "meta.json").exists():
+        return read_result(target)
+    result = clean(load_extracts(data_dir), settings)
+    write_result(result, target)
+    return result
+
+
+def write_result(result: CleanResult, target: Path) -> None:
+    """Write atomically: into a temporary folder, then rename (parallel runs may race)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        for name, frame in result.tables.items():
+            frame.to_parquet(scratch / f"table-{name}.parquet", index=False)
+        for name in FRAMES:
+            _safe_frame(getattr(result, name)).to_parquet(scratch / f"{name}.parquet", index=False)
+        meta = {"rows_read": result.rows_read, "sources": result.sources,
+                "as_of": str(result.as_of), "tables": list(result.tables)}  # fmt: skip
+        (scratch / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        try:
+            os.rename(scratch, target)
+        except OSError:  # another process won the race: its cache is equally valid
+            shutil.rmtree(scratch, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns of mixed types become text so Parquet can store them."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].astype("str").mask(out[column].isna())
+    return out
+
+
+def read_result(target: Path) -> CleanResult:
+    """Read a cached CleanResult."""
+    meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+    kwargs = {"to_pandas_kwargs": {"date_as_object": False}}
+    tables = {n: pd.read_parquet(target / f"table-{n}.parquet", **kwargs) for n in meta["tables"]}
+    frames = {n: pd.read_parquet(target / f"{n}.parquet", **kwargs) for n in FRAMES}
+    return CleanResult(
+        tables=tables,
+        rows_read=meta["rows_read"],
+        sources=meta["sources"],
+        as_of=pd.Timestamp(meta["as_of"]) if meta["as_of"] != "None" else None,
+        **frames,
+    )

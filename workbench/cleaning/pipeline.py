@@ -1,0 +1,170 @@
+"""The cleaning pipeline: loaded extracts → clean tables, with the audit trail and a reconciliation.
+
+Order: normalise formats and categories → map regions and industries → validate (flag only) →
+de-duplicate customers (children re-pointed to survivors) → mark 待补充 → mask PII → retention.
+Every input row ends up clean, merged (pointing at its survivor) or quarantined; `reconcile`
+checks that on every run and the pipeline refuses to return a result that does not balance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from workbench.cleaning import dedupe, industry, normalise, regions, validate
+from workbench.cleaning.audit import Audit
+from workbench.cleaning.completeness import completeness, mark_to_complete, to_complete_list
+from workbench.cleaning.privacy import add_masked_columns
+from workbench.cleaning.retention import retention_list
+from workbench.cleaning.settings import CleaningSettings
+from workbench.errors import WorkbenchError
+from workbench.io import Extracts
+
+FRAMES = (
+    "changes", "flags", "quarantine", "issues", "merges", "pairs",
+    "completeness", "to_complete", "retention",
+)  # fmt: skip
+
+
+@dataclass
+class CleanResult:
+    """Clean tables plus everything needed to trust them: audit, flags, quarantine, merges, lists."""
+
+    tables: dict[str, pd.DataFrame]
+    changes: pd.DataFrame
+    flags: pd.DataFrame
+    quarantine: pd.DataFrame
+    issues: pd.DataFrame
+    merges: pd.DataFrame
+    pairs: pd.DataFrame
+    completeness: pd.DataFrame
+    to_complete: pd.DataFrame
+    retention: pd.DataFrame
+    rows_read: dict[str, int]
+    sources: dict[str, str] = field(default_factory=dict)
+    as_of: pd.Timestamp | None = None
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def customers(self) -> pd.DataFrame:
+        return self.tables["customers"]
+
+    @property
+    def orders(self) -> pd.DataFrame:
+        return self.tables["orders"]
+
+    @property
+    def interactions(self) -> pd.DataFrame:
+        return self.tables["interactions"]
+
+    @property
+    def requirements(self) -> pd.DataFrame:
+        return self.tables["requirements"]
+
+    @property
+    def opportunities(self) -> pd.DataFrame:
+        return self.tables["opportunities"]
+
+    def reconciliation(self) -> pd.DataFrame:
+        """Per table: rows read = clean + merged + quarantined ('balanced')."""
+        return reconcile(self.rows_read, self.tables, self.merges, self.quarantine)
+
+
+def reconcile(
+    rows_read: dict[str, int],
+    tables: dict[str, pd.DataFrame],
+    merges: pd.DataFrame,
+    quarantine: pd.DataFrame,
+) -> pd.DataFrame:
+    """The reconciliation table: one row per table with rows_read, clean, merged, quarantined."""
+    frame = pd.DataFrame(
+        {
+            "rows_read": pd.Series(rows_read),
+            "clean": pd.Series({n: len(t) for n, t in tables.items()}),
+        }
+    )
+    merged = pd.Series({"customers": len(merges)})
+    frame["merged"] = merged.reindex(frame.index).fillna(0).astype(int)
+    quarantined = quarantine.groupby("table")["row"].nunique() if len(quarantine) else pd.Series()
+    frame["quarantined"] = quarantined.reindex(frame.index).fillna(0).astype(int)
+    frame["balanced"] = (
+        frame["rows_read"] == frame["clean"] + frame["merged"] + frame["quarantined"]
+    )
+    return frame
+
+
+def latest_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
+    """The latest business date in the data: the default 'today' for as-of checks."""
+    dates = [tables["orders"]["order_date"].max()] if "orders" in tables else []
+    if "interactions" in tables:
+        dates.append(tables["interactions"]["interaction_date"].max())
+    dates = [d for d in dates if pd.notna(d)]
+    return max(dates) if dates else pd.Timestamp.today().normalize()
+
+
+def clean(extracts: Extracts, settings: CleaningSettings | None = None) -> CleanResult:
+    """Run every cleaning rule over the loaded extracts; raise if the reconciliation fails."""
+    settings = settings or CleaningSettings()
+    audit = Audit()
+    tables = {name: frame.copy() for name, frame in extracts.tables.items()}
+    tables = _normalise(tables, audit)
+    as_of = settings.as_of_date(latest_date(tables))
+    _validate(tables, audit, settings, as_of)
+    pairs = dedupe.candidate_pairs(tables["customers"], settings)
+    merges = _with_names(dedupe.duplicate_groups(tables["customers"], pairs), tables["customers"])
+    tables = dedupe.merge_duplicates(tables, merges, audit)
+    customers = mark_to_complete(tables["customers"], settings.to_complete_fields)
+    tables["customers"] = add_masked_columns(customers)
+    result = CleanResult(
+        tables=tables,
+        changes=audit.changes,
+        flags=audit.flags,
+        quarantine=extracts.quarantine,
+        issues=extracts.issues,
+        merges=merges,
+        pairs=pairs,
+        completeness=completeness(
+            tables["customers"], settings.key_fields, settings.completeness_target
+        ),
+        to_complete=to_complete_list(tables["customers"], settings.to_complete_fields),
+        retention=retention_list(tables, settings, as_of),
+        rows_read=dict(extracts.rows_read),
+        sources={name: str(path) for name, path in extracts.sources.items()},
+        as_of=as_of,
+    )
+    balance = result.reconciliation()
+    if not balance["balanced"].all():
+        raise WorkbenchError(f"cleaning lost or invented rows:\n{balance.to_string()}")
+    return result
+
+
+def _normalise(tables: dict[str, pd.DataFrame], audit: Audit) -> dict[str, pd.DataFrame]:
+    customers = tables["customers"]
+    rules = (normalise.normalise_names, normalise.normalise_phones, normalise.normalise_emails,
+             normalise.normalise_ids)  # fmt: skip
+    for rule in rules:
+        customers = rule(customers, audit)
+    customers = regions.map_regions(customers, audit)
+    customers = industry.map_industry(customers, audit)
+    tables["customers"] = customers
+    for name, frame in tables.items():
+        tables[name] = normalise.normalise_categories(frame, audit, name)
+    return tables
+
+
+def _with_names(merges: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """Keep each merged record's name and type beside its pointer, for the quality report."""
+    by_id = customers.set_index("customer_id")[["name", "customer_type"]]
+    by_id = by_id[~by_id.index.duplicated()]
+    return merges.join(by_id, on="customer_id")
+
+
+def _validate(
+    tables: dict[str, pd.DataFrame], audit: Audit, settings: CleaningSettings, as_of: pd.Timestamp
+) -> None:
+    validate.validate_ids(tables["customers"], audit)
+    validate.validate_emails(tables["customers"], audit)
+    validate.validate_contradictions(tables, audit, settings, as_of=as_of)
