@@ -42,3 +42,27 @@ def test_a_lost_race_to_write_the_same_cache_is_harmless(data_dir):
     target = next((data_dir / "_cache").iterdir())
     cache.write_result(result, target)  # already there: the second writer gives way
     assert [p.name for p in (data_dir / "_cache").iterdir()] == [target.name]
+
+
+def test_nothing_written_to_the_cache_holds_raw_pii(data_dir):
+    from workbench.cleaning.pipeline import clean
+    from workbench.io import load_extracts
+
+    raw = clean(load_extracts(data_dir))
+    phones = set(raw.customers["phone"].dropna()) | set(
+        raw.changes.loc[raw.changes["field"] == "phone", "old"].dropna()
+    )
+    ids = set(raw.customers["id_number"].dropna())
+    emails = set(raw.customers["email"].dropna())
+    assert phones and ids and emails
+    cache.load_clean(data_dir)
+    target = next((data_dir / "_cache").iterdir())
+    for file in target.glob("*.parquet"):
+        frame = pd.read_parquet(file)
+        cells = set(frame.astype("str").to_numpy().ravel())
+        assert not cells & phones, file.name
+        assert not cells & ids, file.name
+        assert not cells & emails, file.name
+    cached = cache.load_clean(data_dir)
+    assert "phone" not in cached.customers and "phone_masked" in cached.customers
+    assert "raw" not in cached.quarantine

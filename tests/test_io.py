@@ -140,3 +140,217 @@ def test_region_derived_from_province_when_the_export_has_none(tmp_path):
     write_csv(tmp_path / "customers.csv", header, rows)
     frame, *_ = load_table(tmp_path / "customers.csv", CUSTOMER_TABLE)
     assert frame["region"].tolist() == ["华东", "华南", "华北"]
+
+
+# --- XLSX: sheet choice, merged two-row headers, formulas --------------------------------------
+
+
+def _two_sheet_orders(path):
+    wb = Workbook()
+    first = wb.active
+    first.title = "旧数据"
+    first.append(ORDER_HEADER)
+    first.append(["OLD1", "C1", "2023-01-01", "1", "", "", ""])
+    second = wb.create_sheet("新数据")
+    second.append(ORDER_HEADER)
+    second.append(["NEW1", "C1", "2024-01-01", "2", "", "", ""])
+    second.append(["NEW2", "C1", "2024-01-02", "3", "", "", ""])
+    wb.save(path)
+    return path
+
+
+def test_xlsx_sheet_can_be_chosen_by_name_or_index(tmp_path):
+    file = _two_sheet_orders(tmp_path / "orders.xlsx")
+    assert load_table(file, ORDER_TABLE)[0]["order_id"].tolist() == ["OLD1"]  # first best match
+    assert load_table(file, ORDER_TABLE, sheet="新数据")[0]["order_id"].tolist() == ["NEW1", "NEW2"]
+    assert load_table(file, ORDER_TABLE, sheet=1)[0]["order_id"].tolist() == ["NEW1", "NEW2"]
+    extracts = load_extracts(tmp_path, tables=("orders",), sheets={"orders": "新数据"})
+    assert len(extracts.orders) == 2
+    with pytest.raises(
+        ExtractError, match=r"orders\.xlsx: no sheet '汇总'; the sheets are 旧数据, 新数据"
+    ):
+        load_table(file, ORDER_TABLE, sheet="汇总")
+
+
+def test_unknown_table_names_are_refused(tmp_path):
+    with pytest.raises(ExtractError, match="unknown table"):
+        load_extracts(tmp_path, tables=("orderz",))
+
+
+def test_two_row_header_without_merged_ranges_is_still_combined(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["客户编号", "客户名称", "联系方式", None, "备注"])  # no merges recorded
+    ws.append([None, None, "联系电话", "电子邮箱", None])
+    ws.append(["C1", "甲公司", "13800138000", "a@b.cn", "老客户"])
+    wb.save(tmp_path / "customers.xlsx")
+    frame, quarantine, issues, n = load_table(tmp_path / "customers.xlsx", CUSTOMER_TABLE)
+    assert (n, len(quarantine), len(issues)) == (1, 0, 0)
+    assert frame.loc[0, ["phone", "email", "备注"]].tolist() == ["13800138000", "a@b.cn", "老客户"]
+    assert frame.loc[0, "source_row"] == 3
+
+
+def test_a_title_merged_across_the_sheet_is_not_a_header_row(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "订单明细"
+    ws.merge_cells("A1:D1")
+    ws.append(["订单编号", "客户编号", "交易日期", "交易金额"])
+    ws.append(["O1", "C1", "2024-01-01", 5])
+    wb.save(tmp_path / "orders.xlsx")
+    frame, *_ = load_table(tmp_path / "orders.xlsx", ORDER_TABLE)
+    assert frame[["source_row", "order_id"]].values.tolist() == [[3, "O1"]]
+
+
+def _save_with_results(wb, path, results):
+    """Save, then write Excel-style saved results into the formula cells (openpyxl has none)."""
+    import re
+    import zipfile
+
+    scratch = path.with_suffix(".tmp.xlsx")
+    wb.save(scratch)
+    with zipfile.ZipFile(scratch) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for ref, value in results.items():
+                    text = re.sub(rf'<c r="{ref}"><f>(.*?)</f><v ?/>',
+                                  rf'<c r="{ref}" t="str"><f>\1</f><v>{value}</v>', text)  # fmt: skip
+                data = text.encode()
+            dst.writestr(item, data)
+    scratch.unlink()
+
+
+def test_xlsx_formulas_give_excels_saved_result_and_are_never_evaluated(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(ORDER_HEADER)
+    ws.append(["O1", "C1", "2024-01-01", "=100*2", '=HYPERLINK("https://x.cn","官网")', "", ""])
+    ws.append(["O2", "C1", "2024-01-02", "=1+1", "=A1&B1", "", ""])
+    _save_with_results(wb, tmp_path / "orders.xlsx", {"D2": "200", "E2": "官网", "D3": "2"})
+    frame, quarantine, issues, n = load_table(tmp_path / "orders.xlsx", ORDER_TABLE)
+    assert n == 2 and quarantine.empty
+    assert frame["amount"].tolist() == [200.0, 2.0]  # the results Excel saved
+    assert frame["product"].tolist() == ["官网", "=A1&B1"]  # no saved result: the text as written
+    assert (
+        issues["value"].tolist() == ["=A1&B1"] and "formula injection" in issues.loc[0, "problem"]
+    )
+
+
+def test_merged_cells_down_a_data_column_fill_every_row_they_cover(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["订单编号", "客户编号", "交易日期", "交易金额"])
+    ws.append(["O1", "C1", "2024-01-01", 5])
+    ws.append(["O2", None, "2024-01-02", 6])
+    ws.append(["O3", "C2", "2024-01-03", 7])
+    ws.merge_cells("B2:B3")
+    wb.save(tmp_path / "orders.xlsx")
+    frame, quarantine, issues, _ = load_table(tmp_path / "orders.xlsx", ORDER_TABLE)
+    assert frame["customer_id"].tolist() == ["C1", "C1", "C2"] and quarantine.empty
+    assert issues[["row", "column"]].values.tolist() == [[2, "客户编号"]]
+
+
+# --- Parquet --------------------------------------------------------------------------------
+
+
+def test_parquet_with_date_objects_and_with_string_dates(tmp_path):
+    import datetime as dt
+
+    frame = pd.DataFrame({"订单编号": ["P1", "P2"], "客户编号": ["C1", "C2"],
+                          "交易日期": [dt.date(2024, 2, 3), dt.date(2024, 2, 4)],
+                          "交易金额": [9.5, 10.0]})  # fmt: skip
+    frame.to_parquet(tmp_path / "orders.parquet")
+    loaded, quarantine, issues, n = load_table(tmp_path / "orders.parquet", ORDER_TABLE)
+    assert loaded["order_date"].tolist() == [pd.Timestamp("2024-02-03"), pd.Timestamp("2024-02-04")]
+    assert loaded["order_date"].dtype == "datetime64[ns]" and quarantine.empty
+    frame["交易日期"] = ["2024/2/3", "不详"]
+    frame["交易金额"] = ["52万元", "8"]
+    frame.to_parquet(tmp_path / "orders.parquet")
+    loaded, quarantine, issues, n = load_table(tmp_path / "orders.parquet", ORDER_TABLE)
+    assert n == 2 and issues.empty
+    assert loaded["order_date"].tolist() == [pd.Timestamp("2024-02-03")]
+    assert loaded["amount"].tolist() == [520_000.0]
+    assert quarantine[["row", "reason"]].values.tolist() == [[3, "unparseable_date"]]
+
+
+# --- CSV: large files, encodings, the compatible API ------------------------------------------
+
+
+def _big_orders(encoding: str, rows: int = 16_000, ascii_rows: int = 0) -> bytes:
+    """An orders CSV over 1 MB, so the encoding is sniffed on a sample, not the whole file."""
+    lines = [",".join(ORDER_HEADER)]
+    for i in range(rows):
+        product = "PRO" if i < ascii_rows else "客户关系管理系统专业版年度订阅服务"
+        lines.append(f"O{i},C{i % 97},2024-01-{i % 28 + 1:02d},{i}.5,{product}{i},软件,对公转账")
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_large_files_load_whatever_byte_the_sample_ends_on(tmp_path, encoding):
+    from workbench import readers
+
+    data = _big_orders(encoding)
+    assert len(data) > readers.SAMPLE_BYTES
+    for shift in range(3):  # move the 1 MB cut across a multi-byte character
+        file = tmp_path / "orders.csv"
+        file.write_bytes(b" " * shift + data if encoding != "utf-16" else data)
+        frame, quarantine, issues, n = load_table(file, ORDER_TABLE)
+        assert n == len(frame) == 16_000 and quarantine.empty and issues.empty
+        assert frame.loc[15_999, "product"] == "客户关系管理系统专业版年度订阅服务15999"
+
+
+def test_a_bad_byte_after_the_sample_names_its_line(tmp_path):
+    data = _big_orders("utf-8")
+    lines = data.split(b"\n")
+    lines[14_500] = lines[14_500].replace("软件".encode(), b"\xff\xfe")
+    (tmp_path / "orders.csv").write_bytes(b"\n".join(lines))
+    with pytest.raises(ExtractError, match=r"orders\.csv: cannot decode line 14501 as UTF-8"):
+        load_table(tmp_path / "orders.csv", ORDER_TABLE)
+
+
+def test_gbk_text_after_a_plain_ascii_first_megabyte_still_loads(tmp_path):
+    lines = ["order_id,customer_id,date,amount,product"]
+    lines += [f"O{i},C{i % 97},2024-01-{i % 28 + 1:02d},{i}.5,PRO-{i}" for i in range(40_000)]
+    lines.append("O-last,C1,2024-02-01,1,客户关系管理系统专业版")
+    data = ("\n".join(lines) + "\n").encode("gb18030")
+    assert data[: 1 << 20].isascii() and not data.isascii()
+    (tmp_path / "orders.csv").write_bytes(data)
+    frame, *_ = load_table(tmp_path / "orders.csv", ORDER_TABLE)
+    assert len(frame) == 40_001 and frame.loc[40_000, "product"] == "客户关系管理系统专业版"
+
+
+def test_utf16_without_bom_and_utf32_are_read(tmp_path):
+    text = ",".join(ORDER_HEADER[:4]) + "\nO1,C1,2024-01-01,5\n"
+    for encoding in ("utf-16-le", "utf-32"):
+        (tmp_path / "orders.csv").write_bytes(text.encode(encoding))
+        frame, *_ = load_table(tmp_path / "orders.csv", ORDER_TABLE)
+        assert frame.loc[0, "amount"] == 5.0
+
+
+def test_read_raw_and_type_extract_stay_usable_on_their_own(tmp_path):
+    from workbench.io import read_raw, type_extract
+
+    write_csv(tmp_path / "orders.csv", ORDER_HEADER, ORDERS)
+    raw, first_row = read_raw(tmp_path / "orders.csv", ORDER_TABLE)
+    assert first_row == 2 and len(raw) == 7 and list(raw.columns) == ORDER_HEADER
+    typed, quarantine, issues, n = type_extract(raw, ORDER_TABLE, source="手工表")
+    assert n == 7 and len(typed) == 3 and set(quarantine["file"]) == {"手工表"} and issues.empty
+
+
+def test_other_formats_are_pointed_out_when_no_extract_is_found(tmp_path):
+    (tmp_path / "orders.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(ExtractError, match=r"found orders\.xls: save it as \.xlsx or UTF-8 \.csv"):
+        find_extract(tmp_path, ORDER_TABLE)
+
+
+def test_a_source_row_header_in_the_file_does_not_clash_with_the_loaders(tmp_path):
+    header = [*ORDER_HEADER[:4], "source_row", "备注", "备注", "备注_2"]
+    write_csv(
+        tmp_path / "orders.csv", header, [["O1", "C1", "2024-01-01", "5", "x", "a", "b", "c"]]
+    )
+    frame, _, issues, _ = load_table(tmp_path / "orders.csv", ORDER_TABLE)
+    assert frame.loc[0, ["source_row", "source_row_2", "备注", "备注_3", "备注_2"]].tolist() == [
+        2, "x", "a", "b", "c"]  # fmt: skip
+    assert issues["row"].tolist() == [1, 1]

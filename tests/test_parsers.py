@@ -1,12 +1,24 @@
+import csv
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from workbench.parsers import parse_amounts, parse_dates, parse_integers, parse_text
+from workbench.errors import ExtractError
+from workbench.parsers import (
+    escape_formulas,
+    formula_mask,
+    parse_amounts,
+    parse_dates,
+    parse_integers,
+    parse_text,
+)
+from workbench.readers import read_csv, sniff_delimiter, sniff_encoding
 
 
 @pytest.mark.parametrize(
@@ -103,3 +115,116 @@ def test_integers_out_of_range_are_flagged():
     parsed, bad = parse_integers(pd.Series(["9223372036854775296", "12"]))
     assert pd.isna(parsed[0]) and bad[0]
     assert parsed[1] == 12 and not bad[1]
+
+
+# --- thousands separators, formula cells -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "12,34", "1,0000", "1.234,56", ",100", "100,"])
+def test_commas_only_group_thousands(text):
+    parsed, bad = parse_amounts(pd.Series([text]))
+    assert np.isnan(parsed[0]) and bad[0]
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_thousands_grouping_property(number):
+    parsed, bad = parse_amounts(pd.Series([f"{number:,}", f"{number:,}元", f"¥{number:,}"]))
+    assert parsed.tolist() == [number] * 3 and not bad.any()
+
+
+@pytest.mark.parametrize(
+    ("text", "risky"),
+    [("=1+1", True), ('=HYPERLINK("http://x","y")', True), ("@SUM(A1)", True), ("+cmd|' /C calc'!A0", True),
+     ("-2+3", True), (" =1", True), ("+86 138-0013-8000", False), ("-500", False), ("-", False),
+     ("华东", False), ("a=b", False), ("", False), (None, False)],
+)  # fmt: skip
+def test_formula_mask(text, risky):
+    assert formula_mask(pd.Series([text], dtype=object))[0] == risky
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=20),
+                          st.sampled_from(["=1+1", "@A1", "+86 1", "-x", "'=a"])), max_size=8))  # fmt: skip
+def test_escaped_cells_are_never_formulas_and_safe_cells_are_untouched(values):
+    series = pd.Series(values, dtype=object)
+    escaped = escape_formulas(series)
+    assert not formula_mask(escaped).any()
+    untouched = ~formula_mask(series)
+    assert escaped[untouched].equals(series[untouched])
+
+
+# --- encoding and delimiter sniffing (workbench.readers) ---------------------------------------
+
+_GB2312_CHARS = "".join(
+    bytes((lead, trail)).decode("gb2312")
+    for lead in range(0xB0, 0xF8)
+    for trail in range(0xA1, 0xFF)
+    if (lead, trail) < (0xD7, 0xFA)  # the level-1/2 hanzi block (no holes before D7FA)
+)
+chinese_text = st.text(alphabet=_GB2312_CHARS + "abc123 ,;|\t\"'\n￥（）。", max_size=40)
+ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"]
+
+
+@given(st.lists(chinese_text, min_size=1, max_size=12), st.sampled_from(ENCODINGS),
+       st.sampled_from([",", "\t", ";", "|"]))  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_chinese_text_round_trips_through_the_csv_reader(cells, encoding, delimiter):
+    rows = [[f"R{i}", cell, "甲乙"] for i, cell in enumerate(cells)]
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "t.csv"
+        with file.open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow(["编号", "内容", "备注"])
+            writer.writerows(rows)
+        raw = read_csv(file)
+    assert list(raw.frame.columns) == ["编号", "内容", "备注"]
+    assert raw.frame.values.tolist() == rows
+    assert raw.rejected.empty and raw.rows.iloc[0] == 2
+
+
+@given(st.text(alphabet=_GB2312_CHARS + "abc,\n", min_size=30, max_size=300),
+       st.sampled_from(["utf-8", "gb18030"]), st.data())  # fmt: skip
+def test_encoding_sniffing_survives_a_sample_cut_anywhere(text, encoding, data):
+    encoded = text.encode(encoding)
+    assume(sum(not c.isascii() for c in text) >= 20)
+    cut = data.draw(st.integers(min_value=len(encoded) // 2, max_value=len(encoded)))
+    assert sniff_encoding(encoded[:cut], complete=cut == len(encoded)) == encoding
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [("a,b,c\n1,2,3\n", ","), ("a;b;c\n1,5;2;3\n", ";"), ("a\tb\n1,2\t3\n", "\t"),
+     ("a|b|c\n1|2|3\n", "|"), ('a,b\n"x;y;z",1\n', ","), ("单列\n值\n", ",")],
+)  # fmt: skip
+def test_sniff_delimiter(sample, expected):
+    assert sniff_delimiter(sample) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(b"\xef\xbb\xbfa,b", "utf-8"), (b"\xff\xfea\x00", "utf-16-le"), (b"\xfe\xff\x00a", "utf-16-be"),
+     (b"\xff\xfe\x00\x00a\x00\x00\x00", "utf-32-le"), ("甲,乙".encode("gbk"), "gb18030"),
+     ("a,b\n1,2\n".encode("utf-16-le"), "utf-16-le")],
+)  # fmt: skip
+def test_sniff_encoding_by_bom_and_content(data, expected):
+    assert sniff_encoding(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"\x89PNG\r\n\x1a\n\x00\x00", "a PNG image"), (b"PK\x03\x04\x14\x00", "a ZIP archive"),
+     (b"\x00\x01\x02\x03", "binary content"), (b"ok\n\xff\xff\xff", "cannot decode line 2"),
+     ("訂單編號客戶編號交易日期交易金額".encode("big5"), "Big5")],
+)  # fmt: skip
+def test_sniff_encoding_refuses_what_is_not_text(data, message):
+    with pytest.raises(ExtractError, match=message):
+        sniff_encoding(data, file="x.csv")
+
+
+def test_dates_outside_the_timestamp_range_are_flagged_and_zones_become_beijing_time():
+    values = pd.Series([dt.date(1, 1, 1), dt.datetime(9999, 12, 31), "0001-01-01", dt.date(2024, 1, 2),
+                        dt.datetime(2024, 1, 1, 16, tzinfo=dt.UTC)], dtype=object)  # fmt: skip
+    parsed, bad = parse_dates(values)
+    assert bad.tolist() == [True, True, True, False, False]
+    assert parsed[3:].tolist() == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-02 00:00")]
+    aware, bad = parse_dates(pd.Series(pd.to_datetime(["2024-03-01T20:00Z"])))
+    assert aware.tolist() == [pd.Timestamp("2024-03-02 04:00")] and not bad.any()

@@ -50,11 +50,15 @@ def test_quarterly_run_renders_each_region_and_an_index(demo_dir, tmp_path):
         assert f"2024年Q4{region}区域客户画像分析报告" in html
         assert "data:image/png;base64" in html
         assert not PHONE.search(html) and not EMAIL.search(html)  # no raw PII in a report
+    quality = (out / "全国" / "data_quality.html").read_text(encoding="utf-8")
+    assert "2024年Q4数据质量报告" in quality and "重复客户" in quality
+    assert not PHONE.search(quality) and not EMAIL.search(quality)
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('class="ok"') == 2
+    assert index.count('class="ok"') == 3  # data quality once (全国) + two regions
     assert 'href="华东/profiling.html"' in index and "2024年Q4客户分析报告" in index
     runs = json.loads((out / "runs.json").read_text(encoding="utf-8"))
-    assert [r["status"] for r in runs] == ["ok", "ok"]
+    assert [(r["region"], r["notebook"], r["status"]) for r in runs] == [
+        ("全国", "data_quality", "ok"), ("华东", "profiling", "ok"), ("华南", "profiling", "ok")]  # fmt: skip
 
 
 def test_a_failing_report_is_kept_shown_and_does_not_stop_the_others(demo_dir, tmp_path):

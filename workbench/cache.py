@@ -3,8 +3,8 @@
 A notebook calls `load_clean(data_dir)`: the first call loads and cleans (seconds), later calls
 read the Parquet files (a fraction of a second). Any change to an input file's bytes, to the
 workbench code that loads/cleans, or to the settings gives a new key, so a stale cache is never
-used. The cache lives in `<data_dir>/_cache/` beside the raw extracts it was made from (it holds
-the same personal data, so it gets the same protection; `make clean-cache` removes it).
+used. The cache lives in `<data_dir>/_cache/`; it holds the redacted result only (masked phones,
+ID numbers and e-mails; no raw quarantined cells), so no raw PII leaves memory through it.
 """
 
 from __future__ import annotations
@@ -62,15 +62,19 @@ def cache_key(data_dir: Path, settings: CleaningSettings) -> str:
 def load_clean(
     data_dir: str | Path, settings: CleaningSettings | None = None, use_cache: bool = True
 ) -> CleanResult:
-    """The cleaned extracts of `data_dir`, from the cache when it is current, else made and cached."""
+    """The cleaned extracts of `data_dir`, redacted (masked PII only), cached when current.
+
+    Redacted whether fresh or cached, so notebooks see the same thing either way; call
+    `clean(load_extracts(...))` for the raw values in memory.
+    """
     data_dir = Path(data_dir)
     settings = settings or CleaningSettings()
     if not use_cache:
-        return clean(load_extracts(data_dir), settings)
+        return clean(load_extracts(data_dir), settings).redacted()
     target = data_dir / CACHE_DIR / cache_key(data_dir, settings)
     if (target / "meta.json").exists():
         return read_result(target)
-    result = clean(load_extracts(data_dir), settings)
+    result = clean(load_extracts(data_dir), settings).redacted()
     write_result(result, target)
     return result
 

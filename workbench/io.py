@@ -1,15 +1,17 @@
 """Front door for data: find and read the five CRM extracts into typed, canonically named tables.
 
-`load_extracts(path)` reads CSV (UTF-8 / UTF-8-BOM / GBK / GB18030, any common delimiter), XLSX
-(header row found below title rows) and Parquet. Headers may be Chinese or English aliases
-(see `workbench.schema`). Rows whose required fields cannot be parsed go to a quarantine table
-with the reason and the raw values; optional fields that cannot be parsed become missing and are
-listed as issues. Every row read is either loaded or quarantined: `Extracts.reconciliation()`.
+`load_extracts(path)` reads CSV (UTF-8 / UTF-8-BOM / UTF-16 / GBK / GB18030, any common
+delimiter), XLSX (header row found below title rows, merged two-row headers) and Parquet;
+`load_extracts_sql(url)` reads the same tables from a database. Headers may be Chinese or
+English aliases (see `workbench.schema`). Rows whose required fields cannot be parsed go to a
+quarantine table with the reason and the raw values; optional fields that cannot be parsed
+become missing and are listed as issues. Every row read is either loaded or quarantined:
+`Extracts.reconciliation()`. The file formats live in `workbench.readers`; files and SQL share
+`type_extract`, the one path from raw cells to typed table + quarantine + issues.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +20,29 @@ import pandas as pd
 
 from workbench.errors import ExtractError
 from workbench.geography import region_of_provinces
-from workbench.parsers import missing_mask, parse_amounts, parse_dates, parse_integers, parse_text
+from workbench.parsers import (
+    formula_mask,
+    missing_mask,
+    parse_amounts,
+    parse_dates,
+    parse_integers,
+    parse_text,
+)
+from workbench.readers import NOTE_COLUMNS, REJECT_COLUMNS, RawExtract, read_extract
 from workbench.schema import TABLES, Table, _norm_header
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
-ENCODINGS = ("utf-8-sig", "gb18030")
+ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")  # what CSV extracts may be in (BOM decides UTF-16)
 QUARANTINE_COLUMNS = ["table", "file", "row", "column", "value", "reason", "detail", "raw"]
 ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "problem"]
 _PARSERS = {"date": parse_dates, "amount": parse_amounts, "int": parse_integers}
 _KIND_LABEL = {"date": "日期 date", "amount": "金额 amount", "int": "整数 integer"}
+_TEXT_KINDS = ("str", "category")
+_OTHER_FORMATS = (".xls", ".et", ".numbers", ".ods", ".json", ".xml", ".zip", ".rar", ".7z")
+_FORMULA_PROBLEM = (
+    "starts with {first!r}: possible formula injection; kept as written, "
+    "escape it before exporting to Excel/CSV"
+)
 
 
 @dataclass
@@ -34,7 +50,7 @@ class Extracts:
     """The loaded tables plus everything that did not load cleanly."""
 
     tables: dict[str, pd.DataFrame]
-    sources: dict[str, Path]
+    sources: dict[str, Path | str]  # the file, or "sql:<table or query>"
     rows_read: dict[str, int]
     quarantine: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS)
@@ -78,44 +94,79 @@ class Extracts:
         return frame
 
 
-def load_extracts(path: str | Path, tables: tuple[str, ...] | None = None) -> Extracts:
-    """Find and load the extracts under `path` (a folder); `tables` defaults to all five."""
+def load_extracts(
+    path: str | Path,
+    tables: tuple[str, ...] | None = None,
+    sheets: dict[str, str | int] | None = None,
+) -> Extracts:
+    """Find and load the extracts under `path` (a folder); `tables` defaults to all five.
+
+    `sheets` picks an XLSX sheet per table (name or 0-based index) instead of the best match.
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise ExtractError(f"{folder}: not a folder of CRM extracts (it does not exist)")
     wanted = tables or tuple(TABLES)
-    loaded, sources, rows_read, quarantines, issues = {}, {}, {}, [], []
+    _check_table_names(wanted, sheets or {})
+    results = {}
     for name in wanted:
         file = find_extract(folder, TABLES[name])
-        frame, quarantine, problems, n_rows = load_table(file, TABLES[name])
-        loaded[name], sources[name], rows_read[name] = frame, file, n_rows
-        quarantines.append(quarantine)
-        issues.append(problems)
+        results[name] = (file, load_table(file, TABLES[name], sheet=(sheets or {}).get(name)))
+    return combine_extracts(results)
+
+
+def load_extracts_sql(
+    url: str,
+    sources: dict[str, str] | None = None,
+    tables: tuple[str, ...] | None = None,
+    schema: str | None = None,
+) -> Extracts:
+    """Load the extracts from a database (SQLAlchemy URL): see `workbench.sql.load_extracts_sql`.
+
+    Imported lazily, so loading files never pays for importing SQLAlchemy.
+    """
+    from workbench.sql import load_extracts_sql as load
+
+    return load(url, sources=sources, tables=tables, schema=schema)
+
+
+def combine_extracts(
+    results: dict[str, tuple[Path | str, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]]],
+) -> Extracts:
+    """Assemble per-table (source, `load_table` result) pairs into one `Extracts`."""
     return Extracts(
-        tables=loaded,
-        sources=sources,
-        rows_read=rows_read,
-        quarantine=_concat(quarantines, QUARANTINE_COLUMNS),
-        issues=_concat(issues, ISSUE_COLUMNS),
+        tables={name: result[0] for name, (_, result) in results.items()},
+        sources={name: source for name, (source, _) in results.items()},
+        rows_read={name: result[3] for name, (_, result) in results.items()},
+        quarantine=_concat([r[1] for _, r in results.values()], QUARANTINE_COLUMNS),
+        issues=_concat([r[2] for _, r in results.values()], ISSUE_COLUMNS),
     )
+
+
+def _check_table_names(wanted: tuple[str, ...], sheets: dict[str, object]) -> None:
+    unknown = [n for n in (*wanted, *sheets) if n not in TABLES]
+    if unknown:
+        raise ExtractError(
+            f"unknown table(s) {', '.join(map(str, unknown))}; the tables are {', '.join(TABLES)}"
+        )
 
 
 def find_extract(folder: Path, table: Table) -> Path:
     """The one file in `folder` holding `table`, matched by its English or Chinese name."""
     names = {_norm_header(n) for n in (table.name, table.zh, *table.file_aliases)}
-    found = [
+    candidates = [
         p
         for p in sorted(folder.iterdir())
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not p.name.startswith((".", "~$", "_"))
-        and _norm_header(p.stem) in names
+        if p.is_file() and not p.name.startswith((".", "~$", "_")) and _norm_header(p.stem) in names
     ]
+    found = [p for p in candidates if p.suffix.lower() in SUFFIXES]
     if not found:
         tried = ", ".join(sorted({table.name, table.zh, *table.file_aliases}))
+        other = [p.name for p in candidates if p.suffix.lower() in _OTHER_FORMATS]
+        hint = f"; found {', '.join(other)}: save it as .xlsx or UTF-8 .csv" if other else ""
         raise ExtractError(
             f"{folder}: no extract for table {table.name} ({table.zh}); "
-            f"expected a file named one of [{tried}] with suffix {'/'.join(SUFFIXES)}"
+            f"expected a file named one of [{tried}] with suffix {'/'.join(SUFFIXES)}{hint}"
         )
     if len(found) > 1:
         raise ExtractError(
@@ -124,142 +175,139 @@ def find_extract(folder: Path, table: Table) -> Path:
     return found[0]
 
 
-def load_table(file: Path, table: Table) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+def load_table(
+    file: Path, table: Table, sheet: str | int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
     """Read one extract and type it: (table, quarantined rows, cell issues, rows read)."""
-    raw, first_row = read_raw(file, table)
-    original_headers = [str(h) for h in raw.columns]
-    raw = _rename_headers(raw, table, file)
-    rows = pd.Series(range(first_row, first_row + len(raw)), index=raw.index, name="source_row")
-    typed, bad_required, problems = _type_columns(raw, table, file, rows)
-    quarantine = _quarantine_rows(raw, table, file, rows, bad_required, original_headers)
-    keep = ~raw.index.isin(quarantine["_index"]) if len(quarantine) else slice(None)
+    raw = read_extract(Path(file), table, sheet)
+    return type_extract(raw, table, source=Path(file).name, where=str(file))
+
+
+def read_raw(file: Path, table: Table, sheet: str | int | None = None) -> tuple[pd.DataFrame, int]:
+    """Read a file as untyped cells; returns (frame, 1-based file row of the first data row).
+
+    Kept for the old API; `workbench.readers.read_extract` also gives row numbers and bad rows.
+    """
+    raw = read_extract(Path(file), table, sheet)
+    first = int(raw.rows.iloc[0]) if len(raw.rows) else raw.header_row + 1
+    return raw.frame, first
+
+
+def type_extract(
+    raw: RawExtract | pd.DataFrame,
+    table: Table,
+    source: str,
+    where: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Raw cells → (typed table, quarantined rows, cell issues, rows read): files and SQL alike.
+
+    `source` labels the issue/quarantine rows (file name, `sql:<table>`); `where` the errors.
+    """
+    if isinstance(raw, pd.DataFrame):
+        raw = RawExtract(raw, pd.Series(range(2, len(raw) + 2), dtype="int64"))
+    where = where or source
+    frame = raw.frame.set_axis(pd.RangeIndex(len(raw.frame)), axis=0)
+    rows = pd.Series(raw.rows.to_numpy(), index=frame.index, name="source_row")
+    original_headers = [str(h) for h in frame.columns]
+    frame, header_issues = _rename_headers(frame, table, where, source, raw.header_row)
+    typed, bad_required, problems = _type_columns(frame, table, source, rows)
+    quarantine = _quarantine_rows(frame, table, source, rows, bad_required, original_headers)
+    rejected = _rejected_rows(raw.rejected, table, source)
+    keep = ~frame.index.isin(quarantine["_index"]) if len(quarantine) else slice(None)
     typed = typed.loc[keep].copy()
     typed.insert(0, "source_row", rows.loc[typed.index].astype("int64"))
-    if table.name == "customers" and "region" not in raw.columns and "province" in typed:
+    if table.name == "customers" and "region" not in frame.columns and "province" in typed:
         typed["region"] = region_of_provinces(typed["province"])
-    return (
-        typed.reset_index(drop=True),
-        quarantine.drop(columns="_index"),
-        problems,
-        len(raw),
-    )
+    quarantine = _concat([quarantine.drop(columns="_index"), rejected], QUARANTINE_COLUMNS)
+    quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
+    notes = _notes(raw.notes, table, source)
+    issues = _concat([header_issues, notes, problems], ISSUE_COLUMNS)
+    issues = issues.sort_values("row", kind="stable").reset_index(drop=True)
+    return typed.reset_index(drop=True), quarantine, issues, len(frame) + len(rejected)
 
 
-def read_raw(file: Path, table: Table) -> tuple[pd.DataFrame, int]:
-    """Read a file as untyped cells; returns (frame, 1-based file row of the first data row)."""
-    suffix = file.suffix.lower()
-    if suffix == ".parquet":
-        frame = pd.read_parquet(file, to_pandas_kwargs={"date_as_object": False})
-        return frame, 2
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_excel(file, table)
-    return _read_csv(file), 2
-
-
-def _read_csv(file: Path) -> pd.DataFrame:
-    data = file.read_bytes()
-    if not data.strip():
-        raise ExtractError(f"{file}: the file is empty (no header, no rows)")
-    if b"\x00" in data[:4096]:
-        raise ExtractError(f"{file}: this is not a text CSV file (binary content)")
-    encoding, text = _decode(file, data)
-    delimiter = _sniff_delimiter(text[:20_000], file)
-    try:
-        return pd.read_csv(
-            file, encoding=encoding, sep=delimiter, dtype=str, keep_default_na=False,
-            skipinitialspace=False, on_bad_lines="error",
-        )  # fmt: skip
-    except pd.errors.ParserError as exc:
-        raise ExtractError(f"{file}: malformed CSV ({exc})") from None
-
-
-def _decode(file: Path, data: bytes) -> tuple[str, str]:
-    for encoding in ENCODINGS:
-        try:
-            return encoding, data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            error = exc
-    line = data[: error.start].count(b"\n") + 1
-    raise ExtractError(
-        f"{file}: cannot decode line {line} as UTF-8 or GBK/GB18030 "
-        f"(byte {error.start}); re-export the file as UTF-8 CSV or XLSX"
-    )
-
-
-def _sniff_delimiter(sample: str, file: Path) -> str:
-    header = sample.splitlines()[0] if sample else ""
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
-    except csv.Error:
-        counts = {d: header.count(d) for d in ",\t;|"}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
-
-
-def _read_excel(file: Path, table: Table) -> tuple[pd.DataFrame, int]:
-    """Pick the sheet and the row (within the first 20) that best match the table's headers."""
-    try:
-        sheets = pd.read_excel(file, sheet_name=None, header=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise ExtractError(f"{file}: cannot open as an Excel workbook ({exc})") from None
+def _rename_headers(
+    raw: pd.DataFrame, table: Table, where: str, source: str, header_row: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical names for known headers; repeated unknown headers get a _2, _3 suffix."""
     known = table.header_map()
-    best = (0, None, None)
-    for sheet_name, sheet in sheets.items():
-        for row in range(min(20, len(sheet))):
-            hits = sum(_norm_header(v) in known for v in sheet.iloc[row] if pd.notna(v))
-            if hits > best[0]:
-                best = (hits, sheet_name, row)
-    hits, sheet_name, row = best
-    if hits == 0:
-        raise ExtractError(f"{file}: no sheet has a header row with the columns of {table.name}")
-    sheet = sheets[sheet_name]
-    headers = [str(v) if pd.notna(v) else f"unnamed_{i}" for i, v in enumerate(sheet.iloc[row])]
-    frame = sheet.iloc[row + 1 :].set_axis(headers, axis=1).reset_index(drop=True)
-    frame = frame.dropna(how="all").reset_index(drop=True)  # Excel's trailing formatted rows
-    return frame, row + 2
-
-
-def _rename_headers(raw: pd.DataFrame, table: Table, file: Path) -> pd.DataFrame:
-    known = table.header_map()
-    renamed = {h: known.get(_norm_header(h), str(h).strip()) for h in raw.columns}
-    targets = pd.Series(list(renamed.values()))
-    doubled = targets[targets.duplicated() & targets.isin(table.column_names)].unique()
-    if len(doubled):
-        raise ExtractError(f"{file}: several columns map to {', '.join(doubled)}")
-    raw = raw.rename(columns=renamed)
+    headers = [str(h).strip() for h in raw.columns]
+    targets = [known.get(_norm_header(h), h) for h in headers]
+    positions: dict[str, list[int]] = {}
+    for i, target in enumerate(targets):
+        positions.setdefault(target, []).append(i)
+    issues = []
+    taken = {*targets, "source_row"}
+    for target, where_found in positions.items():
+        reserved = target == "source_row"  # the loader's own column: the row in the source
+        if len(where_found) < 2 and not reserved:
+            continue
+        listed = ", ".join(f"{_shown(headers[i])} (column {i + 1})" for i in where_found)
+        if target in table.column_names:
+            column = table.column(target)
+            raise ExtractError(
+                f"{where}: several columns map to {column.zh} ({target}): {listed}; keep one"
+            )
+        suffix = 2
+        for i in where_found if reserved else where_found[1:]:
+            while f"{target}_{suffix}" in taken:
+                suffix += 1
+            targets[i] = f"{target}_{suffix}"
+            taken.add(targets[i])
+        loaded_as = ", ".join(targets[i] for i in where_found)
+        problem = (
+            f"the header {target} is the loader's row number; loaded as {loaded_as}"
+            if reserved
+            else f"the header repeats {target} ({listed}); loaded as {loaded_as}"
+        )
+        issues.append({
+            "table": table.name, "file": source, "row": header_row, "column": target,
+            "value": target, "problem": problem,
+        })  # fmt: skip
+    raw = raw.set_axis(targets, axis=1)
     missing = [c for c in table.required if c not in raw.columns]
     if missing:
         wanted = ", ".join(f"{table.column(c).zh} ({c})" for c in missing)
-        found = ", ".join(str(h) for h in renamed)
+        found = ", ".join(_shown(h) for h in headers[:60]) + (", …" if len(headers) > 60 else "")
         raise ExtractError(
-            f"{file}: missing required column(s) {wanted} for table {table.name}; "
+            f"{where}: missing required column(s) {wanted} for table {table.name}; "
             f"columns found: {found}"
         )
-    return raw
+    return raw, pd.DataFrame(issues, columns=ISSUE_COLUMNS)
+
+
+def _shown(header: str) -> str:
+    """A header as a message shows it: on one line, at most 40 characters."""
+    text = " ".join(header.split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _type_columns(
-    raw: pd.DataFrame, table: Table, file: Path, rows: pd.Series
+    raw: pd.DataFrame, table: Table, source: str, rows: pd.Series
 ) -> tuple[pd.DataFrame, dict[str, pd.Series], pd.DataFrame]:
     """Parse each known column by kind; unknown columns are kept as text."""
     typed, bad_required, problems = {}, {}, []
     for name in raw.columns:
-        if name not in table.column_names:
-            typed[name] = parse_text(raw[name])
-            continue
-        column = table.column(name)
-        parser = _PARSERS.get(column.kind)
+        column = table.column(name) if name in table.column_names else None
+        kind = column.kind if column else "str"
+        parser = _PARSERS.get(kind)
         if parser is None:
             typed[name] = parse_text(raw[name])
-            bad = typed[name].isna() if column.required else None
+            bad = typed[name].isna() if column is not None and column.required else None
+            risky = formula_mask(typed[name])
+            if risky.any():
+                label = column.zh if column else name
+                problems.append(_formula_rows(raw[name], risky, table, source, rows, label))
         else:
             typed[name], bad = parser(raw[name])
             if column.required:
                 bad = bad | typed[name].isna()
+        if column is None:
+            continue
         if column.required:
             bad_required[name] = bad
         elif bad is not None and bad.any():
-            problems.append(_issue_rows(raw[name], bad, table, file, rows, column.kind))
+            problems.append(_issue_rows(raw[name], bad, table, source, rows, column.kind))
     for column in table.columns:  # absent optional columns exist, empty, so code can rely on them
         if column.name not in typed:
             typed[column.name] = _empty(column.kind, raw.index)
@@ -273,17 +321,56 @@ def _empty(kind: str, index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA if kind == "int" else None, index=index, dtype=dtype.get(kind, "str"))
 
 
+def _cell_text(values: pd.Series) -> pd.Series:
+    """Cells as the text a person would read: missing → '', dates ISO, numbers as written."""
+    out = values.astype(object).map(_one_cell)
+    return out.astype("str")
+
+
+def _one_cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:-9] if text.endswith("T00:00:00") else text
+    return str(value)
+
+
+def _is_formula(values: pd.Series) -> pd.Series:
+    return values.astype("str").str.strip().str.startswith("=").fillna(False).astype(bool)
+
+
 def _issue_rows(
-    values: pd.Series, bad: pd.Series, table: Table, file: Path, rows: pd.Series, kind: str
+    values: pd.Series, bad: pd.Series, table: Table, source: str, rows: pd.Series, kind: str
 ) -> pd.DataFrame:
+    problem = f"not a valid {_KIND_LABEL.get(kind, kind)}; set to missing"
+    formula = _is_formula(values[bad])
     return pd.DataFrame(
         {
             "table": table.name,
-            "file": file.name,
+            "file": source,
             "row": rows[bad].to_numpy(),
             "column": table.column(values.name).zh,
-            "value": values[bad].astype("str").to_numpy(),
-            "problem": f"not a valid {_KIND_LABEL.get(kind, kind)}; set to missing",
+            "value": _cell_text(values[bad]).to_numpy(),
+            "problem": formula.map(
+                {True: problem + " (a formula: never evaluated)", False: problem}
+            ).to_numpy(),
+        }
+    )
+
+
+def _formula_rows(
+    values: pd.Series, risky: pd.Series, table: Table, source: str, rows: pd.Series, label: str
+) -> pd.DataFrame:
+    text = values[risky].astype("str").str.strip()
+    return pd.DataFrame(
+        {
+            "table": table.name,
+            "file": source,
+            "row": rows[risky].to_numpy(),
+            "column": label,
+            "value": text.to_numpy(),
+            "problem": text.str[0].map(lambda c: _FORMULA_PROBLEM.format(first=c)).to_numpy(),
         }
     )
 
@@ -291,7 +378,7 @@ def _issue_rows(
 def _quarantine_rows(
     raw: pd.DataFrame,
     table: Table,
-    file: Path,
+    source: str,
     rows: pd.Series,
     bad_required: dict[str, pd.Series],
     original_headers: list[str],
@@ -310,41 +397,89 @@ def _quarantine_rows(
         claimed |= bad
         empty = missing_mask(raw[name])[bad]
         kind = table.column(name).kind
+        unparseable = f"cannot parse as {_KIND_LABEL.get(kind)}"
+        formula = _is_formula(raw.loc[bad, name])
         reason = empty.map({True: "missing_required", False: f"unparseable_{kind}"})
-        detail = empty.map(
-            {True: "required field is empty", False: f"cannot parse as {_KIND_LABEL.get(kind)}"}
+        detail = pd.Series(unparseable, index=empty.index)
+        detail[formula] = unparseable + " (a formula: never evaluated)"
+        detail[empty] = "required field is empty"
+        parts.append(
+            _quarantine_frame(raw, as_read, bad, table, source, rows, name, reason, detail)
         )
-        parts.append(_quarantine_frame(raw, as_read, bad, table, file, rows, name, reason, detail))
     key = raw[table.key].astype("str").str.strip()
-    repeated = key.duplicated(keep="first") & ~claimed
+    has_key = ~missing_mask(raw[table.key])
+    repeated = key.duplicated(keep="first") & ~claimed & has_key
     if repeated.any():
-        identical = raw.astype("str").duplicated(keep="first")[repeated]
+        shared = key.duplicated(keep=False) & has_key  # compare whole rows only where keys repeat
+        identical = _cell_text_frame(raw[shared]).set_axis(raw.index[shared]).duplicated()
+        identical = identical.reindex(raw.index, fill_value=False)[repeated]
         reason = identical.map({True: "duplicate_row", False: "duplicate_key"})
         first = rows.groupby(key).transform("first")[repeated]
         detail = "same key as row " + first.astype("str")
         parts.append(
-            _quarantine_frame(raw, as_read, repeated, table, file, rows, table.key, reason, detail)
+            _quarantine_frame(
+                raw, as_read, repeated, table, source, rows, table.key, reason, detail
+            )
         )
     return _concat(parts, [*QUARANTINE_COLUMNS, "_index"])
 
 
+def _cell_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({i: _cell_text(frame.iloc[:, i]) for i in range(frame.shape[1])})
+
+
 def _quarantine_frame(
-    raw, as_read, mask, table, file, rows, column, reason, detail
+    raw: pd.DataFrame,
+    as_read: pd.DataFrame,
+    mask: pd.Series,
+    table: Table,
+    source: str,
+    rows: pd.Series,
+    column: str,
+    reason: pd.Series,
+    detail: pd.Series | str,
 ) -> pd.DataFrame:
-    records = as_read[mask].astype("str").to_dict(orient="records")
+    cells = _cell_text_frame(as_read[mask]).to_numpy().tolist()
+    headers = list(as_read.columns)
     return pd.DataFrame(
         {
             "table": table.name,
-            "file": file.name,
+            "file": source,
             "row": rows[mask].to_numpy(),
             "column": table.column(column).zh,
-            "value": raw.loc[mask, column].astype("str").to_numpy(),
+            "value": _cell_text(raw.loc[mask, column]).to_numpy(),
             "reason": pd.Series(reason).to_numpy(),
-            "detail": pd.Series(detail).to_numpy(),
-            "raw": [json.dumps(r, ensure_ascii=False) for r in records],
+            "detail": pd.Series(detail).to_numpy() if not isinstance(detail, str) else detail,
+            "raw": [
+                json.dumps(dict(zip(headers, r, strict=True)), ensure_ascii=False) for r in cells
+            ],
             "_index": raw.index[mask],
         }
     )
+
+
+def _rejected_rows(rejected: pd.DataFrame, table: Table, source: str) -> pd.DataFrame:
+    """Records the reader could not split into the header's fields, as quarantine rows."""
+    if not len(rejected):
+        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    frame = rejected[REJECT_COLUMNS].copy()
+    frame.insert(0, "table", table.name)
+    frame.insert(1, "file", source)
+    frame["column"] = ""
+    return frame[QUARANTINE_COLUMNS]
+
+
+def _notes(notes: pd.DataFrame, table: Table, source: str) -> pd.DataFrame:
+    """Reader notes (merged cells filled) as issue rows, with Chinese column names."""
+    if not len(notes):
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    known = table.header_map()
+    frame = notes[NOTE_COLUMNS].copy()
+    zh = {c.name: c.zh for c in table.columns}
+    frame["column"] = frame["column"].map(lambda h: zh.get(known.get(_norm_header(h), ""), h))
+    frame.insert(0, "table", table.name)
+    frame.insert(1, "file", source)
+    return frame[ISSUE_COLUMNS]
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

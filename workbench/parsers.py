@@ -13,12 +13,19 @@ import numpy as np
 import pandas as pd
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EARLIEST, _LATEST = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+LOCAL_TZ = "Asia/Shanghai"  # zone-aware timestamps (SQL timestamptz) become Beijing time
 _MISSING_TOKENS = frozenset({"", "nan", "none", "null", "na", "n/a", "-", "--", "—", "无", "空"})
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d")
 _UNIT_MULTIPLIERS = {"亿": 1e8, "万": 1e4, "千": 1e3, "k": 1e3, "w": 1e4}
 # Serial days that are plausible Excel dates: 1954-10-22 … 2119-02-27.
 _EXCEL_SERIAL_RANGE = (20_000, 80_000)
 _MAX_EXACT_INTEGER = 2**53  # beyond this a float no longer holds every integer
+_GROUPED_NUMBER = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+# Excel, WPS and LibreOffice run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+# …but a signed number or phone number (+86 138-0013-8000, -500) is harmless data.
+_SIGNED_NUMBER = r"[+-][\d\s().,/-]*"
 
 
 def missing_mask(values: pd.Series) -> pd.Series:
@@ -41,16 +48,21 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     missing = missing_mask(values)
     if values.dtype.kind == "M":
-        return values.astype("datetime64[ns]"), pd.Series(False, index=values.index)
+        if getattr(values.dt, "tz", None) is not None:  # timestamptz → Beijing wall-clock time
+            values = values.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+        inside = values.isna() | values.between(_EARLIEST, _LATEST)
+        return values.where(inside).astype("datetime64[ns]"), ~inside
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     todo = ~missing
     is_obj = values.dtype == object
     if is_obj and todo.any():
-        stamped = values[todo].map(lambda v: isinstance(v, dt.date))
+        stamped = values[todo].map(lambda v: isinstance(v, dt.date | np.datetime64))
         if stamped.any():
-            idx = stamped[stamped].index
-            out.loc[idx] = pd.to_datetime(values.loc[idx].map(pd.Timestamp), errors="coerce")
-            todo.loc[idx] = False
+            stamps = values[stamped[stamped].index].map(_timestamp)
+            good = stamps.dropna()
+            if len(good):
+                out.loc[good.index] = pd.to_datetime(list(good)).astype("datetime64[ns]")
+            todo.loc[good.index] = False  # out-of-range dates (0001-01-01, 9999-12-31) stay bad
     if todo.any():
         numeric = pd.to_numeric(values[todo], errors="coerce")
         serial = numeric.between(*_EXCEL_SERIAL_RANGE) & (numeric % 1 == 0)
@@ -71,12 +83,23 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             if text.empty:
                 break
             parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-            ok = parsed.notna()
+            ok = parsed.notna() & parsed.between(_EARLIEST, _LATEST)  # year 0001 is no date
             out.loc[ok[ok].index] = parsed[ok]
             text = text[~ok]
         todo = pd.Series(False, index=values.index)
         todo.loc[text.index] = True
     return out, todo
+
+
+def _timestamp(value: object) -> pd.Timestamp | None:
+    """A date/datetime cell as a naive Timestamp (Beijing time if it had a zone), or None."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, OverflowError):
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(LOCAL_TZ).tz_localize(None)
+    return stamp if _EARLIEST <= stamp <= _LATEST else None
 
 
 def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -92,7 +115,7 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         text = (
             _to_text(values[todo])
             .str.lower()
-            .str.replace(r"[,，\s¥$]|rmb|cny|人民币", "", regex=True)
+            .str.replace(r"[\s¥$]|rmb|cny|人民币", "", regex=True)
             .str.replace(r"(元|块|次|件|个|单|笔)$", "", regex=True)
         )
         multiplier = pd.Series(1.0, index=text.index)
@@ -100,6 +123,10 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             has_unit = text.str.endswith(unit)
             multiplier[has_unit] = factor
             text = text.where(~has_unit, text.str.slice(0, -len(unit)))
+        # A comma is a thousands separator only between groups of three digits: 1,2,3 is not 123.
+        commas = text.str.contains(",", regex=False)
+        grouped = text.str.fullmatch(_GROUPED_NUMBER)
+        text = text.where(~commas | grouped, "").str.replace(",", "", regex=False)
         out.loc[text.index] = _finite(pd.to_numeric(text, errors="coerce") * multiplier)
         todo = out.isna() & ~missing
     return out, todo
@@ -115,6 +142,29 @@ def parse_integers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     invalid = numbers.notna() & ((numbers % 1 != 0) | (numbers.abs() > _MAX_EXACT_INTEGER))
     numbers[invalid] = np.nan
     return numbers.astype("Int64"), bad | invalid
+
+
+def formula_mask(values: pd.Series) -> pd.Series:
+    """True where a text cell would run as a formula in Excel/WPS (=, +, -, @ first).
+
+    Signed numbers and phones (-500, +86 138…) are not flagged; nothing is ever evaluated.
+    """
+    text = values.astype("str").str.strip()
+    risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+    if risky.any():
+        harmless = text[risky].str.fullmatch(_SIGNED_NUMBER).fillna(False).astype(bool)
+        risky.loc[harmless[harmless].index] = False
+    return risky & ~missing_mask(values)
+
+
+def escape_formulas(values: pd.Series) -> pd.Series:
+    """Prefix an apostrophe to cells `formula_mask` flags, so spreadsheets show them as text."""
+    risky = formula_mask(values)
+    if not risky.any():
+        return values
+    out = values.astype(object).copy()
+    out[risky] = "'" + values[risky].astype("str").str.strip()
+    return out
 
 
 def parse_text(values: pd.Series) -> pd.Series:

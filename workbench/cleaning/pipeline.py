@@ -8,6 +8,7 @@ checks that on every run and the pipeline refuses to return a result that does n
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,7 +16,7 @@ import pandas as pd
 from workbench.cleaning import dedupe, industry, normalise, regions, validate
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.completeness import completeness, mark_to_complete, to_complete_list
-from workbench.cleaning.privacy import add_masked_columns
+from workbench.cleaning.privacy import PII_COLUMNS, add_masked_columns, mask_values, public_view
 from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
 from workbench.errors import WorkbenchError
@@ -71,6 +72,30 @@ class CleanResult:
     def reconciliation(self) -> pd.DataFrame:
         """Per table: rows read = clean + merged + quarantined ('balanced')."""
         return reconcile(self.rows_read, self.tables, self.merges, self.quarantine)
+
+    def redacted(self) -> CleanResult:
+        """The result with no raw phone, ID number or e-mail anywhere: what may leave memory.
+
+        Tables keep only the masked columns; audit and flag values of PII fields are masked;
+        quarantined rows keep file and row (to find them at the source), not their raw cells.
+        """
+        changes = self.changes.copy()
+        pii = changes["field"].isin(PII_COLUMNS)
+        for column in ("old", "new"):
+            changes.loc[pii, column] = mask_values(
+                changes.loc[pii, column], changes.loc[pii, "field"]
+            )
+        flags = self.flags.copy()
+        pii = flags["field"].isin(PII_COLUMNS)
+        flags.loc[pii, "value"] = mask_values(flags.loc[pii, "value"], flags.loc[pii, "field"])
+        return dataclasses.replace(
+            self,
+            tables={name: public_view(frame) for name, frame in self.tables.items()},
+            changes=changes,
+            flags=flags,
+            quarantine=self.quarantine.drop(columns="raw", errors="ignore"),
+            pairs=self.pairs,
+        )
 
 
 def reconcile(

@@ -54,6 +54,16 @@ def mask_person_names(names: pd.Series) -> pd.Series:
 _MASKERS = {"phone": mask_phones, "id_number": mask_id_numbers, "email": mask_emails}
 
 
+def mask_values(values: pd.Series, fields: pd.Series) -> pd.Series:
+    """Mask each value by the PII field it belongs to (phone / id_number / email)."""
+    out = values.copy()
+    for column, mask in _MASKERS.items():
+        rows = fields == column
+        if rows.any():
+            out[rows] = mask(values[rows])
+    return out
+
+
 def add_masked_columns(customers: pd.DataFrame) -> pd.DataFrame:
     """Add phone_masked, id_number_masked, email_masked beside the raw columns."""
     out = customers.copy()
