@@ -211,3 +211,24 @@ def test_unusable_urls_fail_without_a_traceback(tmp_path):
         load_extracts_sql(f"sqlite:///{tmp_path}/missing/folder/crm.db", tables=("orders",))
     with pytest.raises(ExtractError, match=r"postgresql://u:\*\*\*@127\.0\.0\.1:9/x"):
         load_extracts_sql("postgresql://u:secret@127.0.0.1:9/x", tables=("orders",))
+
+
+def test_cli_loads_from_sql(tmp_path, capsys):
+    import sqlite3
+
+    from workbench.cli import main
+
+    db = tmp_path / "crm.db"
+    with sqlite3.connect(db) as con:
+        con.execute(
+            'CREATE TABLE "交易记录" ("订单编号" TEXT, "客户编号" TEXT, "交易日期" TEXT, "交易金额" TEXT)'
+        )
+        con.executemany(
+            'INSERT INTO "交易记录" VALUES (?, ?, ?, ?)',
+            [("O1", "C1", "2024-01-02", "52万元"), ("O2", "C1", "待定", "10")],
+        )
+    code = main(["load", "--sql", f"sqlite:///{db}", "--source", "orders=交易记录"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[1].split() == ["orders", "2", "1", "1", "True"]
+    assert "unparseable_date    1" in out

@@ -21,10 +21,28 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace) -> int:
-    from workbench.io import load_extracts
+def _pairs(items: list[str] | None, what: str) -> dict[str, str]:
+    """['orders=新数据', …] → {'orders': '新数据'}; a malformed item is a user error."""
+    out = {}
+    for item in items or []:
+        table, sep, value = item.partition("=")
+        if not sep or not table or not value:
+            raise WorkbenchError(f"{what} must look like table=value, got {item!r}")
+        out[table.strip()] = value.strip()
+    return out
 
-    extracts = load_extracts(args.path)
+
+def _load(args: argparse.Namespace) -> int:
+    from workbench.io import load_extracts, load_extracts_sql
+
+    if args.sql:
+        sources = _pairs(args.source, "--source")
+        tables = tuple(sources) if sources else None  # with --source: just those tables
+        extracts = load_extracts_sql(args.sql, sources=sources or None, tables=tables)
+    elif args.path:
+        extracts = load_extracts(args.path, sheets=_pairs(args.sheet, "--sheet") or None)
+    else:
+        raise WorkbenchError("give a folder of extracts, or --sql URL")
     print(extracts.reconciliation().to_string())
     if len(extracts.quarantine):
         print("\nquarantined rows by reason:")
@@ -79,8 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=7)
     gen.set_defaults(run=_generate)
 
-    load = sub.add_parser("load", help="load a folder of extracts and report what did not load")
-    load.add_argument("path")
+    load = sub.add_parser("load", help="load extracts and report what did not load")
+    load.add_argument("path", nargs="?", help="a folder of extract files")
+    load.add_argument("--sheet", action="append", help="XLSX sheet of a table: orders=新数据")
+    load.add_argument("--sql", help="a SQLAlchemy URL instead of a folder")
+    load.add_argument("--source", action="append", help="SQL table or query: orders='SELECT …'")
     load.set_defaults(run=_load)
 
     schema = sub.add_parser("schema", help="print the extract tables' columns as Markdown")
