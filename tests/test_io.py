@@ -354,3 +354,24 @@ def test_a_source_row_header_in_the_file_does_not_clash_with_the_loaders(tmp_pat
     assert frame.loc[0, ["source_row", "source_row_2", "备注", "备注_3", "备注_2"]].tolist() == [
         2, "x", "a", "b", "c"]  # fmt: skip
     assert issues["row"].tolist() == [1, 1]
+
+
+def test_calamine_and_openpyxl_paths_read_the_same(demo_dir, tmp_path, monkeypatch):
+    from workbench import readers
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["订单编号", "客户编号", "交易日期", "交易金额", "联系电话"])
+    sheet.append(["O1", "C1", pd.Timestamp("2024-03-05").to_pydatetime(), 1200.5, 13800138000])
+    sheet.append(["O2", "C2", "2024/3/6", "52万元", None])
+    wb.save(tmp_path / "orders.xlsx")
+    for file, table in ((tmp_path / "orders.xlsx", ORDER_TABLE),
+                        (demo_dir / "requirements.xlsx", REQUIREMENTS)):  # fmt: skip
+        fast = load_table(file, table)
+        monkeypatch.setattr(readers, "_calamine_cells", lambda *_: None)
+        slow = load_table(file, table)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(fast[0], slow[0])
+        assert len(fast[1]) == len(slow[1]) and len(fast[2]) == len(slow[2])
+    orders = load_table(tmp_path / "orders.xlsx", ORDER_TABLE)[0]
+    assert orders.loc[0, "联系电话"] == "13800138000"  # a phone stored as a number stays whole

@@ -44,9 +44,20 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path, memo_dir: Path | None = None) -> str:
+    """blake2b of a file's bytes, memoised by (size, mtime_ns, inode) so unchanged files of
+    gigabytes are not re-read on every notebook load; any rewrite changes the stat and re-hashes."""
+    stat = path.stat()
+    stamp = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}"
+    memo = memo_dir / "digests" / hashlib.sha256(stamp.encode()).hexdigest() if memo_dir else None
+    if memo is not None and memo.exists():
+        return memo.read_text(encoding="ascii")
     with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "blake2b").hexdigest()
+        digest = hashlib.file_digest(handle, "blake2b").hexdigest()
+    if memo is not None:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(digest, encoding="ascii")
+    return digest
 
 
 def cache_key(data_dir: Path, settings: CleaningSettings) -> str:
@@ -55,7 +66,9 @@ def cache_key(data_dir: Path, settings: CleaningSettings) -> str:
     digest.update(json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str).encode())
     for table in TABLES.values():
         file = find_extract(data_dir, table)
-        digest.update(f"{table.name}:{file.name}:{_file_digest(file)}".encode())
+        digest.update(
+            f"{table.name}:{file.name}:{file_digest(file, data_dir / CACHE_DIR)}".encode()
+        )
     return digest.hexdigest()[:24]
 
 
