@@ -32,5 +32,5 @@ def test_to_complete_list_per_owner_never_drops_customers():
     assert listed.set_index("customer_id").loc["C4", "missing_fields"] == "所属行业、联系人"
     assert listed["owner"].tolist() == ["王磊", "陈静"]
     assert set(listed["status"]) == {"待补充"}
-    marked = mark_to_complete(CUSTOMERS, ("industry", "contact_name", "phone"))
+    marked = mark_to_complete(CUSTOMERS, listed)
     assert len(marked) == 4 and marked["to_complete"].isna().tolist() == [True, False, True, False]

@@ -104,3 +104,29 @@ def test_demo_regions_are_consistent(demo_dir) -> None:
     out = map_regions(load_extracts(demo_dir, tables=("customers",)).customers, audit)
     assert audit.flags.empty and audit.changes.empty
     assert out["region"].notna().all()
+
+
+def test_province_from_city_or_address_then_region():
+    import pandas as pd
+
+    from workbench.cleaning.audit import Audit
+    from workbench.cleaning.regions import map_regions
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D"],
+            "province": [None, "北京市朝阳区", None, "浙江"],
+            "city": ["杭州市", None, "火星城", "宁波市"],
+            "region": [None, None, None, None],
+        }
+    )
+    audit = Audit()
+    out = map_regions(customers, audit)
+    assert out["province"].tolist()[:2] == ["浙江省", "北京市"]
+    assert pd.isna(out.loc[2, "province"]) and out.loc[3, "province"] == "浙江省"
+    assert out["region"].tolist()[:2] == ["华东", "华北"] and out.loc[3, "region"] == "华东"
+    rules = audit.changes.set_index(["key", "field", "rule"])
+    assert ("A", "province", "province_from_city") in rules.index
+    assert rules.loc[("A", "province", "province_from_city"), "new"] == "浙江省"
+    assert ("B", "province", "category_canonical") in rules.index
+    assert customers["province"].isna().tolist() == [True, False, True, False]  # input untouched

@@ -16,7 +16,7 @@ from workbench.schema import TABLES
 RULE_LABELS: dict[str, str] = {
     "phone_format": "电话格式统一", "id_format": "证件号格式统一", "invalid_phone": "电话号码无效", "name_format": "名称格式统一",
     "email_format": "邮箱格式统一", "bad_email": "邮箱无效", "category_canonical": "取值标准化",
-    "unknown_category": "未知取值", "region_from_province": "按省份补全区域",
+    "unknown_category": "未知取值", "region_from_province": "按省份补全区域", "province_from_city": "按城市补全省份",
     "region_mismatch": "区域与省份不符", "unknown_province": "未知省份", "industry_map": "行业映射",
     "unknown_industry": "行业无法映射", "bad_uscc": "信用代码校验位错误",
     "bad_id_number": "身份证校验位错误", "id_type_mismatch": "证件类型与客户类型不符",

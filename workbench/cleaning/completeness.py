@@ -67,7 +67,10 @@ def to_complete_list(customers: pd.DataFrame, fields: tuple[str, ...]) -> pd.Dat
     gaps = pd.DataFrame(missing, index=customers.index)
     count = gaps.sum(axis=1)
     listed = count > 0
-    labels = gaps[listed].apply(lambda row: "、".join(row.index[row]), axis=1)
+    labels = pd.Series("", index=customers.index)
+    for name, gap in gaps.items():
+        labels = labels + gap.map({True: name + "、", False: ""})
+    labels = labels[listed].str.rstrip("、")
     out = pd.DataFrame(
         {
             "owner": customers.loc[listed, "owner"].fillna(NO_OWNER)
@@ -85,9 +88,8 @@ def to_complete_list(customers: pd.DataFrame, fields: tuple[str, ...]) -> pd.Dat
     ).reset_index(drop=True)
 
 
-def mark_to_complete(customers: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
-    """Add a `to_complete` column: the 中文 names of the missing key fields, empty when complete."""
-    listed = to_complete_list(customers, fields).set_index("customer_id")["missing_fields"]
+def mark_to_complete(customers: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
+    """Add a `to_complete` column from a `to_complete_list`: the missing fields, empty if none."""
     out = customers.copy()
-    out["to_complete"] = out["customer_id"].map(listed)
+    out["to_complete"] = out["customer_id"].map(listed.set_index("customer_id")["missing_fields"])
     return out

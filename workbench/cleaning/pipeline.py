@@ -141,8 +141,8 @@ def clean(extracts: Extracts, settings: CleaningSettings | None = None) -> Clean
     pairs = dedupe.candidate_pairs(tables["customers"], settings)
     merges = _with_names(dedupe.duplicate_groups(tables["customers"], pairs), tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
-    customers = mark_to_complete(tables["customers"], settings.to_complete_fields)
-    tables["customers"] = add_masked_columns(customers)
+    to_complete = to_complete_list(tables["customers"], settings.to_complete_fields)
+    tables["customers"] = add_masked_columns(mark_to_complete(tables["customers"], to_complete))
     result = CleanResult(
         tables=tables,
         changes=audit.changes,
@@ -154,7 +154,7 @@ def clean(extracts: Extracts, settings: CleaningSettings | None = None) -> Clean
         completeness=completeness(
             tables["customers"], settings.key_fields, settings.completeness_target
         ),
-        to_complete=to_complete_list(tables["customers"], settings.to_complete_fields),
+        to_complete=to_complete,
         retention=retention_list(tables, settings, as_of),
         rows_read=dict(extracts.rows_read),
         sources={name: str(path) for name, path in extracts.sources.items()},

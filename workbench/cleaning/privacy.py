@@ -34,12 +34,8 @@ def mask_id_numbers(ids: pd.Series) -> pd.Series:
 def mask_emails(emails: pd.Series) -> pd.Series:
     """li.na@example.com → l***@example.com; a value without @ is fully masked."""
     text = emails.astype("str").str.strip()
-    local, _, domain = text.str.partition("@").T.values
-    out = (
-        pd.Series(local, index=emails.index).str.slice(0, 1)
-        + "***@"
-        + pd.Series(domain, index=emails.index)
-    )
+    parts = text.str.partition("@")
+    out = parts[0].str.slice(0, 1) + "***@" + parts[2]
     return out.where(text.str.contains("@", regex=False), "***").mask(emails.isna())
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.normalise import log_changes, with_columns
-from workbench.geography import PROVINCE_REGION, canonical_province
+from workbench.geography import PROVINCE_REGION, canonical_province, province_of_place
 from workbench.schema import REGIONS
 
 _REGION_SUFFIXES = r"(?:大区|地区|区域|区)$"
@@ -23,6 +23,14 @@ def canonical_provinces(values: pd.Series) -> pd.Series:
         pd.Series(uniques, dtype="str").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
     )
     found = cleaned.map(canonical_province).to_numpy(dtype=object)
+    out = pd.Series(found[codes.clip(0)] if len(found) else None, index=values.index, dtype=object)
+    return out.where(codes >= 0).astype("str")
+
+
+def _provinces_of_places(values: pd.Series) -> pd.Series:
+    """Province of each city or address (over unique values); <NA> where unknown."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = pd.Series(uniques, dtype=object).map(province_of_place).to_numpy(dtype=object)
     out = pd.Series(found[codes.clip(0)] if len(found) else None, index=values.index, dtype=object)
     return out.where(codes >= 0).astype("str")
 
@@ -44,9 +52,16 @@ def map_regions(customers: pd.DataFrame, audit: Audit) -> pd.DataFrame:
         return customers.copy(deep=False)
     province = customers["province"]
     canonical = canonical_provinces(province)
+    from_place = _provinces_of_places(province.where(canonical.isna()))
+    if "city" in customers:  # an empty or unreadable province: the city says which
+        from_place = from_place.fillna(_provinces_of_places(customers["city"]))
+    canonical = canonical.fillna(from_place)
     unknown = province.notna() & canonical.isna()
     new_province = canonical.where(~unknown, province)
-    log_changes(audit, "customers", customers, "province", new_province, "category_canonical")
+    log_changes(audit, "customers", customers, "province", new_province.where(province.notna()),
+                "category_canonical")  # fmt: skip
+    staged = customers.assign(province=new_province.where(province.notna()))
+    log_changes(audit, "customers", staged, "province", new_province, "province_from_city")
     audit.flag(
         "customers", customers, unknown, "province", "unknown_province",
         "不是中国的省级行政区名称，保留原值 (not a Chinese province; left as written)",

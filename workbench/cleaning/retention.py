@@ -42,29 +42,24 @@ def retention_list(
 ) -> pd.DataFrame:
     """Every customer past retention at `as_of`: id, status, last activity, keep-until, reason."""
     customers = tables["customers"]
-    last = last_activity(tables).to_numpy()
-    churned = (customers["status"] == CHURNED).to_numpy()
-    ended = (
-        pd.Series(as_of - pd.to_datetime(last)).dt.days.to_numpy() > settings.relationship_end_days
-    )
-    keep_years = pd.Series(settings.retention_years_after_end, index=customers.index)
-    keep_years[churned] = settings.retention_years_after_churn
-    until = pd.Series(
-        [
-            pd.NaT if pd.isna(d) else d + pd.DateOffset(years=int(y))
-            for d, y in zip(pd.to_datetime(last), keep_years, strict=True)
-        ],
-        index=customers.index,
-        dtype="datetime64[ns]",
-    )
-    due = (churned | ended) & (until < as_of).to_numpy()
-    reason = pd.Series("关系结束满2年", index=customers.index).where(~churned, "流失确认满1年")
+    last = pd.Series(last_activity(tables).to_numpy(), index=customers.index)
+    churned = customers["status"] == CHURNED
+    ended = (as_of - last).dt.days > settings.relationship_end_days
+    until = pd.Series(pd.NaT, index=customers.index, dtype="datetime64[ns]")
+    for is_churned, years in ((True, settings.retention_years_after_churn),
+                              (False, settings.retention_years_after_end)):  # fmt: skip
+        group = churned == is_churned
+        until[group] = last[group] + pd.DateOffset(years=years)
+    due = (churned | ended) & (until < as_of)
+    ended_label = f"关系结束满{settings.retention_years_after_end}年"
+    churned_label = f"流失确认满{settings.retention_years_after_churn}年"
+    reason = pd.Series(ended_label, index=customers.index).where(~churned, churned_label)
     out = pd.DataFrame(
         {
             "customer_id": customers["customer_id"],
             "owner": customers.get("owner"),
             "status": customers["status"],
-            "last_activity": pd.to_datetime(last),
+            "last_activity": last,
             "keep_until": until,
             "reason": reason,
         }
