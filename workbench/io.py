@@ -45,17 +45,10 @@ _FORMULA_PROBLEM = (
 )
 
 
-@dataclass
-class Extracts:
-    """The loaded tables plus everything that did not load cleanly."""
+class TableAccess:
+    """`x["orders"]` and `x.orders` for anything holding the five tables in `self.tables`."""
 
     tables: dict[str, pd.DataFrame]
-    sources: dict[str, Path | str]  # the file, or "sql:<table or query>"
-    rows_read: dict[str, int]
-    quarantine: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS)
-    )
-    issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -79,6 +72,19 @@ class Extracts:
     @property
     def opportunities(self) -> pd.DataFrame:
         return self.tables["opportunities"]
+
+
+@dataclass
+class Extracts(TableAccess):
+    """The loaded tables plus everything that did not load cleanly."""
+
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, Path | str]  # the file, or "sql:<table or query>"
+    rows_read: dict[str, int]
+    quarantine: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
+    issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
 
     def reconciliation(self) -> pd.DataFrame:
         """Per table: rows read = rows loaded + rows quarantined (the 'balanced' column checks it)."""

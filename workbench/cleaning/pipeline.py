@@ -20,7 +20,7 @@ from workbench.cleaning.privacy import PII_COLUMNS, add_masked_columns, mask_val
 from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
 from workbench.errors import WorkbenchError
-from workbench.io import Extracts
+from workbench.io import Extracts, TableAccess
 
 FRAMES = (
     "changes", "flags", "quarantine", "issues", "merges", "pairs",
@@ -29,7 +29,7 @@ FRAMES = (
 
 
 @dataclass
-class CleanResult:
+class CleanResult(TableAccess):
     """Clean tables plus everything needed to trust them: audit, flags, quarantine, merges, lists."""
 
     tables: dict[str, pd.DataFrame]
@@ -45,29 +45,6 @@ class CleanResult:
     rows_read: dict[str, int]
     sources: dict[str, str] = field(default_factory=dict)
     as_of: pd.Timestamp | None = None
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
-
-    @property
-    def customers(self) -> pd.DataFrame:
-        return self.tables["customers"]
-
-    @property
-    def orders(self) -> pd.DataFrame:
-        return self.tables["orders"]
-
-    @property
-    def interactions(self) -> pd.DataFrame:
-        return self.tables["interactions"]
-
-    @property
-    def requirements(self) -> pd.DataFrame:
-        return self.tables["requirements"]
-
-    @property
-    def opportunities(self) -> pd.DataFrame:
-        return self.tables["opportunities"]
 
     def reconciliation(self) -> pd.DataFrame:
         """Per table: rows read = clean + merged + quarantined ('balanced')."""
