@@ -127,7 +127,7 @@ def test_requirements_workbook_layout(gen: GenerationResult, data: dict) -> None
     created = data["requirements"]["created_date"]
     share_dates = created.map(lambda v: hasattr(v, "year")).mean()
     assert 0.9 < share_dates < 1.0  # real Excel dates for most rows, some typed as text
-    via_pandas = pd.read_excel(gen.files["requirements"], header=1)
+    via_pandas = pd.read_excel(gen.files["requirements"], header=1, engine="openpyxl")
     assert list(via_pandas.columns) == [c.zh for c in TABLES["requirements"].columns]
     assert len(via_pandas) == gen.rows["requirements"]
 
