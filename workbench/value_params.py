@@ -1,0 +1,219 @@
+"""Thresholds of the value analysis (RFM, value classes, ABC, amount tiers, tags), from
+params/value.yml, validated strictly: an unknown key or a malformed value is a ParameterError.
+
+The dataclass defaults equal params/value.yml (a test checks it), so code and YAML cannot drift.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, is_dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.errors import ParameterError
+
+VALUE_PARAMS = Path(__file__).resolve().parent.parent / "params" / "value.yml"
+
+HIGH, MID, LOW, POTENTIAL = "高价值", "中价值", "低价值", "潜在价值"
+VALUE_CLASSES: tuple[str, ...] = (HIGH, MID, LOW, POTENTIAL)
+
+
+def _int(name: str, value: Any, minimum: int = 0) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ParameterError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
+
+
+def _number(name: str, value: Any, minimum: float = 0.0) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < minimum:
+        raise ParameterError(f"{name} must be a number ≥ {minimum}, got {value!r}")
+
+
+def _labels(name: str, value: Any) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
+        raise ParameterError(f"{name} must be a list of texts, got {value!r}")
+
+
+@dataclass(frozen=True)
+class RfmParams:
+    """Quantile bins per score and the look-back window (None = all history)."""
+
+    bins: int = 5
+    window_days: int | None = None
+
+    def __post_init__(self) -> None:
+        _int("rfm.bins", self.bins, 2)
+        if self.window_days is not None:
+            _int("rfm.window_days", self.window_days, 1)
+
+
+@dataclass(frozen=True)
+class ClassRules:
+    """Score thresholds of the four value classes; see `value_classes` for the order of rules."""
+
+    high_min_r: int = 3
+    high_min_f: int = 4
+    high_min_m: int = 4
+    potential_min_r: int = 4
+    potential_max_f: int = 2
+    mid_min_total: int = 9
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _int(f"classes.{f.name}", getattr(self, f.name), 1)
+
+
+@dataclass(frozen=True)
+class AbcParams:
+    """Revenue shares of A, B and C (adding up to 1) over the last `window_months` months."""
+
+    shares: tuple[float, float, float] = (0.2, 0.5, 0.3)
+    window_months: int = 12
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shares", check_shares(self.shares))
+        _int("abc.window_months", self.window_months, 1)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One amount tier: customers whose yearly amount is ≥ `min` (元) and below the next tier."""
+
+    label: str
+    min: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.label, str) or not self.label:
+            raise ParameterError(f"amount tier label must be text, got {self.label!r}")
+        _number(f"amount tier {self.label}: min", self.min)
+
+
+@dataclass(frozen=True)
+class TierParams:
+    """Amount tiers, highest first (the last starts at 0), over the last `window_months` months."""
+
+    tiers: tuple[Tier, ...] = (Tier("高", 1_000_000), Tier("中", 300_000), Tier("低", 0))
+    window_months: int = 12
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tiers", check_tiers(self.tiers))
+        _int("amount_tiers.window_months", self.window_months, 1)
+
+
+@dataclass(frozen=True)
+class TagParams:
+    """Thresholds of the customer tags (近3个月未复购, 高流失风险, 重点跟进 …)."""
+
+    no_repurchase_days: int = 90
+    repeat_min_days: int = 2
+    churn_gap_factor: float = 2.0
+    churn_min_days: int = 30
+    follow_up_window_days: int = 90
+    follow_up_min_pages: int = 10
+    follow_up_question_types: tuple[str, ...] = ("价格",)
+    lead_statuses: tuple[str, ...] = ("潜在客户", "意向客户")
+
+    def __post_init__(self) -> None:
+        for name in ("no_repurchase_days", "follow_up_window_days", "follow_up_min_pages"):
+            _int(f"tags.{name}", getattr(self, name), 1)
+        _int("tags.repeat_min_days", self.repeat_min_days, 2)
+        _int("tags.churn_min_days", self.churn_min_days, 0)
+        _number("tags.churn_gap_factor", self.churn_gap_factor, 1.0)
+        _labels("tags.follow_up_question_types", self.follow_up_question_types)
+        _labels("tags.lead_statuses", self.lead_statuses)
+
+
+@dataclass(frozen=True)
+class ValueParams:
+    """Every threshold of the value analysis; load it with `load_value_params`."""
+
+    rfm: RfmParams = field(default_factory=RfmParams)
+    classes: ClassRules = field(default_factory=ClassRules)
+    abc: AbcParams = field(default_factory=AbcParams)
+    amount_tiers: TierParams = field(default_factory=TierParams)
+    tags: TagParams = field(default_factory=TagParams)
+
+    def __post_init__(self) -> None:
+        bins, rules = self.rfm.bins, self.classes
+        for name in (
+            "high_min_r",
+            "high_min_f",
+            "high_min_m",
+            "potential_min_r",
+            "potential_max_f",
+        ):
+            if getattr(rules, name) > bins:
+                raise ParameterError(f"classes.{name} is above the top score (rfm.bins = {bins})")
+        if rules.mid_min_total > 3 * bins:
+            raise ParameterError(f"classes.mid_min_total is above 3 × rfm.bins = {3 * bins}")
+
+
+def check_shares(shares: Any) -> tuple[float, float, float]:
+    """Three non-negative revenue shares (A, B, C) adding up to 1."""
+    if not isinstance(shares, list | tuple) or len(shares) != 3:
+        raise ParameterError(f"abc.shares must list three shares (A, B, C), got {shares!r}")
+    for share in shares:
+        _number("abc.shares", share)
+    if abs(sum(shares) - 1) > 1e-9 or shares[0] <= 0:
+        raise ParameterError(f"abc.shares must add up to 1 with A > 0, got {list(shares)}")
+    return (float(shares[0]), float(shares[1]), float(shares[2]))
+
+
+def check_tiers(tiers: Any) -> tuple[Tier, ...]:
+    """Tiers highest first with strictly decreasing minimums, the last starting at 0."""
+    if not isinstance(tiers, list | tuple) or not tiers:
+        raise ParameterError(f"amount_tiers.tiers must list at least one tier, got {tiers!r}")
+    out = tuple(t if isinstance(t, Tier) else _build(Tier, t, "amount_tiers.tiers") for t in tiers)
+    mins = [t.min for t in out]
+    if any(a <= b for a, b in pairwise(mins)) or mins[-1] != 0:
+        raise ParameterError(
+            f"amount_tiers.tiers must go from the highest min down to 0, got mins {mins}"
+        )
+    if len({t.label for t in out}) != len(out):
+        raise ParameterError("amount_tiers.tiers: labels must differ")
+    return out
+
+
+def load_value_params(path: str | Path = VALUE_PARAMS) -> ValueParams:
+    """Read and validate params/value.yml (or another file); missing keys take the defaults."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"{path}: no such parameter file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
+    try:
+        return _build(ValueParams, raw, "")
+    except ParameterError as exc:
+        raise ParameterError(f"{path}: {exc}") from None
+
+
+_NESTED = {"rfm": RfmParams, "classes": ClassRules, "abc": AbcParams, "amount_tiers": TierParams,
+           "tags": TagParams}  # fmt: skip
+
+
+def _build(cls: type, raw: Any, where: str) -> Any:
+    """Build dataclass `cls` from a mapping, refusing unknown keys and recursing into sections."""
+    assert is_dataclass(cls)
+    label = where or "the file"
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{label}: expected a mapping of settings, got {type(raw).__name__}")
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(map(str, raw)) - known)
+    if unknown:
+        raise ParameterError(f"{label}: unknown setting(s) {unknown}; known: {sorted(known)}")
+    values = {}
+    for key, value in raw.items():
+        name = f"{where}.{key}" if where else key
+        if cls is ValueParams:
+            values[key] = _build(_NESTED[key], value, name)
+        elif isinstance(value, list):
+            values[key] = tuple(value)
+        else:
+            values[key] = value
+    return cls(**values)
