@@ -1,5 +1,16 @@
 """Front door to the analyses: import models from here, not from their modules."""
 
+from workbench.clv import (
+    BGNBD,
+    CLV,
+    MBGNBD,
+    GammaGamma,
+    ParetoNBD,
+    holdout_by_frequency,
+    model_selection,
+    purchase_model,
+)
+from workbench.clv_data import calibration_holdout, compress, summarize
 from workbench.profiling import (
     channel_mix,
     customers_of_region,
@@ -14,14 +25,24 @@ from workbench.segments import abc_classes, amount_tiers, segment_summary, tags
 from workbench.value_params import ValueParams, load_value_params
 
 __all__ = [
+    "BGNBD",
+    "CLV",
+    "MBGNBD",
+    "GammaGamma",
+    "ParetoNBD",
     "ValueParams",
     "abc_classes",
     "amount_tiers",
+    "calibration_holdout",
     "channel_mix",
+    "compress",
     "customers_of_region",
     "distribution",
+    "holdout_by_frequency",
     "kpi_comparison",
     "load_value_params",
+    "model_selection",
+    "purchase_model",
     "quarter_kpis",
     "quarterly_trend",
     "revenue_shares",
@@ -29,6 +50,7 @@ __all__ = [
     "rfm_scores",
     "rfm_table",
     "segment_summary",
+    "summarize",
     "tags",
     "value_classes",
 ]
