@@ -53,15 +53,20 @@ class RunConfig:
         return replace(self, **_coerce(given))
 
 
-def load_run_config(path: str | Path) -> RunConfig:
-    """Read and validate a YAML run configuration; unknown keys are errors."""
+def read_yaml(path: str | Path, what: str = "parameter file") -> object:
+    """The parsed YAML at `path` ({} when empty); a missing file or bad YAML is a ParameterError."""
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(f"{path}: no such run configuration")
+        raise ParameterError(f"{path}: no such {what}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ParameterError(f"{path}: not valid YAML ({exc})") from None
+
+
+def load_run_config(path: str | Path) -> RunConfig:
+    """Read and validate a YAML run configuration; unknown keys are errors."""
+    raw = read_yaml(path, "run configuration")
     if not isinstance(raw, dict):
         raise ParameterError(f"{path}: expected a mapping of settings, got {type(raw).__name__}")
     known = {f.name for f in fields(RunConfig)} - {"notebook_dir"}

@@ -12,9 +12,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from workbench.errors import ParameterError
+from workbench.params import read_yaml
 
 VALUE_PARAMS = Path(__file__).resolve().parent.parent / "params" / "value.yml"
 
@@ -180,13 +179,7 @@ def check_tiers(tiers: Any) -> tuple[Tier, ...]:
 
 def load_value_params(path: str | Path = VALUE_PARAMS) -> ValueParams:
     """Read and validate params/value.yml (or another file); missing keys take the defaults."""
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"{path}: no such parameter file")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
+    raw = read_yaml(path)
     try:
         return _build(ValueParams, raw, "")
     except ParameterError as exc:
