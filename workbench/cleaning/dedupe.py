@@ -199,13 +199,18 @@ def _tagged(i: np.ndarray, j: np.ndarray, score: np.ndarray | float, rule: str) 
 
 def _key_pairs(key: pd.Series) -> tuple[np.ndarray, np.ndarray, float]:
     """Positions (i < j) of rows sharing a non-empty key that at most MAX_KEY_SHARE rows hold."""
-    key = key.dropna()
-    count = key.map(key.value_counts())
-    key = key[count.between(2, MAX_KEY_SHARE)]
-    frame = pd.DataFrame({"key": key.to_numpy(), "pos": key.index.to_numpy()})
-    both = frame.merge(frame, on="key")
+    i, j = _sharing_pairs(key, MAX_KEY_SHARE)
+    return i, j, 100.0
+
+
+def _sharing_pairs(values: pd.Series, max_share: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i < j) of rows with the same non-empty value, for values held by 2..max_share rows."""
+    values = values.dropna()
+    values = values[values.map(values.value_counts()).between(2, max_share)]
+    frame = pd.DataFrame({"value": values.to_numpy(), "pos": values.index.to_numpy()})
+    both = frame.merge(frame, on="value")
     both = both[both["pos_x"] < both["pos_y"]]
-    return both["pos_x"].to_numpy(), both["pos_y"].to_numpy(), 100.0
+    return both["pos_x"].to_numpy(), both["pos_y"].to_numpy()
 
 
 def _phone_pairs(keys: CodedKeys) -> tuple[np.ndarray, np.ndarray, float]:
@@ -241,20 +246,15 @@ def _block_scores(
     block: pd.Series, names: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """fuzz.ratio ≥ threshold between names of the same block: positions (i, j) and scores."""
-    block = block.dropna()
-    size = block.map(block.value_counts())
-    small = block[size.between(2, SMALL_BLOCK)]
-    frame = pd.DataFrame({"block": small.to_numpy(), "pos": small.index.to_numpy()})
-    both = frame.merge(frame, on="block")
-    both = both[both["pos_x"] < both["pos_y"]]
-    i, j = both["pos_x"].to_numpy(), both["pos_y"].to_numpy()
+    i, j = _sharing_pairs(block, SMALL_BLOCK)
     score = process.cpdist(
         names[i].tolist(), names[j].tolist(), scorer=fuzz.ratio,
         score_cutoff=threshold, dtype=np.float32, workers=-1,
     )  # fmt: skip
     hits = score >= threshold
     out_i, out_j, out_s = [i[hits]], [j[hits]], [score[hits]]
-    large = block[size > SMALL_BLOCK]
+    block = block.dropna()
+    large = block[block.map(block.value_counts()) > SMALL_BLOCK]
     frame = pd.DataFrame({"block": large.to_numpy(), "pos": large.index.to_numpy()})
     frame["core"] = pd.Series(names[frame["pos"].to_numpy()], dtype=object)
     frame = frame.sort_values(["block", "core"], kind="stable")
