@@ -170,6 +170,11 @@ def test_clv_matches_lifetimes(
     np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-6)
     fitted = CLV().fit(summary)
     assert fitted.purchase_model_.params_ == pytest.approx(bgnbd.params_)
+    unfitted = MBGNBD(penalizer_coef=0.001)
+    refit = CLV(unfitted, GammaGamma()).fit(summary)
+    assert not hasattr(unfitted, "params_"), "fit must not change the models passed in"
+    assert isinstance(refit.purchase_model_, MBGNBD)
+    assert refit.purchase_model_.penalizer_coef == 0.001
     with pytest.raises(WorkbenchError, match="unit_days"):
         fitted.customer_lifetime_value(summary, unit_days=3.0)
 
