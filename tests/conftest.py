@@ -58,3 +58,29 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     generate(out, customers=400, seed=11)
     return out
+
+
+@pytest.fixture(scope="session")
+def cdnow_raw():
+    """The raw CDNOW 1/10 sample log shipped with lifetimes (see test_clv_data.cdnow_sample)."""
+    from test_clv_data import cdnow_sample
+
+    return cdnow_sample()
+
+
+@pytest.fixture(scope="session")
+def cdnow_summary(cdnow_raw):
+    """The CDNOW calibration summary (to 1997-09-30, weeks), as in the papers."""
+    from test_clv_data import CAL_END
+
+    from workbench.clv_data import summarize
+
+    return summarize(cdnow_raw, observation_end=CAL_END)
+
+
+@pytest.fixture(scope="session")
+def cdnow_bgnbd(cdnow_summary):
+    """BG/NBD fitted on the CDNOW calibration summary."""
+    from workbench.clv import BGNBD
+
+    return BGNBD().fit(cdnow_summary)

@@ -1,4 +1,4 @@
-"""Tests for workbench.clv against the published CDNOW estimates, starting from the raw log.
+"""Tests for workbench.clv against the published CDNOW estimates, starting from the cdnow_raw log.
 
 Published values: BG/NBD and Pareto/NBD from Fader, Hardie and Lee (2005), Marketing Science
 24(2); Gamma-Gamma from Fader, Hardie and Lee (2005), JMR 42(4) / Fader and Hardie (2013). All
@@ -23,6 +23,7 @@ from workbench.clv import (
     CLV,
     MBGNBD,
     GammaGamma,
+    MeanSpend,
     ParetoNBD,
     holdout_by_frequency,
     model_selection,
@@ -33,23 +34,8 @@ from workbench.errors import WorkbenchError
 
 
 @pytest.fixture(scope="module")
-def raw() -> pd.DataFrame:
-    return cdnow_sample()
-
-
-@pytest.fixture(scope="module")
-def summary(raw: pd.DataFrame) -> pd.DataFrame:
-    return summarize(raw, observation_end=CAL_END)
-
-
-@pytest.fixture(scope="module")
-def bgnbd(summary: pd.DataFrame) -> BGNBD:
-    return BGNBD().fit(summary)
-
-
-@pytest.fixture(scope="module")
-def gamma_gamma(summary: pd.DataFrame) -> GammaGamma:
-    return GammaGamma().fit(summary)
+def gamma_gamma(cdnow_summary: pd.DataFrame) -> GammaGamma:
+    return GammaGamma().fit(cdnow_summary)
 
 
 def published(value: float, estimate: float) -> bool:
@@ -58,16 +44,16 @@ def published(value: float, estimate: float) -> bool:
     return abs(estimate - value) <= 0.5 * 10.0**-decimals
 
 
-def test_bgnbd_reproduces_fader_hardie_lee(bgnbd: BGNBD) -> None:
+def test_bgnbd_reproduces_fader_hardie_lee(cdnow_bgnbd: BGNBD) -> None:
     expected = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
     for name, value in expected.items():
-        assert bgnbd.params_[name] == pytest.approx(value, rel=1e-3), name
-    assert bgnbd.log_likelihood_ == pytest.approx(-9582.4, abs=0.05)
-    assert bgnbd.n_customers_ == 2357
+        assert cdnow_bgnbd.params_[name] == pytest.approx(value, rel=1e-3), name
+    assert cdnow_bgnbd.log_likelihood_ == pytest.approx(-9582.4, abs=0.05)
+    assert cdnow_bgnbd.n_customers_ == 2357
 
 
-def test_paretonbd_reproduces_published(summary: pd.DataFrame) -> None:
-    model = ParetoNBD().fit(summary)
+def test_paretonbd_reproduces_published(cdnow_summary: pd.DataFrame) -> None:
+    model = ParetoNBD().fit(cdnow_summary)
     expected = {"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67}
     for name, value in expected.items():
         assert published(value, model.params_[name]), (name, model.params_[name])
@@ -82,19 +68,19 @@ def test_gamma_gamma_reproduces_published(gamma_gamma: GammaGamma) -> None:
 
 
 @pytest.mark.parametrize("model", [BGNBD, MBGNBD, ParetoNBD])
-def test_compressed_fit_same_parameters(summary: pd.DataFrame, model: type) -> None:
-    full = model().fit(summary)
-    distinct, weights = compress(summary)
+def test_compressed_fit_same_parameters(cdnow_summary: pd.DataFrame, model: type) -> None:
+    full = model().fit(cdnow_summary)
+    distinct, weights = compress(cdnow_summary)
     compressed = model().fit(distinct, weights)
-    assert len(distinct) < len(summary)
+    assert len(distinct) < len(cdnow_summary)
     for name, value in full.params_.items():
         assert compressed.params_[name] == pytest.approx(value, rel=1e-4), name
     assert compressed.log_likelihood_ == pytest.approx(full.log_likelihood_, rel=1e-8)
     assert compressed.n_customers_ == full.n_customers_
 
 
-def test_gamma_gamma_needs_positive_spend(summary: pd.DataFrame) -> None:
-    bad = summary.copy()
+def test_gamma_gamma_needs_positive_spend(cdnow_summary: pd.DataFrame) -> None:
+    bad = cdnow_summary.copy()
     bad.loc[bad["frequency"] > 0, "monetary_value"] = bad["monetary_value"].where(
         bad.index != 4, 0.0
     )
@@ -102,32 +88,34 @@ def test_gamma_gamma_needs_positive_spend(summary: pd.DataFrame) -> None:
         GammaGamma().fit(bad)
 
 
-def test_gamma_gamma_compressed(summary: pd.DataFrame, gamma_gamma: GammaGamma) -> None:
-    distinct, weights = compress(summary, ("frequency", "monetary_value"))
+def test_gamma_gamma_compressed(cdnow_summary: pd.DataFrame, gamma_gamma: GammaGamma) -> None:
+    distinct, weights = compress(cdnow_summary, ("frequency", "monetary_value"))
     compressed = GammaGamma().fit(distinct, weights)
     for name, value in gamma_gamma.params_.items():
         assert compressed.params_[name] == pytest.approx(value, rel=1e-4), name
 
 
-def test_sklearn_contract_and_pickle(summary: pd.DataFrame, bgnbd: BGNBD) -> None:
+def test_sklearn_contract_and_pickle(cdnow_summary: pd.DataFrame, cdnow_bgnbd: BGNBD) -> None:
     model = BGNBD(penalizer_coef=0.0)
     assert model.get_params() == {"penalizer_coef": 0.0}
     assert not hasattr(model, "params_")
     with pytest.raises(WorkbenchError, match="not fitted"):
-        model.p_alive(summary)
-    assert model.fit(summary) is model
-    restored = pickle.loads(pickle.dumps(bgnbd))
-    assert restored.params_ == bgnbd.params_
-    pd.testing.assert_series_equal(restored.p_alive(summary), bgnbd.p_alive(summary))
+        model.p_alive(cdnow_summary)
+    assert model.fit(cdnow_summary) is model
+    restored = pickle.loads(pickle.dumps(cdnow_bgnbd))
+    assert restored.params_ == cdnow_bgnbd.params_
+    pd.testing.assert_series_equal(
+        restored.p_alive(cdnow_summary), cdnow_bgnbd.p_alive(cdnow_summary)
+    )
     assert isinstance(purchase_model("ParetoNBD"), ParetoNBD)
     with pytest.raises(WorkbenchError, match="unknown model"):
         purchase_model("nope")
 
 
-def test_warning_filters_restored(summary: pd.DataFrame) -> None:
+def test_warning_filters_restored(cdnow_summary: pd.DataFrame) -> None:
     before = list(warnings.filters)
-    ParetoNBD().fit(summary.head(300))
-    GammaGamma().fit(summary)
+    ParetoNBD().fit(cdnow_summary.head(300))
+    GammaGamma().fit(cdnow_summary)
     assert list(warnings.filters) == before
 
 
@@ -139,49 +127,55 @@ def test_import_keeps_warning_filters() -> None:
     subprocess.run([sys.executable, "-W", "default", "-c", code], check=True)
 
 
-def test_predictions(summary: pd.DataFrame, bgnbd: BGNBD) -> None:
-    alive = bgnbd.p_alive(summary)
+def test_predictions(cdnow_summary: pd.DataFrame, cdnow_bgnbd: BGNBD) -> None:
+    alive = cdnow_bgnbd.p_alive(cdnow_summary)
     assert alive.between(0, 1).all()
-    assert (alive[summary["frequency"] == 0] == 1.0).all()  # BG/NBD: no repeat, no dropout yet
+    assert (
+        alive[cdnow_summary["frequency"] == 0] == 1.0
+    ).all()  # BG/NBD: no repeat, no dropout yet
     # customer 4 of the sample: x=2, t_x=30.43, T=38.86 weeks; Fader, Hardie and Lee's note
     # "Implementing the BG/NBD Model in Excel" gives E[Y(39) | x, t_x, T] = 1.226
-    expected = bgnbd.expected_purchases(39, summary)
-    assert expected.index.equals(summary.index)
+    expected = cdnow_bgnbd.expected_purchases(39, cdnow_summary)
+    assert expected.index.equals(cdnow_summary.index)
     assert expected.loc[4] == pytest.approx(1.226, abs=5e-4)
     assert (expected >= 0).all()
-    new = bgnbd.expected_purchases_new(np.array([13.0, 39.0, 78.0]))
+    new = cdnow_bgnbd.expected_purchases_new(np.array([13.0, 39.0, 78.0]))
     assert np.all(np.diff(new) > 0)
 
 
 def test_clv_matches_lifetimes(
-    summary: pd.DataFrame, bgnbd: BGNBD, gamma_gamma: GammaGamma
+    cdnow_summary: pd.DataFrame, cdnow_bgnbd: BGNBD, gamma_gamma: GammaGamma
 ) -> None:
     from lifetimes import BetaGeoFitter, GammaGammaFitter
 
-    ours = CLV(bgnbd, gamma_gamma).customer_lifetime_value(summary, months=12, discount_rate=0.01)
+    ours = CLV(cdnow_bgnbd, gamma_gamma).customer_lifetime_value(
+        cdnow_summary, months=12, discount_rate=0.01
+    )
     with warnings.catch_warnings():
-        bg = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-        repeat = summary[summary["frequency"] > 0]
+        bg = BetaGeoFitter().fit(
+            cdnow_summary["frequency"], cdnow_summary["recency"], cdnow_summary["T"]
+        )
+        repeat = cdnow_summary[cdnow_summary["frequency"] > 0]
         gg = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
         theirs = gg.customer_lifetime_value(
-            bg, summary["frequency"], summary["recency"], summary["T"],
-            summary["monetary_value"], time=12, discount_rate=0.01, freq="W",
+            bg, cdnow_summary["frequency"], cdnow_summary["recency"], cdnow_summary["T"],
+            cdnow_summary["monetary_value"], time=12, discount_rate=0.01, freq="W",
         )  # fmt: skip
     np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-6)
-    fitted = CLV().fit(summary)
-    assert fitted.purchase_model_.params_ == pytest.approx(bgnbd.params_)
+    fitted = CLV().fit(cdnow_summary)
+    assert fitted.purchase_model_.params_ == pytest.approx(cdnow_bgnbd.params_)
     unfitted = MBGNBD(penalizer_coef=0.001)
-    refit = CLV(unfitted, GammaGamma()).fit(summary)
+    refit = CLV(unfitted, GammaGamma()).fit(cdnow_summary)
     assert not hasattr(unfitted, "params_"), "fit must not change the models passed in"
     assert isinstance(refit.purchase_model_, MBGNBD)
     assert refit.purchase_model_.penalizer_coef == 0.001
     with pytest.raises(WorkbenchError, match="unit_days"):
-        fitted.customer_lifetime_value(summary, unit_days=3.0)
+        fitted.customer_lifetime_value(cdnow_summary, unit_days=3.0)
 
 
 @pytest.fixture(scope="module")
-def cal_holdout(raw: pd.DataFrame) -> pd.DataFrame:
-    return calibration_holdout(raw, CAL_END, HOLDOUT_END)
+def cal_holdout(cdnow_raw: pd.DataFrame) -> pd.DataFrame:
+    return calibration_holdout(cdnow_raw, CAL_END, HOLDOUT_END)
 
 
 def test_holdout_by_frequency(cal_holdout: pd.DataFrame) -> None:
@@ -209,3 +203,60 @@ def test_model_selection(cal_holdout: pd.DataFrame) -> None:
     assert table["holdout_mae"].between(0.5, 1.0).all()
     plain = model_selection(summarize(cdnow_sample(), observation_end=CAL_END))
     assert "holdout_mae" not in plain.columns
+
+
+def test_mean_spend_by_hand() -> None:
+    spends = pd.DataFrame({"frequency": [0.0, 2.0, 1.0], "monetary_value": [0.0, 100.0, 40.0]},
+                           index=["a", "b", "c"])  # fmt: skip
+    model = MeanSpend().fit(spends)
+    assert model.params_ == {"mean": pytest.approx((2 * 100 + 40) / 3)}  # per repeat purchase
+    assert model.expected_spend(spends).tolist() == [pytest.approx(80.0), 100.0, 40.0]
+    distinct = MeanSpend().fit(spends.iloc[1:], weights=np.array([3, 1]))
+    assert distinct.params_["mean"] == pytest.approx((3 * 200 + 40) / 7)
+    with pytest.raises(WorkbenchError, match="repeat purchase"):
+        MeanSpend().fit(spends.iloc[:1])
+
+
+def test_clv_with_mean_spend_is_purchases_times_spend(
+    cdnow_summary: pd.DataFrame, cdnow_bgnbd: BGNBD
+) -> None:
+    spend = MeanSpend().fit(cdnow_summary)
+    ours = CLV(cdnow_bgnbd, spend).customer_lifetime_value(
+        cdnow_summary, months=1, discount_rate=0.0
+    )
+    # lifetimes counts a month as 4.345 weeks
+    expected = cdnow_bgnbd.expected_purchases(4.345, cdnow_summary) * spend.expected_spend(
+        cdnow_summary
+    )
+    np.testing.assert_allclose(ours.to_numpy(), expected.to_numpy(), rtol=1e-9)
+
+
+def test_precision_loss_is_retried_quietly(
+    cdnow_summary: pd.DataFrame, monkeypatch, capsys
+) -> None:
+    from lifetimes import BetaGeoFitter
+    from lifetimes.utils import ConvergenceError
+
+    original, tolerances = BetaGeoFitter.fit, []
+
+    def flaky(self, *args, tol=1e-7, **kwargs):
+        tolerances.append(tol)
+        if tol < 1e-6:
+            print("lifetimes prints the optimiser output here")
+            raise ConvergenceError("precision loss")
+        return original(self, *args, tol=tol, **kwargs)
+
+    monkeypatch.setattr(BetaGeoFitter, "fit", flaky)
+    model = BGNBD().fit(cdnow_summary)
+    assert tolerances == [1e-7, 1e-6]
+    assert model.params_["r"] == pytest.approx(0.2426, rel=1e-3)
+    assert "lifetimes prints" not in capsys.readouterr().out
+
+    monkeypatch.setattr(BetaGeoFitter, "fit", lambda *a, **k: (_ for _ in ()).throw(
+        ConvergenceError("never")))  # fmt: skip
+    with pytest.raises(WorkbenchError, match="BGNBD did not converge on 2357 customers"):
+        BGNBD().fit(cdnow_summary)
+    table = model_selection(cdnow_summary, models=("bgnbd", "paretonbd"))
+    assert table.index.tolist() == ["paretonbd", "bgnbd"]  # the failed model last, with why
+    assert "did not converge" in table.loc["bgnbd", "note"]
+    assert np.isnan(table.loc["bgnbd", "bic"])

@@ -24,6 +24,8 @@ References
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from typing import Any, ClassVar
 
@@ -36,6 +38,9 @@ from workbench.errors import WorkbenchError
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at import
     warnings.filterwarnings("ignore", message=".*chained_assignment")  # its pandas 2 option
     from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+    from lifetimes.utils import ConvergenceError, _customer_lifetime_value
+
+_FIT_TOLERANCES = (1e-7, 1e-6, 1e-5)  # BFGS gradient tolerances tried in turn
 
 # lifetimes' customer_lifetime_value counts time in these units; key: days per summary unit
 _CLV_FREQ = {7.0: "W", 1.0: "D", 1.0 / 24.0: "H"}
@@ -127,10 +132,24 @@ class _PurchaseModel(_Model):
     def _estimate(
         self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray, weights: np.ndarray
     ) -> dict[str, float]:
-        """Maximum-likelihood parameters, by the lifetimes fitter's own optimiser."""
-        fitter = self._fitter(penalizer_coef=self.penalizer_coef)
-        fitter.fit(frequency, recency, T, weights=weights)
-        return {name: float(fitter.params_[name]) for name in self.param_names}
+        """Maximum-likelihood parameters, by the lifetimes fitter's own optimiser (BFGS).
+
+        BFGS may stop with "precision loss" right at the optimum (gradient ~1e-7), which lifetimes
+        treats as failure (and prints); the fit is then retried with a looser gradient tolerance.
+        """
+        for tol in _FIT_TOLERANCES:
+            fitter = self._fitter(penalizer_coef=self.penalizer_coef)
+            try:
+                # its standard errors take sqrt/log of a degenerate Hessian: we do not use them
+                with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
+                    fitter.fit(frequency, recency, T, weights=weights, tol=tol)
+            except ConvergenceError:
+                continue
+            return {name: float(fitter.params_[name]) for name in self.param_names}
+        raise WorkbenchError(
+            f"{type(self).__name__} did not converge on {int(np.sum(weights))} customers: "
+            "try another model or a penalizer_coef such as 0.001"
+        )
 
     def log_likelihood(self, summary: pd.DataFrame, weights: Any = None) -> float:
         """Total log-likelihood of the summary under the fitted parameters (no penalty)."""
@@ -277,6 +296,13 @@ class GammaGamma(_Model):
         self.log_likelihood_ = float(-nll * np.sum(weights[repeat]))
         return self
 
+    @property
+    def applies(self) -> bool:
+        """Whether the fit is usable: q > 1, else the population mean spend p·v/(q−1) is not
+        finite and expected_spend turns negative for customers with few purchases."""
+        self._check_fitted()
+        return self.params_["q"] > 1
+
     def expected_spend(self, summary: pd.DataFrame) -> pd.Series:
         """Expected mean value of each customer's future purchases (population mean if none yet)."""
         frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
@@ -293,6 +319,32 @@ class GammaGamma(_Model):
         return fitter
 
 
+class MeanSpend(_Model):
+    """Spend without a distribution: a repeat buyer's own mean purchase value, else the mean of
+    all repeat purchases. The fallback when Gamma-Gamma does not apply (q ≤ 1: spend so
+    heavy-tailed that its fitted population mean is infinite)."""
+
+    name = "meanspend"
+    param_names = ("mean",)
+
+    def fit(self, summary: pd.DataFrame, weights: Any = None) -> MeanSpend:
+        """The mean value of all repeat purchases (each customer's mean weighted by frequency)."""
+        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
+        weights = _weights(weights, len(frequency)) * frequency
+        if not np.sum(weights) > 0:
+            raise WorkbenchError("MeanSpend needs at least one repeat purchase")
+        self.params_ = {"mean": float(np.sum(weights * monetary) / np.sum(weights))}
+        self.n_customers_ = int(np.sum(_weights(None, len(frequency))[frequency > 0]))
+        return self
+
+    def expected_spend(self, summary: pd.DataFrame) -> pd.Series:
+        """Each repeat buyer's mean purchase value; the overall mean for one-time buyers."""
+        self._check_fitted()
+        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
+        values = np.where(frequency > 0, monetary, self.params_["mean"])
+        return pd.Series(values, index=summary.index, name="expected_spend")
+
+
 class CLV:
     """Customer lifetime value = purchase model x spend model, discounted month by month.
 
@@ -301,7 +353,9 @@ class CLV:
     """
 
     def __init__(
-        self, purchase_model: _PurchaseModel | None = None, spend_model: GammaGamma | None = None
+        self,
+        purchase_model: _PurchaseModel | None = None,
+        spend_model: GammaGamma | MeanSpend | None = None,
     ):
         self.purchase_model = purchase_model
         self.spend_model = spend_model
@@ -314,6 +368,16 @@ class CLV:
         self.spend_model_ = type(spend)(**spend.get_params()).fit(summary, weights)
         return self
 
+    def models(self) -> tuple[_PurchaseModel, GammaGamma | MeanSpend]:
+        """The purchase and spend models in use: those ``fit`` fitted, else the ones passed in."""
+        purchase = getattr(self, "purchase_model_", None) or self.purchase_model
+        spend = getattr(self, "spend_model_", None) or self.spend_model
+        if purchase is None or spend is None:
+            raise WorkbenchError("CLV needs a purchase and a spend model: pass them or call fit")
+        purchase._check_fitted()
+        spend._check_fitted()
+        return purchase, spend
+
     def customer_lifetime_value(
         self,
         summary: pd.DataFrame,
@@ -323,33 +387,36 @@ class CLV:
     ) -> pd.Series:
         """Discounted expected value of each customer over the next ``months`` (monthly rate).
 
-        Uses ``lifetimes``' ``customer_lifetime_value`` (months of 4.345 weeks / 30 days).
+        Expected purchases month by month from the purchase model (lifetimes'
+        ``_customer_lifetime_value``: months of 4.345 weeks / 30 days) times the spend model's
+        ``expected_spend`` per purchase, discounted at ``discount_rate`` a month.
         ``unit_days`` must be the summary's unit: 7 (weeks), 1 (days) or 1/24 (hours).
         """
-        purchase = getattr(self, "purchase_model_", None) or self.purchase_model
-        spend = getattr(self, "spend_model_", None) or self.spend_model
-        if purchase is None or spend is None:
-            raise WorkbenchError("CLV needs a purchase and a spend model: pass them or call fit")
+        purchase, spend = self.models()
         freq = _CLV_FREQ.get(float(unit_days))
         if freq is None:
             raise WorkbenchError(f"unit_days must be one of {sorted(_CLV_FREQ)}, not {unit_days!r}")
-        frequency, recency, T, monetary = (
+        frequency, recency, T = (
             pd.Series(values, index=summary.index)
-            for values in _columns(summary, ("frequency", "recency", "T", "monetary_value"))
+            for values in _columns(summary, ("frequency", "recency", "T"))
         )
-        with warnings.catch_warnings():
-            values = spend._lifetimes().customer_lifetime_value(
+        spend_per_purchase = spend.expected_spend(summary)
+        # Pareto/NBD evaluates log(0) at month 0 (a -inf that cancels): no warning for it
+        with warnings.catch_warnings(), np.errstate(divide="ignore"):
+            values = _customer_lifetime_value(
                 purchase._lifetimes(),
                 frequency,
                 recency,
                 T,
-                monetary,
+                spend_per_purchase,
                 months,
                 discount_rate,
                 freq=freq,
             )
         return pd.Series(np.asarray(values, dtype=float), index=summary.index, name="clv")
 
+
+PurchaseModel = _PurchaseModel  # the public name, for type hints
 
 PURCHASE_MODELS: dict[str, type[_PurchaseModel]] = {m.name: m for m in (BGNBD, MBGNBD, ParetoNBD)}
 
@@ -383,7 +450,11 @@ def model_selection(
     n = len(fit_frame)
     rows = []
     for name in models:
-        model = purchase_model(name).fit(distinct, weights)
+        try:
+            model = purchase_model(name).fit(distinct, weights)
+        except WorkbenchError as exc:  # one model failing must not hide the others
+            rows.append({"model": name, "n_customers": n, "note": str(exc)})
+            continue
         ll, k = model.log_likelihood_, model.n_params
         row = {"model": name, "log_likelihood": ll, "n_params": k, "n_customers": n,
                "aic": 2 * k - 2 * ll, "bic": k * np.log(n) - 2 * ll}  # fmt: skip

@@ -1,4 +1,4 @@
-"""Thresholds of the value analysis (RFM, value classes, ABC, amount tiers, tags), from
+"""Thresholds of the value analysis (RFM, value classes, ABC, amount tiers, tags, CLV), from
 params/value.yml, validated strictly: an unknown key or a malformed value is a ParameterError.
 
 The dataclass defaults equal params/value.yml (a test checks it), so code and YAML cannot drift.
@@ -126,6 +126,46 @@ class TagParams:
         _labels("tags.lead_statuses", self.lead_statuses)
 
 
+PURCHASE_MODEL_NAMES = ("bgnbd", "mbgnbd", "paretonbd")
+
+
+def _model_name(name: str, value: Any) -> None:
+    if value not in PURCHASE_MODEL_NAMES:
+        raise ParameterError(
+            f"{name} must be one of {', '.join(PURCHASE_MODEL_NAMES)}, got {value!r}"
+        )
+
+
+@dataclass(frozen=True)
+class ClvParams:
+    """How CLV is estimated: purchase model, horizon, monthly discount rate, holdout check, and
+    the fewest repeat buyers a region needs to get models of its own (else company-wide ones)."""
+
+    model: str = "bgnbd"
+    compare_models: tuple[str, ...] = PURCHASE_MODEL_NAMES
+    horizon_months: int = 12
+    discount_rate: float = 0.01
+    holdout_months: int = 6
+    min_repeat_buyers: int = 100
+
+    def __post_init__(self) -> None:
+        _model_name("clv.model", self.model)
+        if not isinstance(self.compare_models, tuple) or not self.compare_models:
+            raise ParameterError(
+                f"clv.compare_models must list models, got {self.compare_models!r}"
+            )
+        for name in self.compare_models:
+            _model_name("clv.compare_models", name)
+        _int("clv.horizon_months", self.horizon_months, 1)
+        _int("clv.holdout_months", self.holdout_months, 1)
+        _int("clv.min_repeat_buyers", self.min_repeat_buyers, 10)
+        _number("clv.discount_rate", self.discount_rate)
+        if self.discount_rate >= 1:
+            raise ParameterError(
+                f"clv.discount_rate is per month, below 1; got {self.discount_rate!r}"
+            )
+
+
 @dataclass(frozen=True)
 class ValueParams:
     """Every threshold of the value analysis; load it with `load_value_params`."""
@@ -135,6 +175,7 @@ class ValueParams:
     abc: AbcParams = field(default_factory=AbcParams)
     amount_tiers: TierParams = field(default_factory=TierParams)
     tags: TagParams = field(default_factory=TagParams)
+    clv: ClvParams = field(default_factory=ClvParams)
 
     def __post_init__(self) -> None:
         bins, rules = self.rfm.bins, self.classes
@@ -187,7 +228,7 @@ def load_value_params(path: str | Path = VALUE_PARAMS) -> ValueParams:
 
 
 _NESTED = {"rfm": RfmParams, "classes": ClassRules, "abc": AbcParams, "amount_tiers": TierParams,
-           "tags": TagParams}  # fmt: skip
+           "tags": TagParams, "clv": ClvParams}  # fmt: skip
 
 
 def _build(cls: type, raw: Any, where: str) -> Any:
