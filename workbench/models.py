@@ -5,12 +5,14 @@ from workbench.clv import (
     CLV,
     MBGNBD,
     GammaGamma,
+    MeanSpend,
     ParetoNBD,
     holdout_by_frequency,
     model_selection,
     purchase_model,
 )
 from workbench.clv_data import calibration_holdout, compress, summarize
+from workbench.clv_fit import ClvFit, fit_clv
 from workbench.profiling import (
     channel_mix,
     customers_of_region,
@@ -28,7 +30,9 @@ __all__ = [
     "BGNBD",
     "CLV",
     "MBGNBD",
+    "ClvFit",
     "GammaGamma",
+    "MeanSpend",
     "ParetoNBD",
     "ValueParams",
     "abc_classes",
@@ -38,6 +42,7 @@ __all__ = [
     "compress",
     "customers_of_region",
     "distribution",
+    "fit_clv",
     "holdout_by_frequency",
     "kpi_comparison",
     "load_value_params",

@@ -1,0 +1,206 @@
+"""Fitting CLV for a report: validate on a holdout, then refit on all history and predict.
+
+One call turns a transaction log into what the value report shows: the model-selection table and
+the holdout check (calibration up to ``holdout_months`` before the cut-off, holdout after it),
+then the chosen purchase model and Gamma-Gamma refitted on everything before the cut-off, and per
+customer P(alive), expected purchases, expected spend and discounted CLV over the horizon.
+Fits run on the distinct rows with counts as weights (``clv_data.compress``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench.clv import (
+    CLV,
+    GammaGamma,
+    MeanSpend,
+    PurchaseModel,
+    holdout_by_frequency,
+    model_selection,
+    purchase_model,
+)
+from workbench.clv_data import calibration_holdout, compress, summarize
+from workbench.clv_matrix import expected_purchases_matrix, p_alive_matrix
+from workbench.errors import WorkbenchError
+from workbench.value_params import ClvParams
+
+UNIT_DAYS = 7.0  # the models count time in weeks of 7 days
+DAYS_PER_MONTH = 365.25 / 12
+PREDICTION_COLUMNS = ("p_alive", "expected_purchases", "expected_spend", "clv")
+
+
+@dataclass(frozen=True)
+class ClvFit:
+    """What the CLV section of a report needs, from one `fit_clv` call.
+
+    - ``predictions``: per customer (index customer_id) p_alive, expected_purchases (over the
+      horizon), expected_spend (元 per purchase), clv (元, discounted).
+    - ``summary``: frequency / recency / T / monetary_value (weeks) on all history.
+    - ``model``: the fitted CLV (purchase and spend model); ``models``: the selection table on the
+      calibration period; ``calibration``: predicted vs actual holdout purchases by frequency;
+      ``holdout``: the total-error figures; ``spend_frequency_corr``: the Gamma-Gamma assumption
+      check (near 0 is good); ``gamma_gamma``: the Gamma-Gamma fit, also when it did not apply
+      and ``model`` uses MeanSpend instead; ``model_name``: the purchase model used (the
+      configured one unless it did not converge); ``notes``: why a fallback was taken;
+      ``scope``: the transactions the models were fitted on.
+    """
+
+    predictions: pd.DataFrame
+    summary: pd.DataFrame
+    model: CLV
+    models: pd.DataFrame
+    calibration: pd.DataFrame
+    holdout: dict[str, float]
+    spend_frequency_corr: float
+    gamma_gamma: GammaGamma
+    model_name: str
+    notes: tuple[str, ...]
+    scope: str
+
+
+def fit_clv(
+    purchases: pd.DataFrame,
+    as_of: pd.Timestamp | str,
+    params: ClvParams | None = None,
+    customers: pd.Index | None = None,
+    scope: str = "region",
+) -> ClvFit:
+    """Validate, fit and predict on ``purchases`` (customer_id, order_date, amount > 0) before
+    ``as_of`` (exclusive); predictions for ``customers`` (default: everyone with a purchase).
+    """
+    params = params or ClvParams()
+    as_of = pd.Timestamp(as_of).normalize()
+    last_day = as_of - pd.Timedelta(days=1)
+    before = purchases[purchases["order_date"] < as_of]
+    if (before["amount"] <= 0).any():
+        raise WorkbenchError("fit_clv needs purchases with amount > 0 (returns left out first)")
+    cal_end = as_of - pd.DateOffset(months=params.holdout_months) - pd.Timedelta(days=1)
+    cal = before[before["order_date"] <= cal_end]
+    if cal.empty or cal["customer_id"].nunique() < 2:
+        raise WorkbenchError(
+            f"no purchases before {cal_end:%Y-%m-%d}: cannot validate the CLV model on a "
+            f"{params.holdout_months}-month holdout"
+        )
+    cal_holdout = calibration_holdout(before, cal_end, last_day, unit_days=UNIT_DAYS)
+    names = tuple(dict.fromkeys((params.model, *params.compare_models)))
+    models = model_selection(cal_holdout, cal_holdout, names)
+    order = [params.model] + [m for m in models.index if m != params.model]
+    notes: list[str] = []
+    check, name = _fit_first(_fit_frame(cal_holdout), order, notes)
+    top = int(np.clip(cal_holdout["frequency_cal"].quantile(0.8), 7, 12))  # last bucket: 7+ … 12+
+    calibration = holdout_by_frequency(check, cal_holdout, max_frequency=top)
+
+    summary = summarize(before, observation_end=last_day, unit_days=UNIT_DAYS)
+    purchase, name = _fit_first(
+        _fit_frame(summary), [name] + [m for m in order if m != name], notes
+    )
+    model = CLV(purchase, _fit_spend(summary, notes))
+    predictions = predict(model, summary, params)
+    if customers is not None:
+        predictions = predictions.reindex(pd.Index(customers, name="customer_id"))
+    repeat = summary[summary["frequency"] > 0]
+    corr = float(repeat["frequency"].corr(repeat["monetary_value"])) if len(repeat) > 2 else np.nan
+    return ClvFit(
+        predictions=predictions,
+        summary=summary,
+        model=model,
+        models=models,
+        calibration=calibration,
+        holdout=_holdout_errors(check, cal_holdout),
+        spend_frequency_corr=corr,
+        gamma_gamma=GammaGamma().fit(*compress(summary, ("frequency", "monetary_value"))),
+        model_name=name,
+        notes=tuple(notes),
+        scope=scope,
+    )
+
+
+def predict(model: CLV, summary: pd.DataFrame, params: ClvParams) -> pd.DataFrame:
+    """P(alive), expected purchases and spend, and CLV over ``params.horizon_months``."""
+    weeks = params.horizon_months * DAYS_PER_MONTH / UNIT_DAYS
+    purchase, spend = model.models()
+    frame = pd.DataFrame(
+        {
+            "p_alive": purchase.p_alive(summary),
+            "expected_purchases": purchase.expected_purchases(weeks, summary),
+            "expected_spend": spend.expected_spend(summary),
+            "clv": model.customer_lifetime_value(
+                summary, params.horizon_months, params.discount_rate, UNIT_DAYS
+            ),
+        }
+    )
+    return frame.rename_axis("customer_id")
+
+
+def repeat_buyers(purchases: pd.DataFrame, as_of: pd.Timestamp | str) -> int:
+    """Customers with purchases on two or more distinct days before ``as_of``."""
+    before = purchases[purchases["order_date"] < pd.Timestamp(as_of)]
+    days = before["order_date"].dt.normalize()
+    return int((days.groupby(before["customer_id"]).nunique() >= 2).sum())
+
+
+def _fit_first(
+    frame: pd.DataFrame, names: list[str], notes: list[str]
+) -> tuple[PurchaseModel, str]:
+    """The first of ``names`` whose fit converges (on compressed rows), noting the ones that fail:
+    BG/NBD cannot converge on data without any sign of dropout, Pareto/NBD then usually can."""
+    distinct, weights = compress(frame)
+    for name in names:
+        try:
+            return purchase_model(name).fit(distinct, weights), name
+        except WorkbenchError as exc:
+            notes.append(f"{name}: {exc}; the next model by BIC is used")
+    raise WorkbenchError(f"no purchase model converged ({', '.join(names)}): " + "; ".join(notes))
+
+
+def _fit_spend(summary: pd.DataFrame, notes: list[str]) -> GammaGamma | MeanSpend:
+    """Gamma-Gamma on compressed rows, or MeanSpend where Gamma-Gamma does not apply (q ≤ 1)."""
+    rows = compress(summary, ("frequency", "monetary_value"))
+    spend = GammaGamma().fit(*rows)
+    if spend.applies:
+        return spend
+    notes.append(
+        f"gammagamma: q = {spend.params_['q']:.2f} ≤ 1 (spend too heavy-tailed for a finite mean); "
+        "each repeat buyer's own mean purchase value is used instead (MeanSpend)"
+    )
+    return MeanSpend().fit(*rows)
+
+
+def _fit_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """frequency, recency, T of a summary or a calibration frame (``*_cal`` columns)."""
+    columns = {c: c for c in ("frequency", "recency", "T")}
+    if "frequency" not in summary:
+        columns = {f"{c}_cal": c for c in columns}
+    return summary[list(columns)].rename(columns=columns)
+
+
+def _holdout_errors(model: PurchaseModel, cal_holdout: pd.DataFrame) -> dict[str, float]:
+    """Total predicted vs actual holdout purchases, their relative error, and the per-customer MAE."""
+    duration = float(cal_holdout["duration_holdout"].iloc[0])
+    predicted = model.expected_purchases(duration, _fit_frame(cal_holdout)).to_numpy()
+    actual = cal_holdout["frequency_holdout"].to_numpy(dtype=float)
+    total_actual = float(actual.sum())
+    return {
+        "customers": float(len(actual)),
+        "holdout_weeks": duration,
+        "predicted": float(predicted.sum()),
+        "actual": total_actual,
+        "error": float(predicted.sum() / total_actual - 1) if total_actual else np.nan,
+        "mae": float(np.mean(np.abs(predicted - actual))),
+    }
+
+
+def matrices(fit: ClvFit, months: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Expected purchases in the next ``months`` and P(alive) by frequency × recency, for a
+    customer as old as the oldest; frequency up to its 99th percentile (outliers would shrink
+    the rest of the grid to a corner)."""
+    purchase, _ = fit.model.models()
+    top = int(np.ceil(fit.summary["frequency"].quantile(0.99))) if len(fit.summary) else 0
+    weeks = months * DAYS_PER_MONTH / UNIT_DAYS
+    expected = expected_purchases_matrix(purchase, weeks, max_frequency=top, summary=fit.summary)
+    alive = p_alive_matrix(purchase, max_frequency=top, summary=fit.summary)
+    return expected, alive
