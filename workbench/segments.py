@@ -27,6 +27,7 @@ from workbench.value_params import (
 
 ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
 CLASS_COLUMNS: tuple[str, ...] = ("value_class", "abc_class", "amount_tier")
+NEW = "新增"  # class_migration: a customer not in the earlier classification
 _EPS = 1e-9  # relative tolerance of the cumulative-share comparison (float sums)
 
 
@@ -273,3 +274,17 @@ def segment_summary(
     summary["revenue_share"] = summary["revenue"] / total if total else 0.0
     out = summary.rename_axis("class").reset_index()
     return out[["class", "customers", "customer_share", "revenue", "revenue_share"]]
+
+
+def class_migration(before: pd.DataFrame, after: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Customers per (class before → class after): rows the earlier class, or "新增" for customers
+    first classified later; columns the later class. Every customer of `after` is counted once."""
+    joined = after[["customer_id", column]].merge(
+        before[["customer_id", column]], on="customer_id", how="left", suffixes=("", "_before")
+    )
+    order = list(after[column].cat.categories)
+    rows = joined[f"{column}_before"].astype("object").fillna(NEW)
+    table = pd.crosstab(rows, joined[column].astype("object"))
+    return table.reindex(index=[*order, NEW], columns=order, fill_value=0).rename_axis(
+        index=f"{column}_before", columns=column
+    )

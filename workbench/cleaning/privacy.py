@@ -72,3 +72,11 @@ def add_masked_columns(customers: pd.DataFrame) -> pd.DataFrame:
 def public_view(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame without raw PII columns (masked ones stay): what reports and exports may show."""
     return frame.drop(columns=[c for c in PII_COLUMNS if c in frame.columns])
+
+
+def display_names(customers: pd.DataFrame) -> pd.Series:
+    """How a customer appears in lists: an enterprise by its name, an individual masked (张**)."""
+    names = customers["name"]
+    if "customer_type" not in customers:
+        return mask_person_names(names)
+    return names.where(customers["customer_type"] == "企业", mask_person_names(names))

@@ -1,0 +1,189 @@
+"""Tests for workbench.value_analysis and value_tables: the value report of one region."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from workbench import value_tables as tables
+from workbench.cache import load_clean
+from workbench.segments import class_migration
+from workbench.value_analysis import analyse_value, clv_ranking, follow_up_list
+from workbench.value_params import ClvParams, ValueParams
+
+
+def _customers() -> pd.DataFrame:
+    rows = [  # id, type, name, region, owner, status
+        ("C1", "企业", "杭州甲科技有限公司", "华东", "王磊", "成交客户"),
+        ("C2", "个人", "李娜娜", "华东", "王磊", "成交客户"),
+        ("C3", "企业", "上海乙制造有限公司", "华东", "陈静", "成交客户"),
+        ("C4", "企业", "南京丙咨询有限公司", "华东", "陈静", "意向客户"),
+        ("C5", "企业", "广州丁贸易有限公司", "华南", "赵强", "成交客户"),
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "customer_type", "name", "region",
+                                        "owner", "status"])  # fmt: skip
+    return frame.assign(city="杭州市")
+
+
+def _orders() -> pd.DataFrame:
+    rows = [
+        ("C1", "2023-06-01", 500_000.0),
+        ("C1", "2024-03-01", 600_000.0),
+        ("C1", "2024-11-20", 700_000.0),
+        ("C2", "2024-02-10", 3_000.0),
+        ("C2", "2024-02-10", 1_000.0),  # same day: one purchase of 4,000
+        ("C2", "2024-05-05", -1_000.0),  # a return: left out, counted
+        ("C3", "2023-01-15", 200_000.0),
+        ("C3", "2023-12-31", 150_000.0),  # before the 12-month window
+        ("C5", "2024-10-01", 90_000.0),  # 华南
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    return frame.assign(order_date=pd.to_datetime(frame["order_date"]))
+
+
+def _interactions() -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": ["C4"], "interaction_date": pd.to_datetime(["2024-12-01"]),
+                         "pages_viewed": [12], "question_type": ["价格"]})  # fmt: skip
+
+
+@pytest.fixture
+def small() -> SimpleNamespace:
+    return SimpleNamespace(customers=_customers(), orders=_orders(), interactions=_interactions())
+
+
+def test_small_region_by_hand(small: SimpleNamespace) -> None:
+    report = analyse_value(small, "华东", "2024Q4")
+    table = report.customers.set_index("customer_id")
+    assert list(table.index) == ["C1", "C2", "C3", "C4"]  # 华东 only, leads included
+    assert (
+        table.loc["C2", "customer"] == "李**"
+        and table.loc["C1", "customer"] == "杭州甲科技有限公司"
+    )
+    assert report.excluded_orders == 1
+    # revenue of 2024 (the 12 months before 2025-01-01): C1 1.3M, C2 4,000, C3 0
+    assert table.loc["C1", "revenue_12m"] == 1_300_000 and table.loc["C2", "revenue_12m"] == 4_000
+    assert table.loc["C3", "revenue_12m"] == 0 and pd.isna(table.loc["C4", "revenue_12m"])
+    assert table.loc["C1", "abc_class"] == "A" and table.loc["C3", "abc_class"] == "C"
+    assert table.loc["C1", "amount_tier"] == "高" and table.loc["C2", "amount_tier"] == "低"
+    assert table.loc["C2", "frequency"] == 1 and table.loc["C2", "orders"] == 2
+    assert table.loc["C4", "tags"] == "重点跟进"  # a lead that viewed 12 pages and asked prices
+    abc = report.segments["abc_class"].set_index("class")
+    # C1 alone makes 99.7% (A: the boundary customer reaching 20%); C2 starts after 70%: C
+    assert abc["customers"].tolist() == [1, 0, 2] and abc["revenue"].sum() == 1_304_000
+    # at the start of the quarter (window 2023-10 .. 2024-09): C1 600k A, C3 150k and C2 C
+    assert report.migration.loc["A", "A"] == 1 and report.migration.loc["C", "C"] == 2
+    assert report.migration.to_numpy().sum() == 3
+    assert report.clv is None and report.clv_scope == "none"  # 1 repeat buyer: too few to fit
+    follow = report.follow_up()
+    assert follow["customer_id"].tolist() == ["C4"] and follow["action"].tolist() == ["lead"]
+
+
+def test_without_clv_the_views_are_empty_and_say_why(small: SimpleNamespace) -> None:
+    report = analyse_value(small, "华东", "2024Q4")
+    views = tables.clv_views(report)
+    assert views["calibration"].empty and views["clv"].empty and views["expected"].empty
+    assert "未拟合" in tables.clv_method_note(report, ValueParams())
+    assert tables.model_table(report).empty
+    with pytest.raises(Exception, match="no CLV"):
+        clv_ranking(report.customers)
+    points = tables.summary_points(report, "en")
+    assert points[0].startswith("1 A customers (33.3% of buyers) make 99.7% of")
+
+
+def test_follow_up_priorities_by_hand() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": list("abcdefg"),
+            "tags": ["高价值客户、高流失风险", "高流失风险", "高流失风险", "重点跟进",
+                     "近3个月未复购", "近3个月未复购", "高流失风险、近3个月未复购"],
+            "abc_class": pd.Categorical(["C", "B", "C", None, "A", "C", "A"]),
+            "clv": [10.0, 500.0, 999.0, np.nan, 50.0, 70.0, 100.0],
+            "revenue_12m": [1.0, 2.0, 3.0, np.nan, 4.0, 5.0, 6.0],
+        }
+    )  # fmt: skip
+    follow = follow_up_list(frame)
+    assert follow["customer_id"].tolist() == ["b", "g", "a", "d", "e"]
+    assert follow["action"].tolist() == ["retain"] * 3 + ["lead", "repurchase"]
+    assert follow["priority"].tolist() == [1, 1, 1, 2, 3]
+    assert follow_up_list(frame, top=2)["customer_id"].tolist() == ["b", "g"]
+
+
+def test_class_migration_by_hand() -> None:
+    before = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "abc_class": pd.Categorical(["A", "B", "C"], ["A", "B", "C"]),
+        }
+    )
+    after = pd.DataFrame({"customer_id": ["a", "b", "c", "d"],
+                          "abc_class": pd.Categorical(["B", "B", "C", "A"], ["A", "B", "C"])})  # fmt: skip
+    table = class_migration(before, after, "abc_class")
+    assert table.index.tolist() == ["A", "B", "C", "新增"]
+    assert table.loc["A", "B"] == 1 and table.loc["B", "B"] == 1 and table.loc["新增", "A"] == 1
+    assert table.to_numpy().sum() == 4
+
+
+@pytest.fixture(scope="module")
+def demo(demo_dir):
+    return load_clean(demo_dir)
+
+
+@pytest.mark.parametrize("region", ["华东", "全国"])
+def test_demo_region_adds_up(demo, region: str) -> None:
+    params = ValueParams(clv=ClvParams(min_repeat_buyers=30))
+    report = analyse_value(demo, region, "2024Q4", params)
+    customers = demo.customers if region == "全国" else demo.customers.query("region == @region")
+    assert len(report.customers) == len(customers) and report.customers["customer_id"].is_unique
+    orders = demo.orders[demo.orders["customer_id"].isin(customers["customer_id"])]
+    buys = orders[(orders["amount"] > 0) & (orders["order_date"] < "2025-01-01")]
+    year = buys[buys["order_date"] >= "2024-01-01"]
+    for column in ("value_class", "abc_class", "amount_tier"):
+        segment = report.segments[column]
+        assert segment["revenue"].sum() == pytest.approx(year["amount"].sum())
+        assert segment["revenue_share"].sum() == pytest.approx(1.0)
+    assert report.segments["abc_class"]["customers"].sum() == buys["customer_id"].nunique()
+    assert report.migration.to_numpy().sum() == buys["customer_id"].nunique()
+    assert report.excluded_orders == int((orders["amount"] <= 0).sum())
+    assert report.clv is not None and report.clv_scope == "region"
+    predictions = report.customers.dropna(subset=["clv"])
+    assert len(predictions) == buys["customer_id"].nunique()
+    assert predictions["p_alive"].between(0, 1).all() and (predictions["clv"] >= 0).all()
+    ranking = tables.ranking_table(report, 5)
+    assert ranking["clv"].is_monotonic_decreasing and len(ranking) == 5
+
+
+def test_small_region_falls_back_to_company_models(demo) -> None:
+    repeat = ValueParams(clv=ClvParams(min_repeat_buyers=10))
+    regional = analyse_value(demo, "东北", "2024Q4", repeat)
+    region_buyers = regional.customers["frequency"].ge(2).sum()
+    fallback = replace(repeat, clv=ClvParams(min_repeat_buyers=int(region_buyers) + 1))
+    report = analyse_value(demo, "东北", "2024Q4", fallback)
+    assert report.clv_scope == "company" and report.clv.scope == "company"
+    # company-wide models, predictions only for this region's buyers
+    assert set(report.clv.predictions.index) <= set(report.customers["customer_id"])
+    assert "全公司" in tables.clv_method_note(report, fallback)
+
+
+def test_excel_export_has_every_table(demo, tmp_path) -> None:
+    params = ValueParams(clv=ClvParams(min_repeat_buyers=30))
+    report = analyse_value(demo, "华东", "2024Q4", params)
+    path = tables.export_excel(report, tmp_path / "rfm_clv.xlsx", params)
+    book = load_workbook(path)
+    assert book.sheetnames == ["说明", "价值分层", "ABC分类", "金额分级", "跟进名单", "客户价值明细",
+                               "CLV模型比较", "CLV模型校验", "ABC迁移"]  # fmt: skip
+    detail = book["客户价值明细"]
+    assert detail.max_row == len(report.customers) + 1
+    header = [c.value for c in detail[1]]
+    assert header[:3] == ["客户编号", "客户", "客户类型"] and "CLV（元）" in header
+    clv_column = header.index("CLV（元）") + 1
+    assert detail.cell(row=2, column=clv_column).number_format == "#,##0"
+    assert book["跟进名单"].max_row == len(report.follow_up()) + 1
+    notes = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
+    assert notes["报告"] == "2024年Q4华东区域客户价值分析报告" and notes["截止日期"] == "2024-12-31"
+    english = tables.export_excel(report, tmp_path / "en.xlsx", params, lang="en")
+    assert "Follow-up list" in load_workbook(english).sheetnames
