@@ -53,12 +53,60 @@ def test_quarterly_run_renders_each_region_and_an_index(demo_dir, tmp_path):
     quality = (out / "全国" / "data_quality.html").read_text(encoding="utf-8")
     assert "2024年Q4数据质量报告" in quality and "重复客户" in quality
     assert not PHONE.search(quality) and not EMAIL.search(quality)
+    for region in ("华东", "华南"):
+        value = (out / region / "rfm_clv.html").read_text(encoding="utf-8")
+        assert f"2024年Q4{region}区域客户价值分析报告" in value and "重点跟进" in value
+        assert value.count("data:image/png;base64") >= 4  # four figures, seven charts
+        assert not PHONE.search(value) and not EMAIL.search(value)
+        assert _xlsx_text(out / region / "rfm_clv.xlsx")  # written beside the HTML
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('class="ok"') == 3  # data quality once (全国) + two regions
+    assert index.count('class="ok"') == 5  # data quality once (全国) + two notebooks × two regions
     assert 'href="华东/profiling.html"' in index and "2024年Q4客户分析报告" in index
+    assert 'href="华东/rfm_clv.xlsx"' in index  # the Excel tables are linked from the index
     runs = json.loads((out / "runs.json").read_text(encoding="utf-8"))
     assert [(r["region"], r["notebook"], r["status"]) for r in runs] == [
-        ("全国", "data_quality", "ok"), ("华东", "profiling", "ok"), ("华南", "profiling", "ok")]  # fmt: skip
+        ("全国", "data_quality", "ok"), ("华东", "profiling", "ok"), ("华东", "rfm_clv", "ok"),
+        ("华南", "profiling", "ok"), ("华南", "rfm_clv", "ok")]  # fmt: skip
+    assert runs[2]["files"] == [str(out / "华东" / "rfm_clv.xlsx")]
+    assert runs[1]["files"] == []
+
+
+def _xlsx_text(path: Path) -> str:
+    """Every text cell of a workbook (numbers left out: their digits could look like phones)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return "\n".join(
+        "\t".join(v for v in row if isinstance(v, str))
+        for sheet in book for row in sheet.iter_rows(values_only=True)
+    )  # fmt: skip
+
+
+def test_value_report_in_english_with_its_excel_and_no_raw_pii(demo_dir, tmp_path):
+    from workbench.io import load_extracts
+
+    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang="en",
+                       regions=("西北",), notebooks=("rfm_clv",), workers=1)  # fmt: skip
+    result = run_job(plan_jobs(config)[0])
+    assert result.status == "ok", result.error
+    outputs = _outputs(Path(result.executed))
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert "Glyph" not in stderr and "findfont" not in stderr
+    assert len([o for o in outputs if "image/png" in o.get("data", {})]) == 4  # 4 figures, 8 axes
+    html = Path(result.html).read_text(encoding="utf-8")
+    assert "<title>西北 customer value, 2024 Q4</title>" in html
+    book = tmp_path / "2024Q4" / "西北" / "rfm_clv.xlsx"
+    assert result.files == (str(book),)
+    text = _xlsx_text(book)
+    assert "Suggested action" in text and "CLV (CNY)" in text
+    raw = load_extracts(demo_dir).customers
+    secrets = [v for column in ("phone", "email", "id_number") for v in raw[column].dropna()]
+    owners = set(raw["owner"].dropna())  # staff names are shown; a customer may share one
+    people = raw.loc[raw["customer_type"] == "个人", "name"].dropna()
+    secrets += [name for name in people if len(name) >= 3 and name not in owners]
+    leaked = [v for v in secrets if str(v) in text + html]
+    assert not leaked, leaked[:5]
+    assert not PHONE.search(text + html) and not EMAIL.search(text + html)
 
 
 def test_a_failing_report_is_kept_shown_and_does_not_stop_the_others(demo_dir, tmp_path):

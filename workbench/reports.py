@@ -28,6 +28,7 @@ from workbench.webfont import embed_cjk_font
 NOTEBOOK_TITLES = {
     "profiling": ("客户画像", "Customer profile"),
     "data_quality": ("数据质量", "Data quality"),
+    "rfm_clv": ("客户价值", "Customer value"),
 }
 # Notebooks about the whole company's data run once, as 全国, not once per region.
 COMPANY_WIDE = frozenset({"data_quality"})
@@ -66,6 +67,7 @@ class JobResult:
     html: str | None
     executed: str
     error: str | None = None
+    files: tuple[str, ...] = ()  # what the notebook wrote beside its HTML (Excel tables …)
 
 
 def plan_jobs(config: RunConfig) -> list[Job]:
@@ -96,14 +98,13 @@ def run_job(job: Job) -> JobResult:
     import papermill
 
     job.executed_path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
+    started, wall_start = time.perf_counter(), time.time()
     error = None
     try:
         papermill.execute_notebook(
             job.source,
             str(job.executed_path),
-            parameters={"region": job.region, "quarter": job.quarter,
-                        "data_dir": job.data_dir, "lang": job.lang},
+            parameters=job_parameters(job),
             cwd=str(Path(job.source).parent),
             kernel_name="python3",
             progress_bar=False,
@@ -121,7 +122,30 @@ def run_job(job: Job) -> JobResult:
             error = error or f"rendering failed: {_last_line(exc)}"
     status = "ok" if error is None and html_file else "failed"
     return JobResult(
-        job.notebook, job.region, status, seconds, html_file, str(job.executed_path), error
+        job.notebook, job.region, status, seconds, html_file, str(job.executed_path), error,
+        files=_written_files(job, wall_start),
+    )  # fmt: skip
+
+
+def job_parameters(job: Job) -> dict[str, str]:
+    """Region, quarter, data_dir and lang, plus out_dir (the report's folder) for notebooks whose
+    parameters cell declares it (papermill would only warn about an unknown parameter)."""
+    import papermill
+
+    parameters = {"region": job.region, "quarter": job.quarter, "data_dir": job.data_dir,
+                  "lang": job.lang}  # fmt: skip
+    if "out_dir" in papermill.inspect_notebook(job.source):
+        parameters["out_dir"] = str(job.executed_path.parent)
+    return parameters
+
+
+def _written_files(job: Job, since: float) -> tuple[str, ...]:
+    """Files named after the notebook (rfm_clv.xlsx …) written by this run, HTML and ipynb aside."""
+    folder = job.executed_path.parent
+    return tuple(
+        str(path)
+        for path in sorted(folder.glob(f"{job.notebook}.*"))
+        if path.suffix not in (".html", ".ipynb") and path.stat().st_mtime >= since - 1
     )
 
 
@@ -205,6 +229,8 @@ def _index_html(config: RunConfig, results: list[JobResult], out: Path) -> str:
         ok = r.status == "ok"
         status = ("成功" if zh else "ok") if ok else ("失败" if zh else "failed")
         link = _relative_link(r.html, out, name)
+        for path in r.files:
+            link += " · " + _relative_link(path, out, Path(path).suffix.lstrip(".").upper())
         detail = (
             ""
             if ok
