@@ -12,41 +12,16 @@ import argparse
 import platform
 import resource
 import shutil
-import statistics
 import time
 from pathlib import Path
 
 import duckdb
+from common import dataset, timed  # benchmarks/common.py
 
 from workbench.cache import CACHE_DIR, cache_key, load_clean, write_result
 from workbench.cleaning.pipeline import clean
 from workbench.cleaning.settings import CleaningSettings
-from workbench.demo import generate
 from workbench.io import load_extracts
-
-BENCH_DATA = Path(__file__).resolve().parent.parent / "data" / "bench"
-
-
-def dataset(customers: int, seed: int = 7) -> Path:
-    """The generated extracts for `customers`, made once and reused between runs."""
-    out = BENCH_DATA / f"c{customers}"
-    if not (out / "customers.csv").exists():
-        started = time.perf_counter()
-        result = generate(out, customers=customers, seed=seed)
-        print(
-            f"generated {customers:,} customers in {time.perf_counter() - started:.0f} s: {result.rows}"
-        )
-    return out
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    """Median wall seconds of `repeat` calls, and the last call's result."""
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def duckdb_scan(folder: Path) -> int:
