@@ -9,7 +9,7 @@ from test_clv_data import cdnow_sample
 
 from workbench.clv import BGNBD, GammaGamma, MeanSpend
 from workbench.clv_data import summarize
-from workbench.clv_fit import PREDICTION_COLUMNS, fit_clv, repeat_buyers
+from workbench.clv_fit import PREDICTION_COLUMNS, fit_clv, matrices, repeat_buyers
 from workbench.errors import ParameterError, WorkbenchError
 from workbench.value_params import ClvParams
 
@@ -113,3 +113,13 @@ def test_bad_inputs_say_what_is_wrong(purchases: pd.DataFrame) -> None:
 
 def test_repeat_buyers(purchases: pd.DataFrame) -> None:
     assert repeat_buyers(purchases, "1997-10-01") == 946  # the papers' 946 repeat buyers
+
+
+def test_matrices_for_the_median_customer(fitted) -> None:
+    expected, alive = matrices(fitted, months=3)
+    age = int(fitted.summary["T"].median())  # CDNOW: everyone joined in Q1 1997
+    assert expected.attrs["T"] == alive.attrs["T"] == age
+    assert expected.columns[-1] == age and alive.shape == expected.shape
+    assert expected.index[-1] == int(np.ceil(fitted.summary["frequency"].quantile(0.99)))
+    assert alive.loc[0, 0] == pytest.approx(1.0)  # BG/NBD: no repeat purchase, still alive
+    assert expected.attrs["t"] == pytest.approx(3 * 365.25 / 12 / 7)

@@ -196,11 +196,14 @@ def _holdout_errors(model: PurchaseModel, cal_holdout: pd.DataFrame) -> dict[str
 
 def matrices(fit: ClvFit, months: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Expected purchases in the next ``months`` and P(alive) by frequency × recency, for a
-    customer as old as the oldest; frequency up to its 99th percentile (outliers would shrink
-    the rest of the grid to a corner)."""
+    customer of the median age (T) — lifetimes draws the oldest, whose grid is mostly empty —
+    and frequency up to its 99th percentile (outliers would shrink the grid to a corner)."""
     purchase, _ = fit.model.models()
-    top = int(np.ceil(fit.summary["frequency"].quantile(0.99))) if len(fit.summary) else 0
+    if fit.summary.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    top = int(np.ceil(fit.summary["frequency"].quantile(0.99)))
+    age = max(1, int(np.floor(fit.summary["T"].median())))
     weeks = months * DAYS_PER_MONTH / UNIT_DAYS
-    expected = expected_purchases_matrix(purchase, weeks, max_frequency=top, summary=fit.summary)
-    alive = p_alive_matrix(purchase, max_frequency=top, summary=fit.summary)
+    expected = expected_purchases_matrix(purchase, weeks, age, top, age)
+    alive = p_alive_matrix(purchase, age, top, age)
     return expected, alive

@@ -284,7 +284,7 @@ def plot_calibration(
         t("vp_calib_tick", lang, f=str(f), n=int(n))
         for f, n in zip(table.index, table["customers"], strict=True)
     ]
-    ax.set_xticks(x, ticks)
+    ax.set_xticks(x, ticks, fontsize=9 if len(ticks) <= 9 else 7)  # 12+ buckets stay legible
     ax.set_ylim(bottom=0)
     ax.legend()
     ax.set(title=title, xlabel=t("vp_calib_x", lang), ylabel=t("vp_calib_y", lang))
