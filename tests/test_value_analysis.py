@@ -187,3 +187,21 @@ def test_excel_export_has_every_table(demo, tmp_path) -> None:
     assert notes["报告"] == "2024年Q4华东区域客户价值分析报告" and notes["截止日期"] == "2024-12-31"
     english = tables.export_excel(report, tmp_path / "en.xlsx", params, lang="en")
     assert "Follow-up list" in load_workbook(english).sheetnames
+
+
+@pytest.mark.parametrize(
+    ("error", "zh", "en"),
+    [
+        (0.334, "高估 33%，客户行为近期有变化（流失加快或购买放缓）", "overestimated the last 6"),
+        (-0.2, "低估 20%", "underestimated"),
+        (0.1, None, None),  # within clv.holdout_alert (15%): no warning
+    ],
+)
+def test_holdout_alert(error: float, zh: str | None, en: str | None) -> None:
+    report = SimpleNamespace(clv=SimpleNamespace(holdout={"error": error}))
+    params = ValueParams()
+    for lang, expected in (("zh", zh), ("en", en)):
+        alert = tables._holdout_alert(report, params, lang)
+        assert (alert is None) if expected is None else (expected in alert)
+    strict = replace(params, clv=ClvParams(holdout_alert=0.05))
+    assert tables._holdout_alert(report, strict, "zh") is not None

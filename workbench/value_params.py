@@ -138,8 +138,9 @@ def _model_name(name: str, value: Any) -> None:
 
 @dataclass(frozen=True)
 class ClvParams:
-    """How CLV is estimated: purchase model, horizon, monthly discount rate, holdout check, and
-    the fewest repeat buyers a region needs to get models of its own (else company-wide ones)."""
+    """How CLV is estimated: purchase model, horizon, monthly discount rate, holdout check, the
+    fewest repeat buyers a region needs to get models of its own (else company-wide ones), and
+    the holdout error above which the report warns that behaviour has changed."""
 
     model: str = "bgnbd"
     compare_models: tuple[str, ...] = PURCHASE_MODEL_NAMES
@@ -147,9 +148,11 @@ class ClvParams:
     discount_rate: float = 0.01
     holdout_months: int = 6
     min_repeat_buyers: int = 100
+    holdout_alert: float = 0.15
 
     def __post_init__(self) -> None:
         _model_name("clv.model", self.model)
+        _number("clv.holdout_alert", self.holdout_alert)
         if not isinstance(self.compare_models, tuple) or not self.compare_models:
             raise ParameterError(
                 f"clv.compare_models must list models, got {self.compare_models!r}"

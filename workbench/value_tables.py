@@ -57,8 +57,10 @@ def shown(frame: pd.DataFrame, lang: str = "zh") -> pd.io.formats.style.Styler:
     return localize(frame, lang).style.format(formats, na_rep="–").hide(axis="index")
 
 
-def summary_points(report: ValueReport, lang: str = "zh") -> list[str]:
-    """Four to six one-line conclusions for the top of the report."""
+def summary_points(
+    report: ValueReport, lang: str = "zh", params: ValueParams | None = None
+) -> list[str]:
+    """Three to five one-line conclusions for the top of the report."""
     abc = report.segments["abc_class"].set_index("class")
     value = report.segments["value_class"].set_index("class")
     follow = report.follow_up()
@@ -90,6 +92,9 @@ def summary_points(report: ValueReport, lang: str = "zh") -> list[str]:
             f"from the top 20% of customers; {(alive < 0.5).sum():,} customers are more likely "
             "gone than active."
         )
+    alert = _holdout_alert(report, params or ValueParams(), lang)
+    if alert:
+        points.append(alert)
     points.append(
         f"建议跟进 {len(follow):,} 家：挽留回访 {counts.get('retain', 0):,}，"
         f"跟进报价 {counts.get('lead', 0):,}，复购提醒 {counts.get('repurchase', 0):,}。"
@@ -98,6 +103,24 @@ def summary_points(report: ValueReport, lang: str = "zh") -> list[str]:
         f"leads {counts.get('lead', 0):,}, repurchase {counts.get('repurchase', 0):,}."
     )
     return points
+
+
+def _holdout_alert(report: ValueReport, params: ValueParams, lang: str) -> str | None:
+    """A warning when the model missed the holdout by more than ``clv.holdout_alert``: the
+    customers behave differently from before (more churn, or a revival) and CLV is optimistic
+    (or pessimistic) by about as much."""
+    if report.clv is None or not abs(report.clv.holdout["error"]) > params.clv.holdout_alert:
+        return None
+    error, months = report.clv.holdout["error"], params.clv.holdout_months
+    if lang == "zh":
+        way = "高估" if error > 0 else "低估"
+        change = "流失加快或购买放缓" if error > 0 else "购买加快"
+        return (f"注意：模型对最近 {months} 个月购买次数{way} {abs(error):.0%}，客户行为近期有变化"
+                f"（{change}），CLV 可能同样{way}。")  # fmt: skip
+    way = "over" if error > 0 else "under"
+    return (f"Caution: the model {way}estimated the last {months} months' purchases by "
+            f"{abs(error):.0%}; customers behave differently of late, and CLV is likely "
+            f"{way}stated as well.")  # fmt: skip
 
 
 def follow_up_table(report: ValueReport, top: int | None = None) -> pd.DataFrame:
