@@ -30,8 +30,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from common import dataset, timed  # benchmarks/common.py
 
-from workbench.clv import BGNBD, GammaGamma  # imports lifetimes with the caller's filters kept
+from workbench.clv import BGNBD  # imports lifetimes with the caller's filters kept
 from workbench.clv_data import compress, summarize
+from workbench.clv_value import GammaGamma
 from workbench.parsers import missing_mask, parse_amounts, parse_dates
 from workbench.schema import ORDERS
 

@@ -20,16 +20,14 @@ from test_clv_data import CAL_END, HOLDOUT_END, cdnow_sample
 
 from workbench.clv import (
     BGNBD,
-    CLV,
     MBGNBD,
-    GammaGamma,
-    MeanSpend,
     ParetoNBD,
     holdout_by_frequency,
     model_selection,
     purchase_model,
 )
 from workbench.clv_data import calibration_holdout, compress, summarize
+from workbench.clv_value import CLV, GammaGamma, MeanSpend
 from workbench.errors import WorkbenchError
 
 

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from test_clv_data import cdnow_sample
 
-from workbench.clv import BGNBD, GammaGamma, MeanSpend
+from workbench.clv import BGNBD
 from workbench.clv_data import summarize
 from workbench.clv_fit import PREDICTION_COLUMNS, fit_clv, matrices, repeat_buyers
+from workbench.clv_value import GammaGamma, MeanSpend
 from workbench.errors import ParameterError, WorkbenchError
 from workbench.value_params import ClvParams
 

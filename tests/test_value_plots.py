@@ -14,9 +14,10 @@ import pytest
 from matplotlib.axes import Axes
 from test_clv_data import CAL_END, HOLDOUT_END
 
-from workbench.clv import BGNBD, CLV, GammaGamma, holdout_by_frequency
+from workbench.clv import BGNBD, holdout_by_frequency
 from workbench.clv_data import calibration_holdout
 from workbench.clv_matrix import expected_purchases_matrix, p_alive_matrix
+from workbench.clv_value import CLV, GammaGamma
 from workbench.errors import ParameterError
 from workbench.plotting import use_report_style
 from workbench.rfm import rfm_scores, rfm_table

@@ -1,4 +1,4 @@
-"""Customer lifetime value: purchase models (who is alive, how many purchases) and spend models.
+"""Purchase models of customer lifetime value: who is still active, how many purchases to expect.
 
 Thin scikit-learn-style wrappers over the ``lifetimes`` fitters: hyper-parameters in ``__init__``,
 data only in ``fit`` (which returns ``self``), fitted state in ``params_`` (a dict of floats),
@@ -9,6 +9,7 @@ every call into it here runs inside ``warnings.catch_warnings()`` so the caller'
 
 The summary frames come from ``workbench.clv_data`` (``summarize`` or ``calibration_holdout``;
 for the latter the ``*_cal`` columns are used). Times are in the summary's units (weeks default).
+Spend models and the discounted CLV are in ``workbench.clv_value``.
 
 References
 ----------
@@ -18,8 +19,6 @@ References
    Who Are They and What Will They Do Next?" Management Science 33(1), 1-24. (Pareto/NBD)
 .. [3] Batislam, E. P., Denizel, M. and Filiztekin, A. (2007). "Empirical validation and
    comparison of models for customer base analysis." Int. J. Research in Marketing 24(3). (MBG/NBD)
-.. [4] Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). "RFM and CLV: Using Iso-Value
-   Curves for Customer Base Analysis." J. Marketing Research 42(4), 415-430. (Gamma-Gamma)
 """
 
 from __future__ import annotations
@@ -33,17 +32,15 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from workbench import pareto_nbd
 from workbench.errors import WorkbenchError
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at import
     warnings.filterwarnings("ignore", message=".*chained_assignment")  # its pandas 2 option
-    from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
-    from lifetimes.utils import ConvergenceError, _customer_lifetime_value
+    from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+    from lifetimes.utils import ConvergenceError
 
 _FIT_TOLERANCES = (1e-7, 1e-6, 1e-5)  # BFGS gradient tolerances tried in turn
-
-# lifetimes' customer_lifetime_value counts time in these units; key: days per summary unit
-_CLV_FREQ = {7.0: "W", 1.0: "D", 1.0 / 24.0: "H"}
 
 
 def _columns(summary: pd.DataFrame, names: tuple[str, ...]) -> list[np.ndarray]:
@@ -151,6 +148,10 @@ class _PurchaseModel(_Model):
             "try another model or a penalizer_coef such as 0.001"
         )
 
+    def _negative_log_likelihood(self, *args: Any) -> float:
+        """lifetimes' scaled negative log-likelihood (params, frequency, recency, T, weights, penalty)."""
+        return self._fitter._negative_log_likelihood(*args)
+
     def log_likelihood(self, summary: pd.DataFrame, weights: Any = None) -> float:
         """Total log-likelihood of the summary under the fitted parameters (no penalty)."""
         self._check_fitted()
@@ -160,7 +161,7 @@ class _PurchaseModel(_Model):
         if self._log_params:
             params = np.log(params)
         with warnings.catch_warnings():
-            nll = self._fitter._negative_log_likelihood(params, frequency, recency, T, weights, 0.0)
+            nll = self._negative_log_likelihood(params, frequency, recency, T, weights, 0.0)
         # BG and MBG divide by the weights' sum, Pareto/NBD by their mean
         scale = np.sum(weights) if self._log_params else np.mean(weights)
         return float(-nll * scale)
@@ -220,8 +221,10 @@ class ParetoNBD(_PurchaseModel):
 
     lifetimes fits it by Nelder-Mead from a random start: slow (~570 likelihood calls, 26 s on
     100k customers) and not repeatable. Here L-BFGS-B runs on the log-parameters from a fixed
-    start (all ones) on the same likelihood: ~160 calls, 5 s, the same optimum; Nelder-Mead
-    remains the fallback should L-BFGS-B not converge.
+    start (all ones): ~160 calls, 5 s, the same optimum; Nelder-Mead remains the fallback should
+    L-BFGS-B not converge. The likelihood, P(alive) and expected purchases come from
+    ``workbench.pareto_nbd`` (log space): lifetimes' overflow to NaN for customers with more than
+    ~120 repeat purchases.
 
     References
     ----------
@@ -239,181 +242,42 @@ class ParetoNBD(_PurchaseModel):
         """Maximum-likelihood parameters: L-BFGS-B on log-parameters, Nelder-Mead as fallback."""
 
         def objective(log_params: np.ndarray) -> float:
-            value = self._fitter._negative_log_likelihood(
+            value = pareto_nbd.negative_log_likelihood(
                 np.exp(log_params), frequency, recency, T, weights, self.penalizer_coef
             )
             return float(value) if np.isfinite(value) else 1e300
 
         start = np.zeros(4)
+        if objective(start) >= 1e300:
+            raise WorkbenchError("Pareto/NBD: the likelihood is not finite at the start values")
         with np.errstate(all="ignore"):
             result = minimize(objective, start, method="L-BFGS-B",
                               options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 2000})  # fmt: skip
             if not result.success or not np.isfinite(result.fun):
                 result = minimize(objective, start, method="Nelder-Mead",
                                   options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 20000})  # fmt: skip
-        if not result.success:
-            raise WorkbenchError(f"Pareto/NBD fit did not converge: {result.message}")
+        if not result.success or not result.fun < 1e300:
+            raise WorkbenchError(f"ParetoNBD did not converge: {result.message}")
         return dict(zip(self.param_names, map(float, np.exp(result.x)), strict=True))
 
+    def _negative_log_likelihood(self, *args: Any) -> float:
+        return pareto_nbd.negative_log_likelihood(*args)
 
-class GammaGamma(_Model):
-    """Gamma-Gamma spend model [1]_: each customer's mean transaction value, shrunk to the mean.
-
-    Fitted on repeat buyers only (frequency > 0, their ``monetary_value``); it assumes spend is
-    independent of purchase frequency — check ``summary[["frequency", "monetary_value"]].corr()``.
-
-    References
-    ----------
-    .. [1] Fader, Hardie and Lee (2005), J. Marketing Research 42(4), 415-430; Fader and Hardie
-       (2013), "The Gamma-Gamma Model of Monetary Value".
-    """
-
-    name = "gammagamma"
-    param_names = ("p", "q", "v")
-    _fitter = GammaGammaFitter
-
-    def fit(self, summary: pd.DataFrame, weights: Any = None) -> GammaGamma:
-        """Estimate p, q, v (v is γ in the papers) on the repeat buyers of ``summary``."""
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
-        weights = _weights(weights, len(frequency))
-        repeat = frequency > 0
-        bad = int(np.sum(repeat & ~(monetary > 0)))
-        if bad:
-            raise WorkbenchError(
-                f"{bad} repeat buyers have monetary_value <= 0 (returns, free orders): the "
-                "Gamma-Gamma model needs positive spend; leave them out of the summary you fit"
-            )
-        with warnings.catch_warnings():
-            fitter = self._fitter(penalizer_coef=self.penalizer_coef)
-            fitter.fit(frequency[repeat], monetary[repeat], weights=weights[repeat])
-        self.params_ = {name: float(fitter.params_[name]) for name in self.param_names}
-        self.n_customers_ = int(np.sum(weights[repeat]))
-        log_params = np.log([self.params_[name] for name in self.param_names])
-        with warnings.catch_warnings():
-            nll = self._fitter._negative_log_likelihood(
-                log_params, frequency[repeat], monetary[repeat], weights[repeat], 0.0
-            )
-        self.log_likelihood_ = float(-nll * np.sum(weights[repeat]))
-        return self
-
-    @property
-    def applies(self) -> bool:
-        """Whether the fit is usable: q > 1, else the population mean spend p·v/(q−1) is not
-        finite and expected_spend turns negative for customers with few purchases."""
+    def _params(self) -> np.ndarray:
         self._check_fitted()
-        return self.params_["q"] > 1
+        return np.array([self.params_[name] for name in self.param_names])
 
-    def expected_spend(self, summary: pd.DataFrame) -> pd.Series:
-        """Expected mean value of each customer's future purchases (population mean if none yet)."""
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
-        with warnings.catch_warnings():
-            values = self._lifetimes().conditional_expected_average_profit(frequency, monetary)
-        return pd.Series(
-            np.asarray(values, dtype=float), index=summary.index, name="expected_spend"
-        )
+    def expected_purchases(self, t: float, summary: pd.DataFrame) -> pd.Series:
+        """Expected repeat purchases in the next ``t`` units (log-space formula, any frequency)."""
+        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+        values = pareto_nbd.expected_purchases(self._params(), t, frequency, recency, T)
+        return pd.Series(values, index=summary.index, name="expected_purchases")
 
-    def _lifetimes(self) -> Any:
-        self._check_fitted()
-        fitter = self._fitter(penalizer_coef=self.penalizer_coef)
-        fitter.params_ = pd.Series(self.params_)[list(self.param_names)]
-        return fitter
-
-
-class MeanSpend(_Model):
-    """Spend without a distribution: a repeat buyer's own mean purchase value, else the mean of
-    all repeat purchases. The fallback when Gamma-Gamma does not apply (q ≤ 1: spend so
-    heavy-tailed that its fitted population mean is infinite)."""
-
-    name = "meanspend"
-    param_names = ("mean",)
-
-    def fit(self, summary: pd.DataFrame, weights: Any = None) -> MeanSpend:
-        """The mean value of all repeat purchases (each customer's mean weighted by frequency)."""
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
-        weights = _weights(weights, len(frequency)) * frequency
-        if not np.sum(weights) > 0:
-            raise WorkbenchError("MeanSpend needs at least one repeat purchase")
-        self.params_ = {"mean": float(np.sum(weights * monetary) / np.sum(weights))}
-        self.n_customers_ = int(np.sum(_weights(None, len(frequency))[frequency > 0]))
-        return self
-
-    def expected_spend(self, summary: pd.DataFrame) -> pd.Series:
-        """Each repeat buyer's mean purchase value; the overall mean for one-time buyers."""
-        self._check_fitted()
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
-        values = np.where(frequency > 0, monetary, self.params_["mean"])
-        return pd.Series(values, index=summary.index, name="expected_spend")
-
-
-class CLV:
-    """Customer lifetime value = purchase model x spend model, discounted month by month.
-
-    ``CLV(BGNBD(), GammaGamma()).fit(summary).customer_lifetime_value(summary, months=12)``;
-    models already fitted may be passed and used as they are (``fit`` is then not needed).
-    """
-
-    def __init__(
-        self,
-        purchase_model: _PurchaseModel | None = None,
-        spend_model: GammaGamma | MeanSpend | None = None,
-    ):
-        self.purchase_model = purchase_model
-        self.spend_model = spend_model
-
-    def fit(self, summary: pd.DataFrame, weights: Any = None) -> CLV:
-        """Fit fresh copies of both models on the same summary (the ones passed stay as they
-        were, as in scikit-learn's ``clone``); returns self."""
-        purchase, spend = self.purchase_model or BGNBD(), self.spend_model or GammaGamma()
-        self.purchase_model_ = type(purchase)(**purchase.get_params()).fit(summary, weights)
-        self.spend_model_ = type(spend)(**spend.get_params()).fit(summary, weights)
-        return self
-
-    def models(self) -> tuple[_PurchaseModel, GammaGamma | MeanSpend]:
-        """The purchase and spend models in use: those ``fit`` fitted, else the ones passed in."""
-        purchase = getattr(self, "purchase_model_", None) or self.purchase_model
-        spend = getattr(self, "spend_model_", None) or self.spend_model
-        if purchase is None or spend is None:
-            raise WorkbenchError("CLV needs a purchase and a spend model: pass them or call fit")
-        purchase._check_fitted()
-        spend._check_fitted()
-        return purchase, spend
-
-    def customer_lifetime_value(
-        self,
-        summary: pd.DataFrame,
-        months: int = 12,
-        discount_rate: float = 0.01,
-        unit_days: float = 7.0,
-    ) -> pd.Series:
-        """Discounted expected value of each customer over the next ``months`` (monthly rate).
-
-        Expected purchases month by month from the purchase model (lifetimes'
-        ``_customer_lifetime_value``: months of 4.345 weeks / 30 days) times the spend model's
-        ``expected_spend`` per purchase, discounted at ``discount_rate`` a month.
-        ``unit_days`` must be the summary's unit: 7 (weeks), 1 (days) or 1/24 (hours).
-        """
-        purchase, spend = self.models()
-        freq = _CLV_FREQ.get(float(unit_days))
-        if freq is None:
-            raise WorkbenchError(f"unit_days must be one of {sorted(_CLV_FREQ)}, not {unit_days!r}")
-        frequency, recency, T = (
-            pd.Series(values, index=summary.index)
-            for values in _columns(summary, ("frequency", "recency", "T"))
-        )
-        spend_per_purchase = spend.expected_spend(summary)
-        # Pareto/NBD evaluates log(0) at month 0 (a -inf that cancels): no warning for it
-        with warnings.catch_warnings(), np.errstate(divide="ignore"):
-            values = _customer_lifetime_value(
-                purchase._lifetimes(),
-                frequency,
-                recency,
-                T,
-                spend_per_purchase,
-                months,
-                discount_rate,
-                freq=freq,
-            )
-        return pd.Series(np.asarray(values, dtype=float), index=summary.index, name="clv")
+    def p_alive(self, summary: pd.DataFrame) -> pd.Series:
+        """Probability of being active at T (log-space formula, any frequency)."""
+        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+        values = pareto_nbd.p_alive(self._params(), frequency, recency, T)
+        return pd.Series(values, index=summary.index, name="p_alive")
 
 
 PurchaseModel = _PurchaseModel  # the public name, for type hints

@@ -14,17 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.clv import (
-    CLV,
-    GammaGamma,
-    MeanSpend,
-    PurchaseModel,
-    holdout_by_frequency,
-    model_selection,
-    purchase_model,
-)
+from workbench.clv import PurchaseModel, holdout_by_frequency, model_selection, purchase_model
 from workbench.clv_data import calibration_holdout, compress, summarize
 from workbench.clv_matrix import expected_purchases_matrix, p_alive_matrix
+from workbench.clv_value import CLV, GammaGamma, MeanSpend
 from workbench.errors import WorkbenchError
 from workbench.value_params import ClvParams
 

@@ -2,10 +2,7 @@
 
 from workbench.clv import (
     BGNBD,
-    CLV,
     MBGNBD,
-    GammaGamma,
-    MeanSpend,
     ParetoNBD,
     holdout_by_frequency,
     model_selection,
@@ -13,6 +10,7 @@ from workbench.clv import (
 )
 from workbench.clv_data import calibration_holdout, compress, summarize
 from workbench.clv_fit import ClvFit, fit_clv
+from workbench.clv_value import CLV, GammaGamma, MeanSpend
 from workbench.profiling import (
     channel_mix,
     customers_of_region,
