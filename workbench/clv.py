@@ -295,6 +295,47 @@ def purchase_model(name: str = "bgnbd", penalizer_coef: float = 0.0) -> _Purchas
         ) from None
 
 
+def fit_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """frequency, recency, T of a summary, or of a calibration frame (its ``*_cal`` columns)."""
+    frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+    return pd.DataFrame({"frequency": frequency, "recency": recency, "T": T}, index=summary.index)
+
+
+def compare_models(
+    summary: pd.DataFrame,
+    holdout: pd.DataFrame | None = None,
+    models: tuple[str, ...] = ("bgnbd", "mbgnbd", "paretonbd"),
+) -> tuple[pd.DataFrame, dict[str, _PurchaseModel]]:
+    """The ``model_selection`` table and the models it fitted (those that converged), by name."""
+    from workbench.clv_data import compress
+
+    frame = fit_frame(summary)
+    distinct, weights = compress(frame)
+    n = len(frame)
+    rows, fitted = [], {}
+    for name in models:
+        try:
+            model = purchase_model(name).fit(distinct, weights)
+        except WorkbenchError as exc:  # one model failing must not hide the others
+            rows.append({"model": name, "n_customers": n, "note": str(exc)})
+            continue
+        fitted[name] = model
+        ll, k = model.log_likelihood_, model.n_params
+        row = {"model": name, "log_likelihood": ll, "n_params": k, "n_customers": n,
+               "aic": 2 * k - 2 * ll, "bic": k * np.log(n) - 2 * ll}  # fmt: skip
+        row.update({f"param_{key}": value for key, value in model.params_.items()})
+        if holdout is not None:
+            actual = holdout["frequency_holdout"].reindex(summary.index).to_numpy(dtype=float)
+            duration = float(holdout["duration_holdout"].iloc[0])
+            predicted = model.expected_purchases(duration, frame).to_numpy()
+            row["holdout_weeks"] = duration
+            row["holdout_mae"] = float(np.mean(np.abs(predicted - actual)))
+            row["holdout_predicted"] = float(predicted.sum())
+            row["holdout_actual"] = float(actual.sum())
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("model").sort_values("bic"), fitted
+
+
 def model_selection(
     summary: pd.DataFrame,
     holdout: pd.DataFrame | None = None,
@@ -304,34 +345,10 @@ def model_selection(
 
     ``holdout`` has ``frequency_holdout`` and ``duration_holdout`` per customer of ``summary``
     (``calibration_holdout`` gives both in one frame: pass it as both arguments). Fits run on the
-    distinct (frequency, recency, T) rows with counts as weights.
+    distinct (frequency, recency, T) rows with counts as weights; a model that does not converge
+    gets a row with its ``note``, after the others.
     """
-    from workbench.clv_data import compress
-
-    frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
-    fit_frame = pd.DataFrame({"frequency": frequency, "recency": recency, "T": T})
-    distinct, weights = compress(fit_frame)
-    n = len(fit_frame)
-    rows = []
-    for name in models:
-        try:
-            model = purchase_model(name).fit(distinct, weights)
-        except WorkbenchError as exc:  # one model failing must not hide the others
-            rows.append({"model": name, "n_customers": n, "note": str(exc)})
-            continue
-        ll, k = model.log_likelihood_, model.n_params
-        row = {"model": name, "log_likelihood": ll, "n_params": k, "n_customers": n,
-               "aic": 2 * k - 2 * ll, "bic": k * np.log(n) - 2 * ll}  # fmt: skip
-        row.update({f"param_{key}": value for key, value in model.params_.items()})
-        if holdout is not None:
-            actual = holdout["frequency_holdout"].reindex(summary.index).to_numpy(dtype=float)
-            duration = float(holdout["duration_holdout"].iloc[0])
-            predicted = model.expected_purchases(duration, fit_frame).to_numpy()
-            row["holdout_mae"] = float(np.mean(np.abs(predicted - actual)))
-            row["holdout_predicted"] = float(predicted.sum())
-            row["holdout_actual"] = float(actual.sum())
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("model").sort_values("bic")
+    return compare_models(summary, holdout, models)[0]
 
 
 def holdout_by_frequency(

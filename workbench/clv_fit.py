@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.clv import PurchaseModel, holdout_by_frequency, model_selection, purchase_model
+from workbench.clv import (
+    PurchaseModel,
+    compare_models,
+    fit_frame,
+    holdout_by_frequency,
+    purchase_model,
+)
 from workbench.clv_data import calibration_holdout, compress, summarize
 from workbench.clv_matrix import expected_purchases_matrix, p_alive_matrix
 from workbench.clv_value import CLV, GammaGamma, MeanSpend
@@ -80,18 +86,21 @@ def fit_clv(
         )
     cal_holdout = calibration_holdout(before, cal_end, last_day, unit_days=UNIT_DAYS)
     names = tuple(dict.fromkeys((params.model, *params.compare_models)))
-    models = model_selection(cal_holdout, cal_holdout, names)
+    models, fitted = compare_models(cal_holdout, cal_holdout, names)
     order = [params.model] + [m for m in models.index if m != params.model]
-    notes: list[str] = []
-    check, name = _fit_first(_fit_frame(cal_holdout), order, notes)
+    converged = [m for m in order if m in fitted]
+    if not converged:
+        raise WorkbenchError(f"no purchase model converged ({', '.join(order)}): "
+                             + "; ".join(models["note"].dropna()))  # fmt: skip
+    checked = converged[0]  # the holdout check is of this model
+    notes = [_not_converged(m, models.loc[m, "note"]) for m in order[: order.index(checked)]]
     top = int(np.clip(cal_holdout["frequency_cal"].quantile(0.8), 7, 12))  # last bucket: 7+ … 12+
-    calibration = holdout_by_frequency(check, cal_holdout, max_frequency=top)
+    calibration = holdout_by_frequency(fitted[checked], cal_holdout, max_frequency=top)
 
     summary = summarize(before, observation_end=last_day, unit_days=UNIT_DAYS)
-    purchase, name = _fit_first(
-        _fit_frame(summary), [name] + [m for m in order if m != name], notes
-    )
-    model = CLV(purchase, _fit_spend(summary, notes))
+    purchase, name = _fit_first(fit_frame(summary), converged, notes)
+    gamma_gamma, spend = _fit_spend(summary, notes)
+    model = CLV(purchase, spend)
     predictions = predict(model, summary, params)
     if customers is not None:
         predictions = predictions.reindex(pd.Index(customers, name="customer_id"))
@@ -103,9 +112,9 @@ def fit_clv(
         model=model,
         models=models,
         calibration=calibration,
-        holdout=_holdout_errors(check, cal_holdout),
+        holdout=_holdout_errors(models.loc[checked]),
         spend_frequency_corr=corr,
-        gamma_gamma=GammaGamma().fit(*compress(summary, ("frequency", "monetary_value"))),
+        gamma_gamma=gamma_gamma,
         model_name=name,
         notes=tuple(notes),
         scope=scope,
@@ -136,6 +145,10 @@ def repeat_buyers(purchases: pd.DataFrame, as_of: pd.Timestamp | str) -> int:
     return int((days.groupby(before["customer_id"]).nunique() >= 2).sum())
 
 
+def _not_converged(name: str, why: str) -> str:
+    return f"{name}: {why}; the next model by BIC is used"
+
+
 def _fit_first(
     frame: pd.DataFrame, names: list[str], notes: list[str]
 ) -> tuple[PurchaseModel, str]:
@@ -146,44 +159,36 @@ def _fit_first(
         try:
             return purchase_model(name).fit(distinct, weights), name
         except WorkbenchError as exc:
-            notes.append(f"{name}: {exc}; the next model by BIC is used")
+            notes.append(_not_converged(name, str(exc)))
     raise WorkbenchError(f"no purchase model converged ({', '.join(names)}): " + "; ".join(notes))
 
 
-def _fit_spend(summary: pd.DataFrame, notes: list[str]) -> GammaGamma | MeanSpend:
-    """Gamma-Gamma on compressed rows, or MeanSpend where Gamma-Gamma does not apply (q ≤ 1)."""
+def _fit_spend(
+    summary: pd.DataFrame, notes: list[str]
+) -> tuple[GammaGamma, GammaGamma | MeanSpend]:
+    """Gamma-Gamma on compressed rows, and the spend model to use: Gamma-Gamma itself, or
+    MeanSpend where Gamma-Gamma does not apply (q ≤ 1)."""
     rows = compress(summary, ("frequency", "monetary_value"))
-    spend = GammaGamma().fit(*rows)
-    if spend.applies:
-        return spend
+    gamma_gamma = GammaGamma().fit(*rows)
+    if gamma_gamma.applies:
+        return gamma_gamma, gamma_gamma
     notes.append(
-        f"gammagamma: q = {spend.params_['q']:.2f} ≤ 1 (spend too heavy-tailed for a finite mean); "
-        "each repeat buyer's own mean purchase value is used instead (MeanSpend)"
+        f"gammagamma: q = {gamma_gamma.params_['q']:.2f} ≤ 1 (spend too heavy-tailed for a finite "
+        "mean); each repeat buyer's own mean purchase value is used instead (MeanSpend)"
     )
-    return MeanSpend().fit(*rows)
+    return gamma_gamma, MeanSpend().fit(*rows)
 
 
-def _fit_frame(summary: pd.DataFrame) -> pd.DataFrame:
-    """frequency, recency, T of a summary or a calibration frame (``*_cal`` columns)."""
-    columns = {c: c for c in ("frequency", "recency", "T")}
-    if "frequency" not in summary:
-        columns = {f"{c}_cal": c for c in columns}
-    return summary[list(columns)].rename(columns=columns)
-
-
-def _holdout_errors(model: PurchaseModel, cal_holdout: pd.DataFrame) -> dict[str, float]:
-    """Total predicted vs actual holdout purchases, their relative error, and the per-customer MAE."""
-    duration = float(cal_holdout["duration_holdout"].iloc[0])
-    predicted = model.expected_purchases(duration, _fit_frame(cal_holdout)).to_numpy()
-    actual = cal_holdout["frequency_holdout"].to_numpy(dtype=float)
-    total_actual = float(actual.sum())
+def _holdout_errors(row: pd.Series) -> dict[str, float]:
+    """The checked model's holdout figures (its model-selection row) and their relative error."""
+    predicted, actual = float(row["holdout_predicted"]), float(row["holdout_actual"])
     return {
-        "customers": float(len(actual)),
-        "holdout_weeks": duration,
-        "predicted": float(predicted.sum()),
-        "actual": total_actual,
-        "error": float(predicted.sum() / total_actual - 1) if total_actual else np.nan,
-        "mae": float(np.mean(np.abs(predicted - actual))),
+        "customers": float(row["n_customers"]),
+        "holdout_weeks": float(row["holdout_weeks"]),
+        "predicted": predicted,
+        "actual": actual,
+        "error": predicted / actual - 1 if actual else np.nan,
+        "mae": float(row["holdout_mae"]),
     }
 
 

@@ -13,20 +13,11 @@ matrix does not know the unit.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import numpy as np
 import pandas as pd
 
+from workbench.clv import PurchaseModel
 from workbench.errors import WorkbenchError
-
-
-class PurchaseModel(Protocol):
-    """What the matrices need of a fitted ``workbench.clv`` purchase model."""
-
-    def expected_purchases(self, t: float, summary: pd.DataFrame) -> pd.Series: ...
-
-    def p_alive(self, summary: pd.DataFrame) -> pd.Series: ...
 
 
 def expected_purchases_matrix(

@@ -36,13 +36,14 @@ def use_report_style() -> None:
     plt.rcParams["figure.dpi"] = 110
 
 
-def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
+def axes_or_new(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
+    """The Axes to draw on: the one given, or a new figure of `size` inches (the plot_* contract)."""
     return ax if ax is not None else plt.subplots(figsize=size)[1]
 
 
 def plot_share_pie(dist: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Axes:
     """Pie of a distribution (columns label, count); small slices are expected to be merged."""
-    ax = _axes(ax, (6, 6))
+    ax = axes_or_new(ax, (6, 6))
     colors = sns.color_palette("Set2", len(dist))
     ax.pie(
         dist["count"], labels=dist["label"], autopct="%1.1f%%", startangle=90,
@@ -57,7 +58,7 @@ def plot_top_bar(
     dist: pd.DataFrame, title: str = "", xlabel: str = "", ax: Axes | None = None
 ) -> Axes:
     """Horizontal bars of a distribution (columns label, count, share), largest on top."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     sns.barplot(data=dist, y="label", x="count", hue="label", legend=False, ax=ax, orient="h")
     for container, share in zip(ax.containers, dist["share"], strict=False):
         ax.bar_label(container, labels=[f"{share:.1%}"], padding=3, fontsize=9)
@@ -69,7 +70,7 @@ def plot_trend(
     trend: pd.DataFrame, value: str, title: str = "", ylabel: str = "", ax: Axes | None = None
 ) -> Axes:
     """Line over quarters (column 'quarter' as text) with the last point highlighted."""
-    ax = _axes(ax, (8, 3.5))
+    ax = axes_or_new(ax, (8, 3.5))
     sns.lineplot(data=trend, x="quarter", y=value, marker="o", ax=ax)
     last = trend.iloc[-1]
     ax.scatter([last["quarter"]], [last[value]], s=90, color="crimson", zorder=5)
@@ -82,7 +83,7 @@ def plot_share_bars(
     shares: pd.DataFrame, title: str = "", xlabel: str = "", ax: Axes | None = None
 ) -> Axes:
     """Bars of shares in percent (columns label, share), e.g. revenue by product category."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     sns.barplot(data=shares, y="label", x="share", hue="label", legend=False, ax=ax, orient="h")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set(title=title, xlabel=xlabel, ylabel="")
@@ -91,7 +92,7 @@ def plot_share_bars(
 
 def plot_completeness(table: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Axes:
     """Completeness per key field (columns field_zh, completeness, target) against the target line."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     colors = ["#66c2a5" if ok else "#fc8d62" for ok in table["completeness"] >= table["target"]]
     ax.barh(table["field_zh"], table["completeness"], color=colors)
     target = float(table["target"].iloc[0]) if len(table) else 0.9
@@ -108,7 +109,7 @@ def plot_completeness(table: pd.DataFrame, title: str = "", ax: Axes | None = No
 
 def plot_rule_counts(issues: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Axes:
     """Horizontal bars of how many cells/rows each rule touched (columns label, kind, count)."""
-    ax = _axes(ax, (8, max(3.0, 0.32 * len(issues))))
+    ax = axes_or_new(ax, (8, max(3.0, 0.32 * len(issues))))
     sns.barplot(data=issues, y="label", x="count", hue="kind", ax=ax, orient="h", dodge=False)
     ax.set(title=title, xlabel="", ylabel="")
     ax.legend(title="")

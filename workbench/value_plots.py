@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from workbench.errors import ParameterError
 from workbench.i18n import t
-from workbench.plotting import _axes
+from workbench.plotting import axes_or_new
 
 IMPOSSIBLE_COLOR = "#dddddd"  # NaN cells of the CLV matrices
 _THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
@@ -74,7 +74,7 @@ def plot_rfm_heatmap(
 ) -> Axes:
     """Heatmap of R score (rows, 5 on top) × F score of ``rfm.rfm_scores`` output: customers per
     cell or their mean monetary, annotated. ``bins`` defaults to the largest score present."""
-    ax = _axes(ax, (6.5, 5))
+    ax = axes_or_new(ax, (6.5, 5))
     if scores.empty:
         return _no_data(ax, lang, title)
     bins = bins or int(max(scores["r_score"].max(), scores["f_score"].max()))
@@ -102,7 +102,7 @@ def plot_segment_value(
 ) -> Axes:
     """Customer share vs revenue share per class of ``segments.segment_summary`` output, as paired
     horizontal bars in the summary's row order (first on top), labelled in percent."""
-    ax = _axes(ax, (7, max(3.0, 0.8 * len(summary) + 1)))
+    ax = axes_or_new(ax, (7, max(3.0, 0.8 * len(summary) + 1)))
     if summary.empty:
         return _no_data(ax, lang, title)
     y, height = np.arange(len(summary)), 0.38
@@ -133,7 +133,7 @@ def plot_pareto_curve(
     """Cumulative revenue share vs cumulative share of customers of ``segments.abc_classes``
     output (largest revenue first), from the origin; A/B/C bands shaded, counted in the legend.
     ``shares`` are those the classes were made with (drawn as the ABC revenue limits)."""
-    ax = _axes(ax, (8, 4.5))
+    ax = axes_or_new(ax, (8, 4.5))
     if abc.empty:
         return _no_data(ax, lang, title)
     n = len(abc)
@@ -204,7 +204,7 @@ def _plot_matrix(
 ) -> Axes:
     """A frequency (y, high on top) × recency (x) heatmap of a ``clv_matrix`` frame; NaN cells
     (impossible combinations) grey, at most ~10 integer ticks per axis."""
-    ax = _axes(ax, (7.5, 5.5))
+    ax = axes_or_new(ax, (7.5, 5.5))
     if matrix.empty or matrix.isna().all().all():
         return _no_data(ax, lang, title)
     cmap = plt.get_cmap("viridis").with_extremes(bad=IMPOSSIBLE_COLOR)
@@ -268,7 +268,7 @@ def plot_calibration(
 ) -> Axes:
     """Actual vs predicted mean holdout purchases per calibration-frequency bucket
     (``clv.holdout_by_frequency`` output); tick labels give each bucket's customer count."""
-    ax = _axes(ax, (7, 4))
+    ax = axes_or_new(ax, (7, 4))
     if table.empty:
         return _no_data(ax, lang, title)
     x = np.arange(len(table))
@@ -305,7 +305,7 @@ def plot_clv_distribution(
     Heavy right tails: values above the ``clip_quantile`` quantile are counted in the last bar
     and the x label says how many and from where (None: no clipping). NaN values are left out.
     """
-    ax = _axes(ax, (7, 4))
+    ax = axes_or_new(ax, (7, 4))
     values = clv.dropna().to_numpy(dtype=float)
     if len(values) == 0:
         return _no_data(ax, lang, title)

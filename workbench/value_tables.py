@@ -53,7 +53,7 @@ def localize(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def shown(frame: pd.DataFrame, lang: str = "zh") -> pd.io.formats.style.Styler:
     """A localized table for the notebook: money with thousands separators, shares in %."""
-    formats = {t(f"vc_{c}", lang): f for c, f in _display_formats().items() if c in frame}
+    formats = {t(f"vc_{c}", lang): f for c, f in _formats().items() if c in frame}
     return localize(frame, lang).style.format(formats, na_rep="–").hide(axis="index")
 
 
@@ -171,7 +171,7 @@ def export_excel(
         sheets[_sheet("calibration", lang)] = report.clv.calibration.reset_index()
     sheets = {name: localize(frame, lang) for name, frame in sheets.items()}
     sheets[_sheet("migration", lang)] = migration_table(report, lang)
-    formats = {t(f"vc_{c}", lang): f for c, f in _excel_formats().items()}
+    formats = {t(f"vc_{c}", lang): f for c, f in _formats(excel=True).items()}
     return write_workbook(path, sheets, formats, notes=_notes(report, params, lang))
 
 
@@ -235,20 +235,24 @@ def _known(column: object) -> bool:
     return f"vc_{column}" in LABELS
 
 
-def _display_formats() -> dict[str, str]:
-    formats = {c: "{:,.0f}" for c in MONEY_COLUMNS}
-    formats |= {c: "{:.1%}" for c in SHARE_COLUMNS}
-    formats |= {c: "{:.2f}" for c in PROBABILITY_COLUMNS}
-    formats |= {c: "{:,.1f}" for c in FIT_COLUMNS}
-    formats |= {c: "{:%Y-%m-%d}" for c in ("first_purchase", "last_purchase")}
-    return formats
+# Columns, their format in the notebook, their Excel number format (None: Excel's default).
+_FORMATS = (
+    (MONEY_COLUMNS, "{:,.0f}", MONEY),
+    (SHARE_COLUMNS, "{:.1%}", SHARE),
+    (PROBABILITY_COLUMNS, "{:.2f}", PROBABILITY),
+    (FIT_COLUMNS, "{:,.1f}", None),
+    (("first_purchase", "last_purchase"), "{:%Y-%m-%d}", None),  # dates: Excel formats them
+)
 
 
-def _excel_formats() -> dict[str, str]:
-    formats = {c: MONEY for c in MONEY_COLUMNS}
-    formats |= {c: SHARE for c in SHARE_COLUMNS}
-    formats |= {c: PROBABILITY for c in PROBABILITY_COLUMNS}
-    return formats
+def _formats(excel: bool = False) -> dict[str, str]:
+    """Column → format, for the notebook (str.format) or for Excel (number format)."""
+    return {
+        column: fmt
+        for columns, shown, number_format in _FORMATS
+        if (fmt := number_format if excel else shown)
+        for column in columns
+    }
 
 
 def clv_views(report: ValueReport, months: int = 3) -> dict[str, pd.DataFrame | pd.Series]:
