@@ -20,6 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.safe_html import replace_controls
+
 MONEY, SHARE, PROBABILITY, COUNT, DECIMAL, DATE = (
     "#,##0", "0.0%", "0.00", "#,##0", "#,##0.00", "yyyy-mm-dd",
 )  # fmt: skip
@@ -59,9 +61,10 @@ def write_workbook(
 
 def _write_sheet(sheet: Worksheet, frame: pd.DataFrame, formats: Mapping[str, str]) -> None:
     """Header, rows, formats, widths, frozen header and auto-filter of one sheet."""
-    columns = [str(c) for c in frame.columns]
+    columns = [replace_controls(str(c)) for c in frame.columns]
     sheet.append(columns)
     for cell in sheet[1]:
+        cell.data_type = "s"  # a header is text even when it starts with "="
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     values = [_cells(frame[c]) for c in frame.columns]
@@ -85,14 +88,15 @@ def _write_sheet(sheet: Worksheet, frame: pd.DataFrame, formats: Mapping[str, st
 
 
 def _cells(column: pd.Series) -> list[object]:
-    """Python values openpyxl can write: None for missing, text escaped, dates as datetimes."""
+    """Python values openpyxl can write: None for missing, dates as datetimes, text without the
+    control characters XML forbids (a CRM value with one would make openpyxl refuse the sheet)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return [None if pd.isna(v) else v.to_pydatetime() for v in column]
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         floats = column.astype("float64").to_numpy()
         whole = pd.api.types.is_integer_dtype(column)
         return [None if np.isnan(v) else (int(v) if whole else float(v)) for v in floats]
-    return [None if pd.isna(v) else str(v) for v in column.astype("object")]
+    return [None if pd.isna(v) else replace_controls(str(v)) for v in column.astype("object")]
 
 
 def _default_format(column: pd.Series) -> str | None:

@@ -10,6 +10,7 @@ import contextlib
 import html
 import json
 import multiprocessing
+import re
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -18,10 +19,12 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
 from workbench.params import RunConfig
 from workbench.periods import quarter_label
+from workbench.safe_html import CSP_META, check_inert, escape_html
 from workbench.schema import ALL_REGIONS
 from workbench.webfont import embed_cjk_font
 
@@ -155,27 +158,51 @@ def _last_line(exc: BaseException) -> str:
     return lines[-1][:500] if lines else type(exc).__name__
 
 
+# nbconvert's lab page without its scripts (require.js, MathJax, Mermaid, widgets: all loaded
+# from CDNs, none needed by a static report) and with the Content-Security-Policy first.
+_REPORT_TEMPLATE = f"""{{%- extends 'lab/index.html.j2' -%}}
+{{%- block html_head -%}}
+{CSP_META}
+{{{{ super() }}}}
+{{%- endblock html_head -%}}
+{{%- block html_head_js -%}}{{%- endblock html_head_js -%}}
+{{%- block jupyter_widgets -%}}{{%- endblock jupyter_widgets -%}}
+{{%- block html_head_js_mathjax -%}}{{%- endblock html_head_js_mathjax -%}}
+{{%- block html_head_js_mermaidjs -%}}{{%- endblock html_head_js_mermaidjs -%}}
+{{%- block data_javascript -%}}{{%- endblock data_javascript -%}}
+{{%- block data_widget_view -%}}{{%- endblock data_widget_view -%}}
+"""
+
+
 def render_html(executed: Path, target: Path) -> Path:
-    """HTML for readers: no code, no prompts, no stderr noise; charts embedded."""
+    """HTML for readers: no code, no prompts, no stderr noise, no script; charts embedded.
+
+    The page is checked inert (`safe_html.check_inert`) before it is written.
+    """
     notebook = nbformat.read(executed, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if o.get("name") != "stderr"]
     exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        extra_loaders=[DictLoader({"workbench_report.html.j2": _REPORT_TEMPLATE})],
+        template_file="workbench_report.html.j2",
+    )  # fmt: skip
     title = _title_of(notebook) or executed.stem
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    target.write_text(embed_cjk_font(body), encoding="utf-8")
+    page = embed_cjk_font(body)
+    check_inert(page, str(target))
+    target.write_text(page, encoding="utf-8")
     return target
 
 
 def _title_of(notebook: nbformat.NotebookNode) -> str | None:
+    """The text of the first level-1 heading a cell printed (Markdown escapes undone)."""
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/markdown", "")
             if isinstance(text, str) and text.startswith("# "):
-                return text[2:].strip()
+                return html.unescape(re.sub(r"\\(.)", r"\1", text[2:].strip()))
     return None
 
 
@@ -212,7 +239,9 @@ def write_index(config: RunConfig, results: list[JobResult]) -> Path:
         json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2), encoding="utf-8"
     )
     target = out / "index.html"
-    target.write_text(embed_cjk_font(_index_html(config, results, out)), encoding="utf-8")
+    page = embed_cjk_font(_index_html(config, results, out))
+    check_inert(page, str(target))
+    target.write_text(page, encoding="utf-8")
     return target
 
 
@@ -234,10 +263,10 @@ def _index_html(config: RunConfig, results: list[JobResult], out: Path) -> str:
         detail = (
             ""
             if ok
-            else html.escape(r.error or "") + " " + _relative_link(r.executed, out, "ipynb")
+            else escape_html(r.error or "") + " " + _relative_link(r.executed, out, "ipynb")
         )
         rows.append(
-            f'<tr class="{r.status}"><td>{html.escape(r.region)}</td><td>{link}</td>'
+            f'<tr class="{r.status}"><td>{escape_html(r.region)}</td><td>{link}</td>'
             f"<td>{status}</td><td>{r.seconds:.1f} s</td><td class=detail>{detail}</td></tr>"
         )
     failed = sum(r.status != "ok" for r in results)
@@ -248,8 +277,9 @@ def _index_html(config: RunConfig, results: list[JobResult], out: Path) -> str:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     return _INDEX_TEMPLATE.format(
         lang="zh-CN" if zh else "en",
-        title=html.escape(title),
-        summary=summary,
+        csp=CSP_META,
+        title=escape_html(title),
+        summary=escape_html(summary),
         stamp=stamp,
         head="".join(f"<th>{h}</th>" for h in head),
         rows="\n".join(rows),
@@ -258,13 +288,13 @@ def _index_html(config: RunConfig, results: list[JobResult], out: Path) -> str:
 
 def _relative_link(path: str | None, base: Path, text: str) -> str:
     if not path:
-        return html.escape(text)
+        return escape_html(text)
     href = Path(path).resolve().relative_to(base).as_posix()
-    return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+    return f'<a href="{escape_html(href)}">{escape_html(text)}</a>'
 
 
 _INDEX_TEMPLATE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8">{csp}<title>{title}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; min-width: 40em; }}

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from workbench.clv_fit import matrices
 from workbench.excel import MONEY, PROBABILITY, SHARE, write_workbook
 from workbench.i18n import LABELS, t
 from workbench.periods import quarter_label
+from workbench.safe_html import styled_table
 from workbench.schema import ALL_REGIONS
 from workbench.value_analysis import (
     FOLLOW_UP_RULES,
@@ -51,10 +53,10 @@ def localize(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return out.rename(columns={c: t(f"vc_{c}", lang) for c in out.columns if _known(c)})
 
 
-def shown(frame: pd.DataFrame, lang: str = "zh") -> pd.io.formats.style.Styler:
-    """A localized table for the notebook: money with thousands separators, shares in %."""
+def shown(frame: pd.DataFrame, lang: str = "zh") -> Styler:
+    """A localized table for the notebook, escaped: money with thousands separators, shares in %."""
     formats = {t(f"vc_{c}", lang): f for c, f in _formats().items() if c in frame}
-    return localize(frame, lang).style.format(formats, na_rep="–").hide(axis="index")
+    return styled_table(localize(frame, lang), formats)
 
 
 def summary_points(
