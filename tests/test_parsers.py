@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import ExtractError
@@ -37,6 +37,46 @@ def test_garbage_dates_are_flagged_not_guessed(text):
     parsed, bad = parse_dates(pd.Series([text]))
     assert pd.isna(parsed[0])
     assert bad[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-13-01", "2024-02-30", "2023-02-29", "20241301", "2024年13月1日", "2024/13/01", "2024-00-10",
+     "2024-04-31", "2024.13.1", "2024-01-00", "2024-01-32", "20230229", "2023年2月29日", "1900-02-29",
+     "2100-02-29", "2024-13-01 09:30:00", "2024-06-31 10:00", "2024-05-01 24:00:00", "2024-05-01 23:60",
+     "２０２４年１３月１日", "2024/5/1/", "2024-05", "2024年5月"],
+)  # fmt: skip
+def test_impossible_dates_are_flagged_not_guessed(text):
+    parsed, bad = parse_dates(pd.Series([text]))
+    assert pd.isna(parsed[0])
+    assert bad[0]
+
+
+@pytest.mark.parametrize("text", ["202412", "202451", "2024111", "2024123", "20240501 1"])
+def test_compact_dates_need_all_eight_digits(text):
+    # 202412 is a month, 2024111 is 2024-1-11 or 2024-11-1: neither is a day to guess.
+    parsed, bad = parse_dates(pd.Series([text]))
+    assert pd.isna(parsed[0])
+    assert bad[0]
+
+
+@pytest.mark.parametrize("value", ["19999", "80001", "45413.5", "-45413", 19_999, 80_001, 100_000])
+def test_excel_serials_outside_the_plausible_range_are_flagged(value):
+    parsed, bad = parse_dates(pd.Series([value], dtype=object))
+    assert pd.isna(parsed[0])
+    assert bad[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [("20000", "1954-10-03"), ("80000", "2119-01-11"), (45_351, "2024-02-29"), ("2024-02-29", "2024-02-29"),
+     ("20240229", "2024-02-29"), ("2024年2月29日", "2024-02-29"), ("2000/2/29", "2000-02-29"),
+     ("2024-02-29 23:59:59", "2024-02-29 23:59:59"), ("2024-12-31", "2024-12-31")],
+)  # fmt: skip
+def test_leap_days_and_edge_serials_are_parsed(value, day):
+    parsed, bad = parse_dates(pd.Series([value], dtype=object))
+    assert parsed[0] == pd.Timestamp(day)
+    assert not bad[0]
 
 
 def test_missing_dates_are_missing_not_garbage():
@@ -92,6 +132,41 @@ def test_date_round_trip_property(day, pattern):
     parsed, bad = parse_dates(pd.Series([text]))
     assert parsed[0] == pd.Timestamp(day)
     assert not bad[0]
+
+
+# Every written form parse_dates accepts; {H}, {M}, {S} are the time of day when there is one.
+_DATE_PATTERNS = [
+    "{y}-{m:02d}-{d:02d}", "{y}-{m}-{d}", "{y}/{m}/{d}", "{y}/{m:02d}/{d:02d}", "{y}.{m:02d}.{d:02d}",
+    "{y}.{m}.{d}", "{y}年{m}月{d}日", "{y}年{m:02d}月{d:02d}号", "{y}{m:02d}{d:02d}",
+    "{y}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}", "{y}-{m:02d}-{d:02d} {H:02d}:{M:02d}",
+    "{y}-{m:02d}-{d:02d}T{H:02d}:{M:02d}:{S:02d}", "{y}/{m}/{d} {H}:{M:02d}", "{y}年{m}月{d}日 {H}:{M:02d}",
+]  # fmt: skip
+_FULL_WIDTH = str.maketrans("0123456789-/.: ", "０１２３４５６７８９－／．：\u3000")
+
+
+@given(st.integers(1700, 2200), st.integers(0, 14), st.integers(0, 32), st.integers(0, 24),
+       st.integers(0, 60), st.integers(0, 60), st.sampled_from(_DATE_PATTERNS), st.booleans())  # fmt: skip
+@example(2024, 13, 1, 0, 0, 0, "{y}-{m:02d}-{d:02d}", False)  # 13 January if read as %Y-%d-%m
+@example(2024, 12, 31, 0, 0, 0, "{y}-{m:02d}-{d:02d}", False)
+@example(2023, 2, 29, 0, 0, 0, "{y}{m:02d}{d:02d}", False)
+@example(2024, 2, 29, 12, 30, 0, "{y}年{m}月{d}日 {H}:{M:02d}", True)
+def test_parsed_dates_keep_their_own_year_month_and_day(
+    y, m, d, hour, minute, second, pattern, wide
+):
+    text = pattern.format(y=y, m=m, d=d, H=hour, M=minute, S=second)
+    text = text.translate(_FULL_WIDTH) if wide else text
+    parsed, bad = parse_dates(pd.Series([text]))
+    has = {field: "{" + field in pattern for field in "HMS"}
+    clock = (hour if has["H"] else 0, minute if has["M"] else 0, second if has["S"] else 0)
+    try:
+        expected = pd.Timestamp(dt.datetime(y, m, d, *clock))
+    except ValueError:  # month 13, 30 February, 24:00, minute 60: not a moment
+        assert pd.isna(parsed[0]), text
+        assert bad[0], text
+    else:
+        assert (parsed[0].year, parsed[0].month, parsed[0].day) == (y, m, d), text
+        assert parsed[0] == expected, text
+        assert not bad[0], text
 
 
 @given(st.integers(min_value=-(10**9), max_value=10**12), st.booleans(), st.booleans())

@@ -17,8 +17,10 @@ _EARLIEST, _LATEST = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
 LOCAL_TZ = "Asia/Shanghai"  # zone-aware timestamps (SQL timestamptz) become Beijing time
 _MISSING_TOKENS = frozenset({"", "nan", "none", "null", "na", "n/a", "-", "--", "—", "无", "空"})
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d")
+# A date without separators has all 8 digits: 202412 (a month?) or 2024111 (1-11 or 11-1?) is no day.
+_COMPACT_DATE = r"[0-9]{8}"
 _UNIT_MULTIPLIERS = {"亿": 1e8, "万": 1e4, "千": 1e3, "k": 1e3, "w": 1e4}
-# Serial days that are plausible Excel dates: 1954-10-22 … 2119-02-27.
+# Serial days that are plausible Excel dates: 1954-10-03 … 2119-01-11.
 _EXCEL_SERIAL_RANGE = (20_000, 80_000)
 _MAX_EXACT_INTEGER = 2**53  # beyond this a float no longer holds every integer
 _GROUPED_NUMBER = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
@@ -82,7 +84,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         for fmt in _DATE_FORMATS:
             if text.empty:
                 break
-            parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+            tried = text if "-" in fmt else text.where(text.str.fullmatch(_COMPACT_DATE), "")
+            parsed = pd.to_datetime(tried, format=fmt, errors="coerce")
             ok = parsed.notna() & parsed.between(_EARLIEST, _LATEST)  # year 0001 is no date
             out.loc[ok[ok].index] = parsed[ok]
             text = text[~ok]
