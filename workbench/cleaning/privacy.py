@@ -13,38 +13,48 @@ PII_COLUMNS = ("phone", "id_number", "email")
 MASKED_SUFFIX = "_masked"
 
 
+# A mainland landline 0AA(A)-NNN(N)NNNN, with an extension (转123, -123, #123) that is not shown.
+_LANDLINE = r"^(0\d{2,3})-\d{3,4}(\d{4})(?:\s*(?:转|-|#)\s*\d+)?$"
+# First character of an e-mail and its domain: after the last @, one name ("a@x.cn; b@y.cn" → y.cn).
+_EMAIL = r"(?s)^(.?).*@([\w.-]+)$"
+
+
+def _stripped(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(stripped text, mask of cells with nothing to mask): missing or blank cells stay missing."""
+    text = values.astype("str").str.strip()
+    return text, values.isna() | text.eq("").fillna(False).astype(bool)
+
+
 def mask_phones(phones: pd.Series) -> pd.Series:
-    """13800138000 → 138****8000; 010-62345678 → 010-****5678; anything else keeps only its last 4."""
-    text = phones.astype("str").str.strip()
+    """13800138000 → 138****8000; 010-62345678(转123) → 010-****5678; else only the last 4."""
+    text, empty = _stripped(phones)
     mobile = text.str.fullmatch(r"1\d{10}")
-    landline = text.str.fullmatch(r"0\d{2,3}-\d{7,8}")
+    landline = text.str.extract(_LANDLINE)
     out = "****" + text.str.slice(-4)
     out = out.mask(mobile, text.str.slice(0, 3) + "****" + text.str.slice(-4))
-    area = text.str.extract(r"^(0\d{2,3})-", expand=False)
-    out = out.mask(landline, area + "-****" + text.str.slice(-4))
-    return out.mask(phones.isna())
+    out = out.mask(landline[0].notna(), landline[0] + "-****" + landline[1])
+    return out.mask(empty)
 
 
 def mask_id_numbers(ids: pd.Series) -> pd.Series:
-    """A resident ID (or any identifier) shown as its last 4 characters only."""
-    text = ids.astype("str").str.strip()
-    return ("*" * 14 + text.str.slice(-4)).mask(ids.isna())
+    """A resident ID (or any identifier) shown as 14 stars and its last 4 characters only."""
+    text, empty = _stripped(ids)
+    return ("*" * 14 + text.str.slice(-4)).mask(empty)
 
 
 def mask_emails(emails: pd.Series) -> pd.Series:
-    """li.na@example.com → l***@example.com; a value without @ is fully masked."""
-    text = emails.astype("str").str.strip()
-    parts = text.str.partition("@")
-    out = parts[0].str.slice(0, 1) + "***@" + parts[2]
-    return out.where(text.str.contains("@", regex=False), "***").mask(emails.isna())
+    """li.na@example.com → l***@example.com; a value without @ and a domain is fully masked."""
+    text, empty = _stripped(emails)
+    parts = text.str.extract(_EMAIL)  # extract, not partition: it has its columns when all empty
+    out = (parts[0] + "***@" + parts[1]).where(parts[1].notna(), "***")
+    return out.mask(empty)
 
 
 def mask_person_names(names: pd.Series) -> pd.Series:
-    """张三丰 → 张**: an individual's name in customer lists."""
-    text = names.astype("str").str.strip()
-    return (text.str.slice(0, 1) + text.str.slice(1).str.replace(r".", "*", regex=True)).mask(
-        names.isna()
-    )
+    """张三丰 → 张**: an individual's name in customer lists (one star per hidden character)."""
+    text, empty = _stripped(names)
+    hidden = text.str.slice(1).str.replace(r"(?s).", "*", regex=True)
+    return (text.str.slice(0, 1) + hidden).mask(empty)
 
 
 _MASKERS = {"phone": mask_phones, "id_number": mask_id_numbers, "email": mask_emails}
