@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from pii_scan import leaks, rendered_texts, secrets_of
 
 from workbench.cli import main
 from workbench.params import NOTEBOOK_DIR, RunConfig
@@ -40,11 +41,18 @@ def test_profiling_notebook_runs_in_english_for_all_regions(demo_dir, tmp_path):
     assert "load_extracts" not in html  # code cells are not rendered
 
 
-def test_quarterly_run_renders_each_region_and_an_index(demo_dir, tmp_path):
+@pytest.fixture(scope="module")
+def quarterly(demo_dir, tmp_path_factory) -> Path:
+    """`quarterly` for two regions, every notebook: reports/2024Q4 of the demo set."""
+    out = tmp_path_factory.mktemp("quarterly")
     code = main(["quarterly", "--params", "params/quarterly.yml", "--data-dir", str(demo_dir),
-                 "--out", str(tmp_path), "--regions", "华东,华南", "--quarter", "2024Q4"])  # fmt: skip
+                 "--out", str(out), "--regions", "华东,华南", "--quarter", "2024Q4"])  # fmt: skip
     assert code == 0
-    out = tmp_path / "2024Q4"
+    return out / "2024Q4"
+
+
+def test_quarterly_run_renders_each_region_and_an_index(quarterly):
+    out = quarterly
     for region in ("华东", "华南"):
         html = (out / region / "profiling.html").read_text(encoding="utf-8")
         assert f"2024年Q4{region}区域客户画像分析报告" in html
@@ -71,6 +79,16 @@ def test_quarterly_run_renders_each_region_and_an_index(demo_dir, tmp_path):
     assert runs[1]["files"] == []
 
 
+def test_no_raw_personal_data_in_any_report_notebook_or_workbook(quarterly, demo_dir):
+    secrets = secrets_of(demo_dir)
+    assert {k: len(v) > 20 for k, v in secrets.items()} == dict.fromkeys(secrets, True)
+    assert any(v.startswith("0") and "-" in v for v in secrets["phone"])  # landlines too
+    scanned = rendered_texts(quarterly)
+    kinds = sorted({Path(f).suffix for f in scanned})
+    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 5 + 5 + 2 + 1  # + index
+    assert leaks(quarterly, demo_dir) == []
+
+
 def _xlsx_text(path: Path) -> str:
     """Every text cell of a workbook (numbers left out: their digits could look like phones)."""
     from openpyxl import load_workbook
@@ -83,8 +101,6 @@ def _xlsx_text(path: Path) -> str:
 
 
 def test_value_report_in_english_with_its_excel_and_no_raw_pii(demo_dir, tmp_path):
-    from workbench.io import load_extracts
-
     config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang="en",
                        regions=("西北",), notebooks=("rfm_clv",), workers=1)  # fmt: skip
     result = run_job(plan_jobs(config)[0])
@@ -99,13 +115,7 @@ def test_value_report_in_english_with_its_excel_and_no_raw_pii(demo_dir, tmp_pat
     assert result.files == (str(book),)
     text = _xlsx_text(book)
     assert "Suggested action" in text and "CLV (CNY)" in text
-    raw = load_extracts(demo_dir).customers
-    secrets = [v for column in ("phone", "email", "id_number") for v in raw[column].dropna()]
-    owners = set(raw["owner"].dropna())  # staff names are shown; a customer may share one
-    people = raw.loc[raw["customer_type"] == "个人", "name"].dropna()
-    secrets += [name for name in people if len(name) >= 3 and name not in owners]
-    leaked = [v for v in secrets if str(v) in text + html]
-    assert not leaked, leaked[:5]
+    assert leaks(tmp_path, demo_dir) == []  # the HTML, the executed notebook and the workbook
     assert not PHONE.search(text + html) and not EMAIL.search(text + html)
 
 
