@@ -55,8 +55,8 @@ lab: $(STAMP) $(DATA)/customers.csv ## Start JupyterLab on notebooks/
 bench: $(STAMP) ## Run the benchmarks (results: benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/run_all.py
 
-docs: $(STAMP) ## Regenerate the README's schema section from workbench/schema.py
-	$(BIN)/python -c "import re, pathlib, workbench.schema as s; p = pathlib.Path('README.md'); t = p.read_text(encoding='utf-8'); p.write_text(re.sub(r'(<!-- schema:start -->\n).*?(<!-- schema:end -->)', lambda m: m[1] + s.schema_markdown() + m[2], t, flags=re.S), encoding='utf-8')"
+docs: $(STAMP) ## Regenerate the extract schema in docs/extracts.md (python -m workbench schema)
+	set -o pipefail; PYTHONIOENCODING=utf-8 $(WB) schema | $(BIN)/python -c "import re, sys, pathlib; s = sys.stdin.buffer.read().decode('utf-8'); p = pathlib.Path('docs/extracts.md'); t, n = re.subn(r'(<!-- schema:start -->\n).*?(<!-- schema:end -->)', lambda m: m[1] + s + m[2], p.read_text(encoding='utf-8'), flags=re.S); sys.exit('docs/extracts.md: no schema markers, or an empty schema') if n != 1 or not s else p.write_text(t, encoding='utf-8')"
 
 lock: ## Re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv
