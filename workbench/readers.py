@@ -104,16 +104,16 @@ def read_csv(file: Path) -> RawExtract:
     text = _decode_sample(sample, encoding, complete).lstrip("\ufeff")
     if not text.strip():
         raise ExtractError(f"{file}: the file is empty (no header, no rows)")
-    lines = text.splitlines(keepends=True)
-    skip = 0
-    while skip < len(lines) - 1 and not lines[skip].strip():  # blank lines above the header
-        skip += 1
-    hint = re.fullmatch(r"sep=(.)\s*", lines[skip]) if skip < len(lines) else None
+    lines = _lines(text)
+    skip = _blank_lines(lines, 0)  # blank lines above the header
+    hint = re.fullmatch(r"sep=([^\r\n])\s*", lines[skip]) if skip < len(lines) else None
     if hint:  # Excel's "sep=;" first line names the delimiter
-        delimiter, skip = hint.group(1), skip + 1
+        delimiter, skip = hint.group(1), _blank_lines(lines, skip + 1)
     else:
         delimiter = sniff_delimiter("".join(lines[skip : skip + 200]))
     header, header_lines = _first_record(lines[skip:], delimiter, file, skip + 1)
+    if not header or not lines[skip].strip():  # only Excel's sep= line and blank lines
+        raise ExtractError(f"{file}: the file is empty (no header, no rows)")
     if complete and not "".join(lines[skip + header_lines :]).strip():  # a header and no rows
         frame = pd.DataFrame({i: pd.Series(dtype="str") for i in range(len(header))})
         frame.columns = _names(header)
@@ -183,7 +183,8 @@ def sniff_delimiter(sample: str) -> str:
     body = sample[: cut + 1] if cut > 0 else sample  # drop a record cut by the sample's end
     for delimiter in DELIMITERS:
         try:
-            records = [r for r in csv.reader(io.StringIO(body), delimiter=delimiter) if r][:100]
+            lines = io.StringIO(body, newline="")
+            records = [r for r in csv.reader(lines, delimiter=delimiter) if r][:100]
         except csv.Error:
             continue
         if not records or len(records[0]) < 2:
@@ -253,9 +254,22 @@ def _implausible_gbk_line(text: str) -> int | None:
     return text.count("\n", 0, rare[0]) + 1
 
 
+def _lines(text: str) -> list[str]:
+    """Lines ended by CR LF, LF or a lone CR, as pyarrow counts them (`str.splitlines` also
+    splits on form feeds and U+2028; `csv` over a plain StringIO fails on a lone CR)."""
+    return io.StringIO(text, newline="").readlines()
+
+
+def _blank_lines(lines: list[str], start: int) -> int:
+    """The index of the first non-blank line from `start` (or of the last line)."""
+    while start < len(lines) - 1 and not lines[start].strip():
+        start += 1
+    return start
+
+
 def _first_record(lines: list[str], delimiter: str, file: Path, row: int) -> tuple[list[str], int]:
     """The header's fields and the number of lines it spans (a quoted header may hold one)."""
-    reader = csv.reader(io.StringIO("".join(lines)), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         record = next(reader, [])
     except csv.Error as exc:

@@ -296,6 +296,10 @@ def cases() -> dict[str, tuple[str, bytes]]:
             "orders.csv",
             b"sep=;\r\n" + csv_text(ORDER_HEADER, ORDERS, ";").encode(),
         ),
+        "excel_sep_hint_lone_cr": (  # the mutation test's "Length mismatch" crash
+            "orders.csv",
+            b"sep=;\r\r\n" + csv_text(ORDER_HEADER, ORDERS, ";").encode(),
+        ),
         "utf16_unicode_text": (
             "orders.txt",
             codecs_bom_utf16() + csv_text(ORDER_HEADER, ORDERS, "\t").encode("utf-16-le"),
