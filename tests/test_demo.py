@@ -14,6 +14,7 @@ from stdnum.cn import ric, uscc
 
 from workbench.demo import GenerationResult, generate, vocab
 from workbench.demo.dirt import DIRT_RATES, XLSX_TEXT_DATE_RATE
+from workbench.io import load_extracts
 from workbench.schema import TABLES
 
 N = 2000
@@ -155,6 +156,14 @@ def test_row_counts(gen: GenerationResult, data: dict) -> None:
     assert 30_000 * scale <= gen.rows["interactions"] <= 60_000 * scale
     assert 5_000 * scale <= gen.rows["requirements"] <= 10_000 * scale
     assert 5_000 * scale <= gen.rows["opportunities"] <= 8_000 * scale
+
+
+def test_the_loader_reads_every_row_the_generator_wrote(gen: GenerationResult) -> None:
+    """Rows read per table = rows written (the generator's own count, in summary.json too)."""
+    extracts = load_extracts(gen.out_dir)
+    assert extracts.rows_read == gen.rows
+    assert extracts.in_file == gen.rows
+    assert extracts.reconciliation()["balanced"].all()
 
 
 def test_ids_unique_and_well_formed(data: dict) -> None:

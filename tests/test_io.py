@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import pandas as pd
@@ -7,6 +8,8 @@ from openpyxl import Workbook
 from tests.conftest import CUSTOMER_HEADER, CUSTOMERS, ORDER_HEADER, ORDERS, write_csv
 from workbench.errors import ExtractError
 from workbench.io import find_extract, load_extracts, load_table
+from workbench.readers import read_extract
+from workbench.record_count import count_records, record_rows
 from workbench.schema import CUSTOMERS as CUSTOMER_TABLE
 from workbench.schema import ORDERS as ORDER_TABLE
 from workbench.schema import REQUIREMENTS
@@ -49,7 +52,7 @@ def test_orders_quarantine_names_row_column_and_reason(tiny_extracts):
 def test_reconciliation_accounts_for_every_row(tiny_extracts):
     rec = load_two(tiny_extracts).reconciliation()
     assert rec.loc["orders"].to_dict() == {
-        "rows_read": 7, "loaded": 3, "quarantined": 4, "balanced": True}  # fmt: skip
+        "in_file": 7, "rows_read": 7, "loaded": 3, "quarantined": 4, "balanced": True}  # fmt: skip
     assert rec.loc["customers", "quarantined"] == 0
     assert rec["balanced"].all()
 
@@ -375,3 +378,142 @@ def test_calamine_and_openpyxl_paths_read_the_same(demo_dir, tmp_path, monkeypat
         assert len(fast[1]) == len(slow[1]) and len(fast[2]) == len(slow[2])
     orders = load_table(tmp_path / "orders.xlsx", ORDER_TABLE)[0]
     assert orders.loc[0, "联系电话"] == "13800138000"  # a phone stored as a number stays whole
+
+
+# --- Rows in the file, counted apart from the readers (workbench.record_count) ----------------
+
+
+def test_csv_rows_in_the_file_are_counted_on_a_path_of_their_own(tmp_path):
+    (tmp_path / "orders.csv").write_bytes(
+        "sep=;\r\n\r\n订单编号;客户编号;交易日期;交易金额\r\n"  # rows 1-3: hint, blank, header
+        "O1;C1;2024-01-02;10\r\n"  # row 4
+        "\r\n;;;\r\n;\r"  # rows 5-7: blank, a row of delimiters, a short one ended by a lone CR
+        '"O2";"C1\r\nC2";2024-01-03;20\r\n'  # row 8: a quoted cell spanning two lines
+        "   \r\n"  # row 9: whitespace
+        ";C2;2024-01-04;30\r\n"  # row 10: the first field empty
+        "O3;C3\r\n".encode()  # row 11: too few fields
+    )
+    file = tmp_path / "orders.csv"
+    raw = read_extract(file, ORDER_TABLE)
+    assert record_rows(file, raw).tolist() == [4, 8, 10, 11]
+    assert count_records(file, raw) == 4
+    extracts = load_extracts(tmp_path, tables=("orders",))
+    assert extracts.reconciliation().loc["orders"].to_dict() == {
+        "in_file": 4, "rows_read": 4, "loaded": 2, "quarantined": 2, "balanced": True}  # fmt: skip
+    assert extracts.orders["customer_id"].tolist() == ["C1", "C1\r\nC2"]
+    assert extracts.quarantine[["row", "reason"]].values.tolist() == [
+        [10, "missing_required"], [11, "too_few_fields"]]  # fmt: skip
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-'
+    'types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+    'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+    '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override '
+    'PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'spreadsheetml.sharedStrings+xml"/></Types>',
+    "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relation'
+    'ships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    '<sheet name="订单" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package'
+    '/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/office'
+    'Document/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id='
+    '"rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/shared'
+    'Strings" Target="sharedStrings.xml"/></Relationships>',
+}
+_SHARED = ["订单编号", "客户编号", "交易日期", "交易金额", '<t xml:space="preserve">  </t>',
+           "<r><t>O</t></r><r><t>2</t></r>", "<t></t><rPh sb='0' eb='0'><t>ふ</t></rPh>",
+           "<t>&#32;</t>"]  # fmt: skip
+
+
+def _sheet_xml(rows: str, merges: str = "") -> dict[str, str]:
+    """A workbook written by hand: shared strings (some blank), the sheet's rows and merges."""
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    strings = "".join(f"<si>{s if s.startswith('<') else f'<t>{s}</t>'}</si>" for s in _SHARED)
+    merged = f"<mergeCells>{merges}</mergeCells>" if merges else ""
+    return {**_XLSX_PARTS, "xl/sharedStrings.xml": f"<sst {main}>{strings}</sst>",
+            "xl/worksheets/sheet1.xml": f"<worksheet {main}><sheetData>{rows}</sheetData>{merged}"
+                                        "</worksheet>"}  # fmt: skip
+
+
+def _s(ref: str, *indexes: int) -> str:
+    return "".join(f'<c r="{chr(ord(ref[0]) + i)}{ref[1:]}" t="s"><v>{n}</v></c>'
+                   for i, n in enumerate(indexes))  # fmt: skip
+
+
+_ROWS = (
+    f'<row r="1">{_s("A1", 0, 1, 2, 3)}</row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>O1</t></is></c>'
+    '<c r="B2" t="inlineStr"><is><t>C1</t></is></c><c r="C2"><v>45413</v></c><c r="D2"><v>10</v></c>'
+    f'</row><row r="3">{_s("A3", 4, 6, 7)}</row>'  # blank shared strings (phonetic run left out)
+    '<row r="4"><c r="A4" s="1"/><c r="B4"><v></v></c><c r="C4" t="inlineStr"><is><t> </t></is>'
+    f'</c></row><row r="5">{_s("B5", 5)}</row>'  # row 5: only B (the first field empty)
+    '<row r="6"/><row><c t="inlineStr"><is><t>O3</t></is></c><c><v>7</v></c></row>'  # row 7: no r=
+    '<row r="11"><c r="A11" t="inlineStr"><is><t>O4</t></is></c></row><row r="12"/>'
+    '<row r="13"><c r="B13" s="2"/></row>'
+)
+_FORMULAS = (  # a formula whose saved result is blank is blank; one with no result is its text
+    '<row r="9"><c r="A9" t="str"><f>""</f><v>  </v></c></row>'
+    '<row r="10"><c r="D10"><f>1+1</f><v></v></c></row>'
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "merges", "expected"),
+    [(_ROWS, "", [2, 5, 7, 11]),  # calamine reads it (no formula)
+     (_ROWS, '<mergeCell ref="B5:B6"/><mergeCell ref="A11:A13"/>', [2, 5, 6, 7, 11, 12, 13]),
+     (_ROWS.replace('<row r="11">', _FORMULAS + '<row r="11">'), "", [2, 5, 7, 10, 11])],
+)  # fmt: skip
+def test_xlsx_rows_in_the_file_are_counted_from_the_sheet_xml(tmp_path, rows, merges, expected):
+    import zipfile
+
+    file = tmp_path / "orders.xlsx"
+    with zipfile.ZipFile(file, "w") as book:
+        for name, text in _sheet_xml(rows, merges).items():
+            book.writestr(name, text)
+    raw = read_extract(file, ORDER_TABLE)
+    assert raw.rows.tolist() == expected  # merged values are filled down into rows 6, 12, 13
+    assert record_rows(file, raw).tolist() == expected
+    assert load_extracts(tmp_path, tables=("orders",)).in_file == {"orders": len(expected)}
+
+
+def test_parquet_rows_in_the_file_come_from_its_footer(tmp_path):
+    frame = pd.DataFrame({"订单编号": ["P1", "", None], "客户编号": ["C1", "C2", "C3"],
+                          "交易日期": ["2024-02-03"] * 3, "交易金额": [9.5, 1, 2]})  # fmt: skip
+    frame.to_parquet(tmp_path / "orders.parquet")
+    extracts = load_extracts(tmp_path, tables=("orders",))
+    assert extracts.reconciliation().loc["orders"].to_dict() == {
+        "in_file": 3, "rows_read": 3, "loaded": 1, "quarantined": 2, "balanced": True}  # fmt: skip
+
+
+def test_a_row_the_reader_drops_fails_the_load_and_names_the_row(tiny_extracts, monkeypatch):
+    from workbench import io
+
+    def lossy(file, table, sheet=None):  # a reader that takes an empty first field for blank
+        raw = read_extract(file, table, sheet)
+        kept = raw.frame.iloc[:, 0].str.strip().ne("").to_numpy()
+        return dataclasses.replace(raw, frame=raw.frame[kept], rows=raw.rows[kept])
+
+    (tiny_extracts / "orders.csv").write_bytes(
+        (tiny_extracts / "orders.csv").read_bytes().replace(b"\nO4,", b"\n,")
+    )
+    monkeypatch.setattr(io, "read_extract", lossy)
+    with pytest.raises(ExtractError) as err:
+        load_extracts(tiny_extracts, tables=("orders",))
+    assert str(err.value) == (
+        f"{tiny_extracts / 'orders.csv'}: row 5 is in the file but was not read; the file holds "
+        "7 rows, the reader returned 6: a workbench bug, please report it with the file"
+    )
+
+
+def test_reconciliation_does_not_balance_when_the_file_holds_other_rows(tiny_extracts):
+    extracts = load_two(tiny_extracts)
+    assert extracts.in_file == {"customers": 3, "orders": 7}
+    rec = dataclasses.replace(extracts, in_file={"customers": 3, "orders": 8}).reconciliation()
+    assert rec["balanced"].to_dict() == {"customers": True, "orders": False}
+    assert rec.loc["orders", ["in_file", "rows_read"]].tolist() == [8, 7]

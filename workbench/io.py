@@ -5,7 +5,8 @@ delimiter), XLSX (header row found below title rows, merged two-row headers) and
 `load_extracts_sql(url)` reads the same tables from a database. Headers may be Chinese or
 English aliases (see `workbench.schema`). Rows whose required fields cannot be parsed go to a
 quarantine table with the reason and the raw values; optional fields that cannot be parsed
-become missing and are listed as issues. Every row read is either loaded or quarantined:
+become missing and are listed as issues. Every row in a file is read (counted again on a path
+of its own, `workbench.record_count`) and every row read is either loaded or quarantined:
 `Extracts.reconciliation()`. The file formats live in `workbench.readers`; files and SQL share
 `type_extract`, the one path from raw cells to typed table + quarantine + issues.
 """
@@ -29,6 +30,7 @@ from workbench.parsers import (
     parse_text,
 )
 from workbench.readers import NOTE_COLUMNS, REJECT_COLUMNS, RawExtract, read_extract
+from workbench.record_count import check_records
 from workbench.schema import TABLES, Table, _norm_header
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
@@ -85,9 +87,11 @@ class Extracts(TableAccess):
         default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS)
     )
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+    in_file: dict[str, int] = field(default_factory=dict)  # rows each file holds, counted apart
 
     def reconciliation(self) -> pd.DataFrame:
-        """Per table: rows read = rows loaded + rows quarantined (the 'balanced' column checks it)."""
+        """Per table: rows in the file (files only) = rows read = rows loaded + rows quarantined
+        (the 'balanced' column checks it)."""
         quarantined = self.quarantine.groupby("table")["row"].nunique()
         frame = pd.DataFrame(
             {
@@ -97,6 +101,9 @@ class Extracts(TableAccess):
         )
         frame["quarantined"] = quarantined.reindex(frame.index).fillna(0).astype(int)
         frame["balanced"] = frame["rows_read"] == frame["loaded"] + frame["quarantined"]
+        if self.in_file:
+            frame.insert(0, "in_file", pd.Series(self.in_file).reindex(frame.index).astype("Int64"))
+            frame["balanced"] &= (frame["in_file"] == frame["rows_read"]).fillna(False).astype(bool)
         return frame
 
 
@@ -114,11 +121,12 @@ def load_extracts(
         raise ExtractError(f"{folder}: not a folder of CRM extracts (it does not exist)")
     wanted = tables or tuple(TABLES)
     _check_table_names(wanted, sheets or {})
-    results = {}
+    results, in_file = {}, {}
     for name in wanted:
         file = find_extract(folder, TABLES[name])
-        results[name] = (file, load_table(file, TABLES[name], sheet=(sheets or {}).get(name)))
-    return combine_extracts(results)
+        result, in_file[name] = _load_counted(file, TABLES[name], (sheets or {}).get(name))
+        results[name] = (file, result)
+    return combine_extracts(results, in_file)
 
 
 def load_extracts_sql(
@@ -138,14 +146,17 @@ def load_extracts_sql(
 
 def combine_extracts(
     results: dict[str, tuple[Path | str, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]]],
+    in_file: dict[str, int] | None = None,
 ) -> Extracts:
-    """Assemble per-table (source, `load_table` result) pairs into one `Extracts`."""
+    """Assemble per-table (source, `load_table` result) pairs into one `Extracts`; `in_file`:
+    each file's own row count (`workbench.record_count`)."""
     return Extracts(
         tables={name: result[0] for name, (_, result) in results.items()},
         sources={name: source for name, (source, _) in results.items()},
         rows_read={name: result[3] for name, (_, result) in results.items()},
         quarantine=_concat([r[1] for _, r in results.values()], QUARANTINE_COLUMNS),
         issues=_concat([r[2] for _, r in results.values()], ISSUE_COLUMNS),
+        in_file=dict(in_file or {}),
     )
 
 
@@ -184,9 +195,20 @@ def find_extract(folder: Path, table: Table) -> Path:
 def load_table(
     file: Path, table: Table, sheet: str | int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
-    """Read one extract and type it: (table, quarantined rows, cell issues, rows read)."""
-    raw = read_extract(Path(file), table, sheet)
-    return type_extract(raw, table, source=Path(file).name, where=str(file))
+    """Read one extract and type it: (table, quarantined rows, cell issues, rows read).
+
+    An ExtractError if the rows read are not the rows the file holds (a reader's bug).
+    """
+    return _load_counted(Path(file), table, sheet)[0]
+
+
+def _load_counted(
+    file: Path, table: Table, sheet: str | int | None
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int], int]:
+    """`load_table`'s result and the file's own row count, checked equal to the rows read."""
+    raw = read_extract(file, table, sheet)
+    result = type_extract(raw, table, source=file.name, where=str(file))
+    return result, check_records(file, raw, result[3])
 
 
 def read_raw(file: Path, table: Table, sheet: str | int | None = None) -> tuple[pd.DataFrame, int]:

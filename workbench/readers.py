@@ -64,6 +64,9 @@ _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+
 class RawExtract:
     """One source's cells as read, before typing: cells, each row's number, the rows that
     could not be split into the header's fields (`rejected`), and notes on how cells were read.
+
+    `encoding` and `delimiter` (CSV) or `sheet` (XLSX) say how the file was read, so that
+    `workbench.record_count` can count its records on a path of its own.
     """
 
     frame: pd.DataFrame
@@ -71,6 +74,9 @@ class RawExtract:
     header_row: int = 1
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOTE_COLUMNS))
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
 
 
 def read_extract(file: Path, table: Table, sheet: str | int | None = None) -> RawExtract:
@@ -117,7 +123,8 @@ def read_csv(file: Path) -> RawExtract:
     if complete and not "".join(lines[skip + header_lines :]).strip():  # a header and no rows
         frame = pd.DataFrame({i: pd.Series(dtype="str") for i in range(len(header))})
         frame.columns = _names(header)
-        return RawExtract(frame, pd.Series(dtype="int64"), header_row=skip + 1)
+        rows = pd.Series(dtype="int64")
+        return RawExtract(frame, rows, skip + 1, encoding=encoding, delimiter=delimiter)
     return _stream_csv(file, encoding, delimiter, header, skip, header_lines, sample.isascii())
 
 
@@ -352,7 +359,9 @@ def _stream_csv(
     frame, frame_rows = frame[~blank], frame_rows[~blank]
     frame = frame.reset_index(drop=True)
     frame_rows = frame_rows.reset_index(drop=True).astype("int64")
-    return RawExtract(frame, frame_rows, header_row=header_row, rejected=rejected)
+    return RawExtract(
+        frame, frame_rows, header_row, rejected, encoding=encoding, delimiter=delimiter
+    )
 
 
 def _sort_bad_rows(
@@ -366,7 +375,7 @@ def _sort_bad_rows(
     """Row numbers of the parsed records; the records with too many/few fields.
 
     A record whose extra fields are all empty (a trailing delimiter) is recovered, a blank
-    line is ignored, and a quote never closed stops the load: it would swallow the rest.
+    record (no field with content: `;;`) is ignored, and a quote never closed stops the load.
     """
     width = len(header)
     first = skip + 2  # the row after the header
@@ -383,6 +392,8 @@ def _sort_bad_rows(
                 '"), so the rest of the file would be read as one cell; fix the quote'
             )
         fields = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        if not any(f.strip() for f in fields):  # as `_blank_rows` drops a full-width one
+            continue
         if len(fields) > width and not any(f.strip() for f in fields[width:]):
             recovered.append((number, fields[:width]))
             continue
@@ -463,6 +474,7 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
         book.close()
     width = max((len(r) for r in cells), default=0)
     cells = [r + [None] * (width - len(r)) for r in cells]
+    cells += [[None] * width for _ in range(len(cells), _merged_bottom(cells, merges))]
     if _has_formulas(cells, header_top + header_rows):
         try:
             _use_saved_results(file, worksheet.title, cells, header_top + header_rows)
@@ -481,7 +493,7 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
         named = {i: headers[i] or f"unnamed_{i}" for i in range(width)}
         notes["column"] = notes["column"].map(named)
     header_row = header_top + header_rows
-    return RawExtract(frame, rows, header_row=header_row, notes=notes)
+    return RawExtract(frame, rows, header_row=header_row, notes=notes, sheet=worksheet.title)
 
 
 def _check_workbook_file(file: Path) -> None:
@@ -619,10 +631,25 @@ def _as_openpyxl(value: object) -> object:
     return value
 
 
+def _merged_bottom(cells: list[list], merges: list[tuple[int, int, int, int]]) -> int:
+    """The last row a merged value fills: a range may reach below the last row calamine gives
+    (openpyxl gives the empty rows, calamine stops at the last value)."""
+    return max(
+        (
+            bottom
+            for left, top, _, bottom in merges
+            if top <= len(cells)
+            and left <= len(cells[top - 1])
+            and cells[top - 1][left - 1] is not None
+        ),
+        default=0,
+    )
+
+
 def _fill_merged(
     cells: list[list], merges: list[tuple[int, int, int, int]], header_top: int, header_rows: int
 ) -> pd.DataFrame:
-    """Copy each merged value into the cells it covers: whole ranges in the header, single
+    """Copy each merged value into the blank cells it covers: whole ranges in the header, single
     columns in the data (a value merged down a column); one note per data range."""
     notes = []
     header_end = header_top + header_rows  # 0-based, exclusive
@@ -634,7 +661,7 @@ def _fill_merged(
         for r in range(top, min(max_row, len(cells))):
             in_header = header_top <= r < header_end
             for c in range(left, max_col):
-                if (in_header or (c == left and r >= header_end)) and cells[r][c] is None:
+                if (in_header or (c == left and r >= header_end)) and not _present(cells[r][c]):
                     cells[r][c] = value
         if max_row > min_row and min_row > header_end and value is not None:
             notes.append({

@@ -329,6 +329,10 @@ def cases() -> dict[str, tuple[str, bytes]]:
                 + "\r\n\r\n"
             ).encode(),
         ),
+        "empty_first_field": (
+            "orders.csv",
+            csv_text(ORDER_HEADER, [ORDERS[0], ["", *ORDERS[1][1:]], ORDERS[2]]).encode(),
+        ),
         "duplicate_header_names": (
             "orders.csv",
             csv_text([*ORDER_HEADER[:4], "交易金额"], [[*r[:4], r[3]] for r in ORDERS]).encode(),

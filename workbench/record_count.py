@@ -1,0 +1,277 @@
+"""The rows an extract file holds, counted on a path of their own: the check that no reader
+lost (or invented) a row.
+
+"Rows read" come out of the readers' fast paths (pyarrow, calamine), so a row a reader drops
+by mistake also drops out of the reconciliation, which still balances. These counts come
+from the file by a second, simple path — Python's `csv` over the decoded text, a regex scan
+of the sheet's XML, the Parquet footer — and `check_records` compares them with the rows read.
+A row is what the readers keep: below the header, with at least one cell that is not blank.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import html
+import itertools
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+from xml.etree import ElementTree
+
+import numpy as np
+
+from workbench.errors import ExtractError
+from workbench.readers import RawExtract
+
+CHUNK_BYTES = 1 << 20  # XML parts are scanned in 1 MB pieces
+CSV_FIELD_LIMIT = 1 << 30  # `csv` refuses fields over 128 kB by default; the reader takes 16 MB
+_P = rb"(?:\w+:)?"  # a namespace prefix, as some writers put on every element (<x:row>)
+_ROOT = re.compile(rb"<(\w+:)?(?:worksheet|sst)\b")
+_MERGE = re.compile(rb"<" + _P + rb'mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):[A-Z]+(\d+)"')
+_CELL = re.compile(rb"<" + _P + rb"c\b([^>/]*)>(.*?)</" + _P + rb"c>", re.S)
+_REF = re.compile(rb'\br="([A-Z]*)(\d*)"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<" + _P + rb"v>([^<]*)</" + _P + rb"v>")
+_FORMULA = re.compile(rb"<" + _P + rb"f\b")
+_TEXT = re.compile(rb"<" + _P + rb"t(?:\s[^>]*)?>([^<]*)</" + _P + rb"t>")
+_PHONETIC = re.compile(rb"<" + _P + rb"rPh\b.*?</" + _P + rb"rPh>", re.S)
+
+
+def count_records(file: Path, raw: RawExtract) -> int:
+    """Rows below the header in `file`, read as `raw` says it was (encoding, delimiter, sheet)."""
+    suffix = file.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(file).metadata.num_rows
+    if suffix in (".xlsx", ".xlsm"):
+        return len(sheet_rows(file, raw.sheet, raw.header_row))
+    with _csv_records(file, raw) as records:
+        return sum(1 for record in records if "".join(record).strip())
+
+
+def record_rows(file: Path, raw: RawExtract) -> np.ndarray:
+    """The row number (header = row 1, as the readers number rows) of each row counted."""
+    suffix = file.suffix.lower()
+    if suffix == ".parquet":
+        return np.arange(count_records(file, raw), dtype="int64") + 2
+    if suffix in (".xlsx", ".xlsm"):
+        return sheet_rows(file, raw.sheet, raw.header_row)
+    with _csv_records(file, raw) as records:
+        numbered = enumerate(records, start=raw.header_row + 1)
+        return np.array([n for n, record in numbered if "".join(record).strip()], dtype="int64")
+
+
+def check_records(file: Path, raw: RawExtract, rows_read: int) -> int:
+    """The file's own row count, when the typed path read as many rows; otherwise one
+    ExtractError line naming the first row the reader lost (a reader's bug, not the file's)."""
+    in_file = count_records(file, raw)
+    if in_file == rows_read:
+        return in_file
+    read = np.concatenate([raw.rows.to_numpy(), raw.rejected["row"].to_numpy()]).astype("int64")
+    lost = np.setdiff1d(record_rows(file, raw), read)
+    what = f"row {lost[0]} is in the file but was not read; " if len(lost) else ""
+    raise ExtractError(
+        f"{file}: {what}the file holds {in_file:,} rows, the reader returned {rows_read:,}: "
+        "a workbench bug, please report it with the file"
+    )
+
+
+# --------------------------------------------------------------------------------------- CSV
+
+
+@contextlib.contextmanager
+def _csv_records(file: Path, raw: RawExtract) -> Iterator[Iterator[list[str]]]:
+    """The records below the header, by Python's `csv` (a quoted field may span lines; a blank
+    line is a record of its own, as pyarrow numbers them)."""
+    limit = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        with file.open(encoding=raw.encoding or "utf-8", errors="replace", newline="") as text:
+            records = csv.reader(text, delimiter=raw.delimiter or ",")
+            try:
+                for _ in itertools.islice(records, raw.header_row):  # the header and lines above
+                    pass
+                yield records
+            except csv.Error as exc:
+                raise ExtractError(
+                    f"{file}: line {records.line_num}: cannot count the rows ({exc})"
+                ) from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+# -------------------------------------------------------------------------------------- XLSX
+
+
+def sheet_rows(file: Path, sheet: str | None, header_row: int) -> np.ndarray:
+    """Numbers of the sheet's rows below `header_row` with a cell that is not blank, from the
+    sheet's XML, plus the rows a merged cell's value is filled down into (the reader fills
+    every row a merged range covers). `sheet` None: the first sheet."""
+    with zipfile.ZipFile(file) as archive:
+        part, shared = _parts(archive, sheet)
+        blank_text = _blank_shared_strings(archive, shared)
+        merges = []
+        rows = np.fromiter(
+            (
+                row
+                for row, body in _rows(archive, part, merges)
+                if row > header_row
+                and not all(_blank_cell(*c.group(1, 2), blank_text) for c in _CELL.finditer(body))
+            ),
+            dtype="int64",
+        )
+        merges = [m for m in merges if m[2] > header_row]  # (first column, top, bottom)
+        if not merges:
+            return rows
+        filled = _cells_with_content(archive, part, {(c, top) for c, top, _ in merges}, blank_text)
+        covered = [
+            np.arange(max(top, header_row + 1), bottom + 1)
+            for column, top, bottom in merges
+            if (column, top) in filled
+        ]
+        return np.unique(np.concatenate([rows, *covered]))
+
+
+def _rows(
+    archive: zipfile.ZipFile, part: str, merges: list[tuple[bytes, int, int]] | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """(row number, the row's XML) for each <row> of the sheet; merged ranges (first column,
+    top, bottom) are appended to `merges`."""
+    row, rest = 0, []
+    with archive.open(part) as source:
+        for attributes, body in _elements(source, b"row", rest):
+            ref = _REF.search(attributes)
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            yield row, body
+    if merges is not None:  # <mergeCells> follows <sheetData>
+        found = _MERGE.finditer(b"".join(rest))
+        merges += [(m.group(1), int(m.group(2)), int(m.group(3))) for m in found]
+
+
+def _cells_with_content(
+    archive: zipfile.ZipFile, part: str, wanted: set[tuple[bytes, int]], blank_text: set[int]
+) -> set[tuple[bytes, int]]:
+    """Which of the `wanted` cells (column letters, row) hold a value that is not blank."""
+    rows = {row for _, row in wanted}
+    found = set()
+    for row, body in _rows(archive, part):
+        if row not in rows:
+            continue
+        for position, cell in enumerate(_CELL.finditer(body), start=1):
+            ref = _REF.search(cell.group(1))
+            column = ref.group(1) if ref and ref.group(1) else _letters(position)
+            if (column, row) in wanted and not _blank_cell(*cell.group(1, 2), blank_text):
+                found.add((column, row))
+    return found
+
+
+def _blank_cell(attributes: bytes, body: bytes, blank_text: set[int]) -> bool:
+    """A cell read as nothing: no value, or an empty or whitespace string. A formula with no
+    saved result is read as its text, so it is not blank."""
+    kind = _TYPE.search(attributes)
+    kind = kind.group(1) if kind else b"n"
+    if kind == b"inlineStr":
+        return not _text(b"".join(_TEXT.findall(_PHONETIC.sub(b"", body)))).strip()
+    value = _VALUE.search(body)
+    value = value.group(1) if value else b""
+    if not value:
+        return _FORMULA.search(body) is None
+    if kind == b"s" and value.strip().isdigit():
+        return int(value) in blank_text
+    return not _text(value).strip()
+
+
+def _blank_shared_strings(archive: zipfile.ZipFile, part: str | None) -> set[int]:
+    """Indexes of the shared strings that are empty or whitespace (phonetic runs left out)."""
+    blank = set()
+    if part is None:
+        return blank
+    with archive.open(part) as source:
+        for index, (_, body) in enumerate(_elements(source, b"si")):
+            if b"rPh" in body:
+                body = _PHONETIC.sub(b"", body)
+            if not _text(b"".join(_TEXT.findall(body))).strip():
+                blank.add(index)
+    return blank
+
+
+def _parts(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str | None]:
+    """The zip members of the sheet titled `sheet` (the first if None) and of the shared
+    strings, found as Excel finds them: workbook.xml and its relationships."""
+    members = {name.lower(): name for name in archive.namelist()}
+    book = members.get("xl/workbook.xml") or next(
+        name for key, name in members.items() if key.endswith("workbook.xml")
+    )
+    folder, base = posixpath.split(book)
+    rels = members.get(posixpath.join(folder, "_rels", base + ".rels").lower())
+    links = ElementTree.fromstring(archive.read(rels)) if rels else ElementTree.Element("none")
+
+    def member(target: str) -> str:
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        return members.get(posixpath.normpath(path).lower(), path)
+
+    targets = {r.get("Id"): member(r.get("Target", "")) for r in links.iter() if r.get("Id")}
+    shared = next(
+        (member(r.get("Target", "")) for r in links.iter()
+         if r.get("Type", "").endswith("/sharedStrings")),
+        members.get(posixpath.join(folder, "sharedstrings.xml").lower()),
+    )  # fmt: skip
+    for element in ElementTree.fromstring(archive.read(book)).iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        if sheet is None or element.get("name") == sheet:
+            rid = next(v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id")
+            return targets[rid], shared
+    raise ExtractError(f"no sheet {sheet!r} in the workbook")
+
+
+def _elements(
+    source: IO[bytes], name: bytes, rest: list[bytes] | None = None
+) -> Iterator[tuple[bytes, bytes]]:
+    """(attributes, inner XML) of each <name> element of a streamed XML part, in order (b"" for
+    <name/>); what follows the last one is appended to `rest`. Split on the closing tags, which
+    is many times faster than a regex over the whole part."""
+    head = source.read(CHUNK_BYTES)
+    root = _ROOT.search(head)
+    prefix = root.group(1) or b"" if root else b""
+    token, close = b"<" + prefix + name, b"</" + prefix + name + b">"
+    opening = re.compile(re.escape(token) + rb"\b([^>]*?)(/?)>")
+    tail, chunk = b"", head
+    while True:
+        pieces = (tail + chunk).split(close)
+        tail = pieces.pop()  # an element not closed yet, or the part's end
+        if not chunk:
+            pieces.append(tail)
+        for piece in pieces:  # each ends with one element's content; <name/> may come before
+            if piece.count(token) == 1 and piece is not tail:  # the usual case, made fast
+                match = opening.search(piece)
+                if match and not match.group(2):
+                    yield match.group(1), piece[match.end() :]
+                    continue
+            opens = list(opening.finditer(piece))
+            for i, match in enumerate(opens):
+                last = i == len(opens) - 1 and not match.group(2) and piece is not tail
+                yield match.group(1), piece[match.end() :] if last else b""
+        if not chunk:
+            break
+        chunk = source.read(CHUNK_BYTES)
+    if rest is not None:
+        rest.append(tail)
+
+
+def _text(value: bytes) -> str:
+    text = value.decode("utf-8", errors="replace")
+    return html.unescape(text) if "&" in text else text
+
+
+def _letters(position: int) -> bytes:
+    """1 → A, 27 → AA: a column's letters from its 1-based position."""
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters.encode()
