@@ -8,7 +8,7 @@ weights (same parameters required).
 Sizes are customers of the demo extracts (data/bench/c<N>/, generated once with seed 7 and
 reused, as in bench_load.py): 100k customers give ~1.03M orders, 1M give ~10.3M. Only the
 customer id, order date and amount columns of orders.csv are read (pyarrow, as text), then
-parsed with workbench.parsers; rows whose id, date or amount is missing or does not parse, or
+parsed with workbench.extracts.parsers; rows whose id, date or amount is missing or does not parse, or
 whose amount is <= 0 (the demo's injected dirt), are dropped. Reading and parsing are not part
 of any timed figure. Tables go to stdout, progress to stderr.
 """
@@ -30,11 +30,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from common import dataset, timed  # benchmarks/common.py
 
-from workbench.clv import BGNBD  # imports lifetimes with the caller's filters kept
-from workbench.clv_data import compress, summarize
-from workbench.clv_value import GammaGamma
-from workbench.parsers import missing_mask, parse_amounts, parse_dates
-from workbench.schema import ORDERS
+from workbench.clv.purchase import BGNBD  # imports lifetimes with the caller's filters kept
+from workbench.clv.spend import GammaGamma
+from workbench.clv.summary import compress, summarize
+from workbench.extracts.parsers import missing_mask, parse_amounts, parse_dates
+from workbench.extracts.schema import ORDERS
 
 with warnings.catch_warnings():  # lifetimes changes the process's warning filters on import
     from lifetimes.utils import summary_data_from_transaction_data
@@ -66,7 +66,7 @@ def read_orders(folder: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     del table
     ids = raw["customer_id"].str.strip()
     bad_id = missing_mask(ids)
-    # canonical ISO dates in one pass; workbench.parsers only for the other formats and dirt
+    # canonical ISO dates in one pass; workbench.extracts.parsers only for the other formats and dirt
     dates = pd.to_datetime(raw["order_date"], format="%Y-%m-%d", errors="coerce")
     dates = dates.astype("datetime64[ns]")
     rest = dates.isna() & raw["order_date"].notna()

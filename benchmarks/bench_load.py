@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 from common import dataset, timed  # benchmarks/common.py
 
-from workbench.cache import CACHE_DIR, cache_key, load_clean, write_result
+from workbench.cleaning.cache import CACHE_DIR, cache_key, load_clean, write_result
 from workbench.cleaning.pipeline import clean
 from workbench.cleaning.settings import CleaningSettings
 from workbench.io import load_extracts

@@ -73,7 +73,7 @@ def cdnow_summary(cdnow_raw):
     """The CDNOW calibration summary (to 1997-09-30, weeks), as in the papers."""
     from test_clv_data import CAL_END
 
-    from workbench.clv_data import summarize
+    from workbench.clv.summary import summarize
 
     return summarize(cdnow_raw, observation_end=CAL_END)
 
@@ -81,6 +81,6 @@ def cdnow_summary(cdnow_raw):
 @pytest.fixture(scope="session")
 def cdnow_bgnbd(cdnow_summary):
     """BG/NBD fitted on the CDNOW calibration summary."""
-    from workbench.clv import BGNBD
+    from workbench.clv.purchase import BGNBD
 
     return BGNBD().fit(cdnow_summary)

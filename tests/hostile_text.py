@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.schema import TABLES
+from workbench.extracts.schema import TABLES
 
 PROBE_TITLE = "PWNED"
 PROBE_CLASS = "wb-probe"

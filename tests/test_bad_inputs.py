@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workbench.cli import main
-from workbench.errors import ExtractError
+from workbench.core.errors import ExtractError
+from workbench.extracts.schema import TABLES
 from workbench.io import load_extracts
-from workbench.schema import TABLES
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 FORMULA = "possible formula injection"

@@ -3,7 +3,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from workbench import cache
+from workbench.cleaning import cache
 from workbench.cleaning.settings import CleaningSettings
 
 

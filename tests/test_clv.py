@@ -1,4 +1,4 @@
-"""Tests for workbench.clv against the published CDNOW estimates, starting from the cdnow_raw log.
+"""Tests for workbench.clv.purchase against the published CDNOW estimates, starting from the cdnow_raw log.
 
 Published values: BG/NBD and Pareto/NBD from Fader, Hardie and Lee (2005), Marketing Science
 24(2); Gamma-Gamma from Fader, Hardie and Lee (2005), JMR 42(4) / Fader and Hardie (2013). All
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from test_clv_data import CAL_END, HOLDOUT_END, cdnow_sample
 
-from workbench.clv import (
+from workbench.clv.purchase import (
     BGNBD,
     MBGNBD,
     ParetoNBD,
@@ -26,9 +26,9 @@ from workbench.clv import (
     model_selection,
     purchase_model,
 )
-from workbench.clv_data import calibration_holdout, compress, summarize
-from workbench.clv_value import CLV, GammaGamma, MeanSpend
-from workbench.errors import WorkbenchError
+from workbench.clv.spend import CLV, GammaGamma, MeanSpend
+from workbench.clv.summary import calibration_holdout, compress, summarize
+from workbench.core.errors import WorkbenchError
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_warning_filters_restored(cdnow_summary: pd.DataFrame) -> None:
 
 def test_import_keeps_warning_filters() -> None:
     code = (
-        "import warnings; import workbench.clv; "
+        "import warnings; import workbench.clv.purchase; "
         "assert not [f for f in warnings.filters if f[0] == 'ignore' and f[2] is FutureWarning]"
     )
     subprocess.run([sys.executable, "-W", "default", "-c", code], check=True)

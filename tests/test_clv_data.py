@@ -1,4 +1,4 @@
-"""Tests for workbench.clv_data: hand-checked fixtures and equality with lifetimes' utilities."""
+"""Tests for workbench.clv.summary: hand-checked fixtures and equality with lifetimes' utilities."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.clv import BGNBD  # noqa: F401  imports lifetimes with the warning filters kept
-from workbench.clv_data import calibration_holdout, compress, summarize
-from workbench.errors import WorkbenchError
+from workbench.clv.purchase import BGNBD  # noqa: F401  imports lifetimes with the warning filters kept
+from workbench.clv.summary import calibration_holdout, compress, summarize
+from workbench.core.errors import WorkbenchError
 
 CAL_END, HOLDOUT_END = "1997-09-30", "1998-06-30"
 with warnings.catch_warnings():  # lifetimes changes the process's warning filters on import

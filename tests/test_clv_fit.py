@@ -1,4 +1,4 @@
-"""Tests for workbench.clv_fit: validate on a holdout, refit, predict — on the raw CDNOW log."""
+"""Tests for workbench.clv.fit: validate on a holdout, refit, predict — on the raw CDNOW log."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from test_clv_data import cdnow_sample
 
-from workbench.clv import BGNBD
-from workbench.clv_data import summarize
-from workbench.clv_fit import PREDICTION_COLUMNS, fit_clv, matrices, repeat_buyers
-from workbench.clv_value import GammaGamma, MeanSpend
-from workbench.errors import ParameterError, WorkbenchError
-from workbench.value_params import ClvParams
+from workbench.clv.fit import PREDICTION_COLUMNS, fit_clv, matrices, repeat_buyers
+from workbench.clv.purchase import BGNBD
+from workbench.clv.spend import GammaGamma, MeanSpend
+from workbench.clv.summary import summarize
+from workbench.core.errors import ParameterError, WorkbenchError
+from workbench.value.params import ClvParams
 
 AS_OF = "1998-07-01"  # exclusive: the log ends 1998-06-30
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from test_clv_data import CAL_END, HOLDOUT_END, cdnow_sample
 
-from workbench.clv import BGNBD, ParetoNBD
-from workbench.clv_data import calibration_holdout
-from workbench.clv_matrix import expected_purchases_matrix, p_alive_matrix
-from workbench.errors import WorkbenchError
+from workbench.clv.matrix import expected_purchases_matrix, p_alive_matrix
+from workbench.clv.purchase import BGNBD, ParetoNBD
+from workbench.clv.summary import calibration_holdout
+from workbench.core.errors import WorkbenchError
 
 with warnings.catch_warnings():  # lifetimes changes the process's warning filters on import
     from lifetimes import BetaGeoFitter, ParetoNBDFitter

@@ -14,8 +14,8 @@ from stdnum.cn import ric, uscc
 
 from workbench.demo import GenerationResult, generate, vocab
 from workbench.demo.dirt import DIRT_RATES, XLSX_TEXT_DATE_RATE
+from workbench.extracts.schema import TABLES
 from workbench.io import load_extracts
-from workbench.schema import TABLES
 
 N = 2000
 SEED = 11

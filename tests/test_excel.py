@@ -1,4 +1,4 @@
-"""Tests for workbench.excel: values kept, formats applied, text never run as a formula."""
+"""Tests for workbench.reports.excel: values kept, formats applied, text never run as a formula."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from workbench import excel
-from workbench.excel import write_workbook
+from workbench.reports import excel
+from workbench.reports.excel import write_workbook
 
 
 @pytest.fixture

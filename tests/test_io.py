@@ -6,13 +6,13 @@ import pytest
 from openpyxl import Workbook
 
 from tests.conftest import CUSTOMER_HEADER, CUSTOMERS, ORDER_HEADER, ORDERS, write_csv
-from workbench.errors import ExtractError
-from workbench.io import find_extract, load_extracts, load_table
-from workbench.readers import read_extract
-from workbench.record_count import count_records, record_rows
-from workbench.schema import CUSTOMERS as CUSTOMER_TABLE
-from workbench.schema import ORDERS as ORDER_TABLE
-from workbench.schema import REQUIREMENTS
+from workbench.core.errors import ExtractError
+from workbench.extracts.loader import find_extract, load_extracts, load_table
+from workbench.extracts.readers import read_extract
+from workbench.extracts.record_count import count_records, record_rows
+from workbench.extracts.schema import CUSTOMERS as CUSTOMER_TABLE
+from workbench.extracts.schema import ORDERS as ORDER_TABLE
+from workbench.extracts.schema import REQUIREMENTS
 
 
 def load_two(folder):
@@ -292,7 +292,7 @@ def _big_orders(encoding: str, rows: int = 16_000, ascii_rows: int = 0) -> bytes
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
 def test_large_files_load_whatever_byte_the_sample_ends_on(tmp_path, encoding):
-    from workbench import readers
+    from workbench.extracts import readers
 
     data = _big_orders(encoding)
     assert len(data) > readers.SAMPLE_BYTES
@@ -333,7 +333,7 @@ def test_utf16_without_bom_and_utf32_are_read(tmp_path):
 
 
 def test_read_raw_and_type_extract_stay_usable_on_their_own(tmp_path):
-    from workbench.io import read_raw, type_extract
+    from workbench.extracts.loader import read_raw, type_extract
 
     write_csv(tmp_path / "orders.csv", ORDER_HEADER, ORDERS)
     raw, first_row = read_raw(tmp_path / "orders.csv", ORDER_TABLE)
@@ -360,7 +360,7 @@ def test_a_source_row_header_in_the_file_does_not_clash_with_the_loaders(tmp_pat
 
 
 def test_calamine_and_openpyxl_paths_read_the_same(demo_dir, tmp_path, monkeypatch):
-    from workbench import readers
+    from workbench.extracts import readers
 
     wb = Workbook()
     sheet = wb.active
@@ -380,7 +380,7 @@ def test_calamine_and_openpyxl_paths_read_the_same(demo_dir, tmp_path, monkeypat
     assert orders.loc[0, "联系电话"] == "13800138000"  # a phone stored as a number stays whole
 
 
-# --- Rows in the file, counted apart from the readers (workbench.record_count) ----------------
+# --- Rows in the file, counted apart from the readers (workbench.extracts.record_count) ----------------
 
 
 def test_csv_rows_in_the_file_are_counted_on_a_path_of_their_own(tmp_path):
@@ -492,7 +492,7 @@ def test_parquet_rows_in_the_file_come_from_its_footer(tmp_path):
 
 
 def test_a_row_the_reader_drops_fails_the_load_and_names_the_row(tiny_extracts, monkeypatch):
-    from workbench import io
+    from workbench.extracts import loader as io
 
     def lossy(file, table, sheet=None):  # a reader that takes an empty first field for blank
         raw = read_extract(file, table, sheet)

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import ParameterError
-from workbench.params import RunConfig, check_report_params, load_run_config
-from workbench.periods import parse_quarter, quarter_bounds, quarter_label
+from workbench.core.errors import ParameterError
+from workbench.core.periods import parse_quarter, quarter_bounds, quarter_label
+from workbench.reports.config import RunConfig, check_report_params, load_run_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

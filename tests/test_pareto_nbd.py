@@ -1,4 +1,4 @@
-"""Tests for workbench.pareto_nbd: lifetimes' numbers where they are finite, finite where not."""
+"""Tests for workbench.clv.pareto_nbd: lifetimes' numbers where they are finite, finite where not."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import pareto_nbd
-from workbench.clv import (  # lifetimes, imported with its warnings guarded
+from workbench.clv import pareto_nbd
+from workbench.clv.purchase import (  # lifetimes, imported with its warnings guarded
     ParetoNBD,
     ParetoNBDFitter,
 )

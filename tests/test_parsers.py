@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from workbench.errors import ExtractError
-from workbench.parsers import (
+from workbench.core.errors import ExtractError
+from workbench.extracts.parsers import (
     escape_formulas,
     formula_mask,
     parse_amounts,
@@ -18,7 +18,7 @@ from workbench.parsers import (
     parse_integers,
     parse_text,
 )
-from workbench.readers import read_csv, sniff_delimiter, sniff_encoding
+from workbench.extracts.readers import read_csv, sniff_delimiter, sniff_encoding
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_escaped_cells_are_never_formulas_and_safe_cells_are_untouched(values):
     assert escaped[untouched].equals(series[untouched])
 
 
-# --- encoding and delimiter sniffing (workbench.readers) ---------------------------------------
+# --- encoding and delimiter sniffing (workbench.extracts.readers) ---------------------------------------
 
 _GB2312_CHARS = "".join(
     bytes((lead, trail)).decode("gb2312")

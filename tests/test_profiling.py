@@ -7,8 +7,8 @@ orders kept after loading: O1 C1 2024-10-02 120,000 · O2 C1 2024-11-15 520,000 
 import pandas as pd
 import pytest
 
-from workbench import profiling
 from workbench.io import load_extracts
+from workbench.profiling import analysis as profiling
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.regions import canonical_provinces, canonical_regions, map_regions
-from workbench.geography import PROVINCE_REGION
+from workbench.core.geography import PROVINCE_REGION
 
 
 def customers(province: list, region: list | None = None) -> pd.DataFrame:

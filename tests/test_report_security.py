@@ -15,8 +15,8 @@ from hostile_text import EXTRA_COLUMN, PAYLOADS, PROBE_CLASS, PROBE_TITLE, plant
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from openpyxl import load_workbook
 
-from workbench.params import RunConfig
-from workbench.reports import run_quarterly
+from workbench.reports.config import RunConfig
+from workbench.reports.runner import run_quarterly
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,8 @@ import pytest
 from pii_scan import leaks, rendered_texts, secrets_of
 
 from workbench.cli import main
-from workbench.params import NOTEBOOK_DIR, RunConfig
-from workbench.reports import plan_jobs, run_job, run_quarterly
+from workbench.reports.config import NOTEBOOK_DIR, RunConfig
+from workbench.reports.runner import plan_jobs, run_job, run_quarterly
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.rfm import RFM_COLUMNS, quantile_scores, rfm_classes, rfm_scores, rfm_table
-from workbench.value_params import ClassRules, RfmParams, ValueParams
+from workbench.value.params import ClassRules, RfmParams, ValueParams
+from workbench.value.rfm import RFM_COLUMNS, quantile_scores, rfm_classes, rfm_scores, rfm_table
 
 AS_OF = pd.Timestamp("2025-01-01")  # exclusive cut-off: orders of 2024 and before count
 

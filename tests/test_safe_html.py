@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from workbench.safe_html import (
+from workbench.reports.safe_html import (
     UnsafeReportError,
     check_inert,
     escape_html,

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from workbench.schema import TABLES, schema_markdown
+from workbench.extracts.schema import TABLES, schema_markdown
 
 EXTRACTS_DOC = Path(__file__).resolve().parents[1] / "docs" / "extracts.md"
 

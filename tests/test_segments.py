@@ -9,10 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.errors import ParameterError
-from workbench.rfm import rfm_classes
-from workbench.segments import TAGS, abc_classes, amount_tiers, segment_summary, tags
-from workbench.value_params import (
+from workbench.core.errors import ParameterError
+from workbench.value.params import (
     VALUE_PARAMS,
     AbcParams,
     ClassRules,
@@ -23,6 +21,8 @@ from workbench.value_params import (
     ValueParams,
     load_value_params,
 )
+from workbench.value.rfm import rfm_classes
+from workbench.value.segments import TAGS, abc_classes, amount_tiers, segment_summary, tags
 
 AS_OF = pd.Timestamp("2025-01-01")  # exclusive cut-off
 

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from workbench.errors import ExtractError
+from workbench.core.errors import ExtractError
+from workbench.extracts.sql import load_extracts_sql
 from workbench.io import load_extracts_sql as from_io
-from workbench.sql import load_extracts_sql
 
 PG_DEFAULT = "postgresql+psycopg2://postgres@localhost:5432/postgres"
 

@@ -1,4 +1,4 @@
-"""Tests for workbench.value_analysis and value_tables: the value report of one region."""
+"""Tests for workbench.value.analysis and value_tables: the value report of one region."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from workbench import value_tables as tables
-from workbench.cache import load_clean
-from workbench.segments import class_migration
-from workbench.value_analysis import analyse_value, clv_ranking, follow_up_list
-from workbench.value_params import ClvParams, ValueParams
+from workbench.cleaning.cache import load_clean
+from workbench.value import tables
+from workbench.value.analysis import analyse_value, clv_ranking, follow_up_list
+from workbench.value.params import ClvParams, ValueParams
+from workbench.value.segments import class_migration
 
 
 def _customers() -> pd.DataFrame:

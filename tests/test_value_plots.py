@@ -14,15 +14,13 @@ import pytest
 from matplotlib.axes import Axes
 from test_clv_data import CAL_END, HOLDOUT_END
 
-from workbench.clv import BGNBD, holdout_by_frequency
-from workbench.clv_data import calibration_holdout
-from workbench.clv_matrix import expected_purchases_matrix, p_alive_matrix
-from workbench.clv_value import CLV, GammaGamma
-from workbench.errors import ParameterError
-from workbench.plotting import use_report_style
-from workbench.rfm import rfm_scores, rfm_table
-from workbench.segments import abc_classes
-from workbench.value_plots import (
+from workbench.clv.matrix import expected_purchases_matrix, p_alive_matrix
+from workbench.clv.purchase import BGNBD, holdout_by_frequency
+from workbench.clv.spend import CLV, GammaGamma
+from workbench.clv.summary import calibration_holdout
+from workbench.core.charts import use_report_style
+from workbench.core.errors import ParameterError
+from workbench.value.plots import (
     plot_calibration,
     plot_clv_distribution,
     plot_expected_purchases_matrix,
@@ -32,6 +30,8 @@ from workbench.value_plots import (
     plot_segment_value,
     rfm_grid,
 )
+from workbench.value.rfm import rfm_scores, rfm_table
+from workbench.value.segments import abc_classes
 
 AS_OF = "1998-07-01"  # the day after the CDNOW sample ends
 

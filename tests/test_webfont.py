@@ -4,7 +4,7 @@ import re
 
 from fontTools.ttLib import TTFont
 
-from workbench.webfont import embed_cjk_font
+from workbench.reports.fonts import embed_cjk_font
 
 
 def test_embedded_font_covers_every_character_of_the_page():

@@ -1,6 +1,6 @@
 """crm-workbench: raw CRM extracts → cleaned tables → customer analyses → management reports.
 
-Front doors: `workbench.io` (loading extracts) and `workbench.models` (the analyses).
+Front doors: `workbench.extracts.loader` (loading extracts) and `workbench.models` (the analyses).
 """
 
 __version__ = "0.1.0"

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -33,7 +33,7 @@ def _pairs(items: list[str] | None, what: str) -> dict[str, str]:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from workbench.io import load_extracts, load_extracts_sql
+    from workbench.extracts.loader import load_extracts, load_extracts_sql
 
     if args.sql:
         sources = _pairs(args.source, "--source")
@@ -54,8 +54,8 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _quarterly(args: argparse.Namespace) -> int:
-    from workbench.params import RunConfig, load_run_config
-    from workbench.reports import run_quarterly
+    from workbench.reports.config import RunConfig, load_run_config
+    from workbench.reports.runner import run_quarterly
 
     config = load_run_config(args.params) if args.params else RunConfig()
     config = config.with_overrides(
@@ -80,7 +80,7 @@ def _quarterly(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from workbench.schema import schema_markdown
+    from workbench.extracts.schema import schema_markdown
 
     print(schema_markdown(), end="")
     return 0

@@ -1,6 +1,7 @@
 """Front door to the analyses: import models from here, not from their modules."""
 
-from workbench.clv import (
+from workbench.clv.fit import ClvFit, fit_clv
+from workbench.clv.purchase import (
     BGNBD,
     MBGNBD,
     ParetoNBD,
@@ -8,10 +9,9 @@ from workbench.clv import (
     model_selection,
     purchase_model,
 )
-from workbench.clv_data import calibration_holdout, compress, summarize
-from workbench.clv_fit import ClvFit, fit_clv
-from workbench.clv_value import CLV, GammaGamma, MeanSpend
-from workbench.profiling import (
+from workbench.clv.spend import CLV, GammaGamma, MeanSpend
+from workbench.clv.summary import calibration_holdout, compress, summarize
+from workbench.profiling.analysis import (
     channel_mix,
     customers_of_region,
     distribution,
@@ -20,9 +20,9 @@ from workbench.profiling import (
     quarterly_trend,
     revenue_shares,
 )
-from workbench.rfm import rfm_classes, rfm_scores, rfm_table, value_classes
-from workbench.segments import abc_classes, amount_tiers, segment_summary, tags
-from workbench.value_params import ValueParams, load_value_params
+from workbench.value.params import ValueParams, load_value_params
+from workbench.value.rfm import rfm_classes, rfm_scores, rfm_table, value_classes
+from workbench.value.segments import abc_classes, amount_tiers, segment_summary, tags
 
 __all__ = [
     "BGNBD",

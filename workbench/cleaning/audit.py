@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from workbench.schema import TABLES
+from workbench.extracts.schema import TABLES
 
 CHANGE_COLUMNS = ["table", "key", "source_row", "field", "old", "new", "rule"]
 FLAG_COLUMNS = ["table", "key", "source_row", "field", "value", "rule", "message"]

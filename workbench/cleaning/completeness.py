@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.schema import CUSTOMERS
+from workbench.extracts.schema import CUSTOMERS
 
 TO_COMPLETE = "待补充"
 NO_OWNER = "（未分配）"

@@ -38,8 +38,8 @@ from scipy.sparse.csgraph import connected_components
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.dedupe_keys import ENTERPRISE, PERSON, CodedKeys, code_key, match_keys
 from workbench.cleaning.settings import CleaningSettings
-from workbench.parsers import missing_mask, parse_dates
-from workbench.schema import TABLES
+from workbench.extracts.parsers import missing_mask, parse_dates
+from workbench.extracts.schema import TABLES
 
 # Strongest first: a pair found by several rules keeps the first.
 RULES: tuple[str, ...] = ("same_uscc", "same_id_number", "same_phone", "fuzzy_name")

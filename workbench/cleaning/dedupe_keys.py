@@ -16,8 +16,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from workbench.geography import PROVINCE_REGION, canonical_province, short_province
-from workbench.parsers import missing_mask
+from workbench.core.geography import PROVINCE_REGION, canonical_province, short_province
+from workbench.extracts.parsers import missing_mask
 
 ENTERPRISE, PERSON = "企业", "个人"
 # Major cities whose names open company names. Prefecture cities whose names are also common

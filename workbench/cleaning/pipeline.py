@@ -19,8 +19,8 @@ from workbench.cleaning.completeness import completeness, mark_to_complete, to_c
 from workbench.cleaning.privacy import PII_COLUMNS, add_masked_columns, mask_values, public_view
 from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
-from workbench.errors import WorkbenchError
-from workbench.io import Extracts, TableAccess
+from workbench.core.errors import WorkbenchError
+from workbench.extracts.loader import Extracts, TableAccess
 
 FRAMES = (
     "changes", "flags", "quarantine", "issues", "merges", "pairs",

@@ -10,8 +10,8 @@ import pandas as pd
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.normalise import log_changes, with_columns
-from workbench.geography import PROVINCE_REGION, canonical_province, province_of_place
-from workbench.schema import REGIONS
+from workbench.core.geography import PROVINCE_REGION, canonical_province, province_of_place
+from workbench.extracts.schema import REGIONS
 
 _REGION_SUFFIXES = r"(?:大区|地区|区域|区)$"
 

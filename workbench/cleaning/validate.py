@@ -16,7 +16,7 @@ from stdnum.cn import ric, uscc
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.vocabulary import is_customer_kind
-from workbench.schema import TABLES
+from workbench.extracts.schema import TABLES
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])

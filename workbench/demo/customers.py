@@ -29,7 +29,7 @@ from workbench.demo.identity import (
     redraw_duplicates,
 )
 from workbench.demo.places import FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR, Places
-from workbench.schema import REGIONS
+from workbench.extracts.schema import REGIONS
 
 ENTERPRISE_SHARE = 0.7
 # Yearly growth factor of new customers per region (华东 2024 vs 2023: +25 %).

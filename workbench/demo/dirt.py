@@ -19,7 +19,7 @@ from workbench.demo.dates import NO_DATE, alt_format, iso
 from workbench.demo.formats import GARBAGE_DATES, amount_variant, canonical_amount, phone_variant
 from workbench.demo.identity import USCC_ALPHABET, wrong_check
 from workbench.demo.tables import Frame
-from workbench.schema import TABLES
+from workbench.extracts.schema import TABLES
 
 # Share of defective cells/rows, each of its scope (see SCOPES).
 DIRT_RATES: dict[str, float] = {

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.geography import PROVINCE_REGION
-from workbench.schema import REGIONS
+from workbench.core.geography import PROVINCE_REGION
+from workbench.extracts.schema import REGIONS
 
 # (province, city, telephone area code, district, admin code, "from_year:birth_code ...")
 DISTRICTS: tuple[tuple[str, str, str, str, str, str], ...] = (

@@ -17,7 +17,7 @@ from workbench.demo import vocab
 from workbench.demo.customers import CustomerBase
 from workbench.demo.dates import NO_DATE, year_start, ymd
 from workbench.demo.draw import categorical
-from workbench.schema import REGIONS
+from workbench.extracts.schema import REGIONS
 
 BUYER_SHARE = 0.89  # designated buyers; those whose first deal would fall after `end` never buy
 DEAL_LAG_DAYS = {True: 55.0, False: 28.0}  # mean days first contact → first deal (企业, 个人)

@@ -20,7 +20,7 @@ from workbench.demo.funnel import Leads
 from workbench.demo.interactions import Interactions
 from workbench.demo.purchases import Purchases
 from workbench.demo.requirements import Requirements
-from workbench.schema import TABLES
+from workbench.extracts.schema import TABLES
 
 
 @dataclass

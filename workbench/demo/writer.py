@@ -18,7 +18,7 @@ import pandas as pd
 from workbench.demo.dates import NO_DATE, iso
 from workbench.demo.tables import Frame
 from workbench.demo.xlsx import SheetColumn, write_sheet
-from workbench.schema import TABLES
+from workbench.extracts.schema import TABLES
 
 FILES: dict[str, str] = {
     "customers": "customers.csv",

@@ -7,9 +7,9 @@ pickles with the standard library; the lifetimes fitter is rebuilt from ``params
 lifetimes switches FutureWarnings off process-wide when imported and at every likelihood call;
 every call into it here runs inside ``warnings.catch_warnings()`` so the caller's filters survive.
 
-The summary frames come from ``workbench.clv_data`` (``summarize`` or ``calibration_holdout``;
+The summary frames come from ``workbench.clv.summary`` (``summarize`` or ``calibration_holdout``;
 for the latter the ``*_cal`` columns are used). Times are in the summary's units (weeks default).
-Spend models and the discounted CLV are in ``workbench.clv_value``.
+Spend models and the discounted CLV are in ``workbench.clv.spend``.
 
 References
 ----------
@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from workbench import pareto_nbd
-from workbench.errors import WorkbenchError
+from workbench.clv import pareto_nbd
+from workbench.core.errors import WorkbenchError
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at import
     warnings.filterwarnings("ignore", message=".*chained_assignment")  # its pandas 2 option
@@ -223,7 +223,7 @@ class ParetoNBD(_PurchaseModel):
     100k customers) and not repeatable. Here L-BFGS-B runs on the log-parameters from a fixed
     start (all ones): ~160 calls, 5 s, the same optimum; Nelder-Mead remains the fallback should
     L-BFGS-B not converge. The likelihood, P(alive) and expected purchases come from
-    ``workbench.pareto_nbd`` (log space): lifetimes' overflow to NaN for customers with more than
+    ``workbench.clv.pareto_nbd`` (log space): lifetimes' overflow to NaN for customers with more than
     ~120 repeat purchases.
 
     References
@@ -307,7 +307,7 @@ def compare_models(
     models: tuple[str, ...] = ("bgnbd", "mbgnbd", "paretonbd"),
 ) -> tuple[pd.DataFrame, dict[str, _PurchaseModel]]:
     """The ``model_selection`` table and the models it fitted (those that converged), by name."""
-    from workbench.clv_data import compress
+    from workbench.clv.summary import compress
 
     frame = fit_frame(summary)
     distinct, weights = compress(frame)

@@ -22,13 +22,12 @@ import pandas as pd
 import workbench
 from workbench.cleaning.pipeline import FRAMES, CleanResult, clean
 from workbench.cleaning.settings import CleaningSettings
-from workbench.io import find_extract, load_extracts
-from workbench.schema import TABLES
+from workbench.extracts.loader import find_extract, load_extracts
+from workbench.extracts.schema import TABLES
 
 CACHE_DIR = "_cache"
 _PACKAGE = Path(workbench.__file__).resolve().parent
-_CODE_PARTS = ("io.py", "readers.py", "sql.py", "parsers.py", "schema.py", "geography.py",
-               "cache.py", "cleaning", "data")  # fmt: skip
+_CODE_PARTS = ("extracts", "cleaning", "core/geography.py", "core/errors.py", "data")
 
 
 def code_version() -> str:

@@ -24,8 +24,8 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from workbench.errors import ExtractError
-from workbench.readers import RawExtract
+from workbench.core.errors import ExtractError
+from workbench.extracts.readers import RawExtract
 
 CHUNK_BYTES = 1 << 20  # XML parts are scanned in 1 MB pieces
 CSV_FIELD_LIMIT = 1 << 30  # `csv` refuses fields over 128 kB by default; the reader takes 16 MB

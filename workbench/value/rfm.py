@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.value_params import (
+from workbench.value.params import (
     HIGH,
     LOW,
     MID,

@@ -15,14 +15,20 @@ import numpy as np
 import pandas as pd
 
 from workbench.cleaning.privacy import display_names
-from workbench.clv_fit import PREDICTION_COLUMNS, ClvFit, fit_clv, repeat_buyers
-from workbench.errors import WorkbenchError
-from workbench.io import TableAccess
-from workbench.periods import quarter_bounds
-from workbench.profiling import customers_of_region
-from workbench.rfm import rfm_scores, rfm_table, value_classes
-from workbench.segments import abc_classes, amount_tiers, class_migration, segment_summary, tags
-from workbench.value_params import HIGH, ValueParams
+from workbench.clv.fit import PREDICTION_COLUMNS, ClvFit, fit_clv, repeat_buyers
+from workbench.core.errors import WorkbenchError
+from workbench.core.periods import quarter_bounds
+from workbench.extracts.loader import TableAccess
+from workbench.profiling.analysis import customers_of_region
+from workbench.value.params import HIGH, ValueParams
+from workbench.value.rfm import rfm_scores, rfm_table, value_classes
+from workbench.value.segments import (
+    abc_classes,
+    amount_tiers,
+    class_migration,
+    segment_summary,
+    tags,
+)
 
 # Follow-up priorities, checked in this order; a customer gets the first that applies.
 FOLLOW_UP_RULES: tuple[tuple[str, str], ...] = (

@@ -1,8 +1,8 @@
 """Customer segments beyond RFM: ABC classes by revenue share, amount tiers by yearly amount,
 follow-up tags (近3个月未复购, 高价值客户, 高流失风险, 重点跟进) and a per-class summary.
 
-`as_of` is the exclusive cut-off everywhere (orders dated before it count), as in `workbench.rfm`.
-Thresholds come from params/value.yml (`workbench.value_params`).
+`as_of` is the exclusive cut-off everywhere (orders dated before it count), as in `workbench.value.rfm`.
+Thresholds come from params/value.yml (`workbench.value.params`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.errors import ParameterError
-from workbench.rfm import orders_before, rfm_classes, rfm_scores, rfm_table, value_classes
-from workbench.value_params import (
+from workbench.core.errors import ParameterError
+from workbench.value.params import (
     HIGH,
     AbcParams,
     Tier,
@@ -24,6 +23,7 @@ from workbench.value_params import (
     check_shares,
     check_tiers,
 )
+from workbench.value.rfm import orders_before, rfm_classes, rfm_scores, rfm_table, value_classes
 
 ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
 CLASS_COLUMNS: tuple[str, ...] = ("value_class", "abc_class", "amount_tier")

@@ -15,7 +15,7 @@ import mplfonts
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from workbench.plotting import CJK_FONT_FILE
+from workbench.core.charts import CJK_FONT_FILE
 
 FAMILY = "Workbench CJK"
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from workbench.errors import ParameterError
+from workbench.core.errors import ParameterError
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 

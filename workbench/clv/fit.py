@@ -14,18 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.clv import (
+from workbench.clv.matrix import expected_purchases_matrix, p_alive_matrix
+from workbench.clv.purchase import (
     PurchaseModel,
     compare_models,
     fit_frame,
     holdout_by_frequency,
     purchase_model,
 )
-from workbench.clv_data import calibration_holdout, compress, summarize
-from workbench.clv_matrix import expected_purchases_matrix, p_alive_matrix
-from workbench.clv_value import CLV, GammaGamma, MeanSpend
-from workbench.errors import WorkbenchError
-from workbench.value_params import ClvParams
+from workbench.clv.spend import CLV, GammaGamma, MeanSpend
+from workbench.clv.summary import calibration_holdout, compress, summarize
+from workbench.core.errors import WorkbenchError
+from workbench.value.params import ClvParams
 
 UNIT_DAYS = 7.0  # the models count time in weeks of 7 days
 DAYS_PER_MONTH = 365.25 / 12

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbench.safe_html import replace_controls
+from workbench.reports.safe_html import replace_controls
 
 MONEY, SHARE, PROBABILITY, COUNT, DECIMAL, DATE = (
     "#,##0", "0.0%", "0.00", "#,##0", "#,##0.00", "yyyy-mm-dd",

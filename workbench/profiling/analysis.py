@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.i18n import t
-from workbench.periods import in_quarter, parse_quarter, quarter_bounds, quarter_label
-from workbench.schema import ALL_REGIONS
+from workbench.core.labels import t
+from workbench.core.periods import in_quarter, parse_quarter, quarter_bounds, quarter_label
+from workbench.extracts.schema import ALL_REGIONS
 
 SILENT_DAYS = 90
 

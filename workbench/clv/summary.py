@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from workbench.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError
 
 SUMMARY_COLUMNS = ["frequency", "recency", "T", "monetary_value", "days_since_last"]
 FIT_COLUMNS = ("frequency", "recency", "T")

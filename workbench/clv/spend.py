@@ -1,6 +1,6 @@
 """What a customer is worth: spend models (Gamma-Gamma, MeanSpend) and the discounted CLV.
 
-Same scikit-learn conventions as the purchase models in ``workbench.clv``: hyper-parameters in
+Same scikit-learn conventions as the purchase models in ``workbench.clv.purchase``: hyper-parameters in
 ``__init__``, data only in ``fit``, fitted state in ``params_`` (plain floats, so pickle works).
 
 References
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.clv import BGNBD, PurchaseModel, _columns, _Model, _weights
-from workbench.errors import WorkbenchError
+from workbench.clv.purchase import BGNBD, PurchaseModel, _columns, _Model, _weights
+from workbench.core.errors import WorkbenchError
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at import
     warnings.filterwarnings("ignore", message=".*chained_assignment")  # its pandas 2 option

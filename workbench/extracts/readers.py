@@ -3,7 +3,7 @@
 A reader returns the cells as the file has them (no typing) with each record's row number in
 the file (header = row 1, as Excel shows the file: a quoted field spanning lines is one row),
 the records that cannot be split into the header's fields, and notes about how cells were read
-(merged cells filled). `workbench.io` types them. Every failure is an `ExtractError` of one
+(merged cells filled). `workbench.extracts.loader` types them. Every failure is an `ExtractError` of one
 line that names the file, and the row or column where one applies.
 """
 
@@ -25,8 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from workbench.errors import ExtractError
-from workbench.schema import Table, _norm_header
+from workbench.core.errors import ExtractError
+from workbench.extracts.schema import Table, _norm_header
 
 SAMPLE_BYTES = 1 << 20  # encoding and delimiter are sniffed on the first 1 MB only
 BLOCK_BYTES = 16 << 20  # the largest single CSV record pyarrow can hold
@@ -66,7 +66,7 @@ class RawExtract:
     could not be split into the header's fields (`rejected`), and notes on how cells were read.
 
     `encoding` and `delimiter` (CSV) or `sheet` (XLSX) say how the file was read, so that
-    `workbench.record_count` can count its records on a path of its own.
+    `workbench.extracts.record_count` can count its records on a path of its own.
     """
 
     frame: pd.DataFrame

@@ -11,19 +11,19 @@ from pathlib import Path
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from workbench.clv_fit import matrices
-from workbench.excel import MONEY, PROBABILITY, SHARE, write_workbook
-from workbench.i18n import LABELS, t
-from workbench.periods import quarter_label
-from workbench.safe_html import styled_table
-from workbench.schema import ALL_REGIONS
-from workbench.value_analysis import (
+from workbench.clv.fit import matrices
+from workbench.core.labels import LABELS, t
+from workbench.core.periods import quarter_label
+from workbench.extracts.schema import ALL_REGIONS
+from workbench.reports.excel import MONEY, PROBABILITY, SHARE, write_workbook
+from workbench.reports.safe_html import styled_table
+from workbench.value.analysis import (
     FOLLOW_UP_RULES,
     ValueReport,
     clv_ranking,
     high_value_share,
 )
-from workbench.value_params import ValueParams
+from workbench.value.params import ValueParams
 
 FOLLOW_UP_COLUMNS = (
     "priority", "action", "customer", "owner", "value_class", "abc_class", "last_purchase",

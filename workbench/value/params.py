@@ -12,10 +12,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import ParameterError
-from workbench.params import read_yaml
+from workbench.core.errors import ParameterError
+from workbench.reports.config import read_yaml
 
-VALUE_PARAMS = Path(__file__).resolve().parent.parent / "params" / "value.yml"
+VALUE_PARAMS = Path(__file__).resolve().parents[2] / "params" / "value.yml"
 
 HIGH, MID, LOW, POTENTIAL = "高价值", "中价值", "低价值", "潜在价值"
 VALUE_CLASSES: tuple[str, ...] = (HIGH, MID, LOW, POTENTIAL)

@@ -5,7 +5,7 @@ DataFrames: rows are frequency 0..max_frequency (index "frequency"), columns rec
 0..max_recency in whole units (columns "recency"), every cell a hypothetical customer of age T.
 Both call the model's own vectorised methods once on the whole grid.
 
-Impossible cells are NaN (see ``workbench.clv_data`` for the definitions): frequency 0 means one
+Impossible cells are NaN (see ``workbench.clv.summary`` for the definitions): frequency 0 means one
 purchase day, so recency is 0; frequency > 0 means recency > 0; and recency cannot exceed T.
 Cells with frequency > recency × days-per-unit (more repeat days than days elapsed) are kept: the
 matrix does not know the unit.
@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.clv import PurchaseModel
-from workbench.errors import WorkbenchError
+from workbench.clv.purchase import PurchaseModel
+from workbench.core.errors import WorkbenchError
 
 
 def expected_purchases_matrix(

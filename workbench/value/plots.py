@@ -2,7 +2,7 @@
 holdout calibration and the CLV distribution.
 
 Each ``plot_*`` takes an optional Axes and returns the Axes it drew on; built-in labels are in
-Simplified Chinese (``lang="zh"``) or English (``lang="en"``) from ``workbench.i18n``. An empty
+Simplified Chinese (``lang="zh"``) or English (``lang="en"``) from ``workbench.core.labels``. An empty
 input draws an empty Axes saying 无数据 / No data instead of failing. Call
 ``plotting.use_report_style()`` first so Chinese labels render.
 """
@@ -21,9 +21,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from workbench.errors import ParameterError
-from workbench.i18n import t
-from workbench.plotting import axes_or_new
+from workbench.core.charts import axes_or_new
+from workbench.core.errors import ParameterError
+from workbench.core.labels import t
 
 IMPOSSIBLE_COLOR = "#dddddd"  # NaN cells of the CLV matrices
 _THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")

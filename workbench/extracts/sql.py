@@ -1,7 +1,7 @@
 """SQL sources: load the five extracts from a database through SQLAlchemy.
 
 Each table comes from a table (found by its English or Chinese name, like the files) or from a
-`SELECT …` query, and then takes the same path as a file (`workbench.io.type_extract`): the
+`SELECT …` query, and then takes the same path as a file (`workbench.extracts.loader.type_extract`): the
 same header aliases, parsers, quarantine and issues. In those rows `file` is
 `sql:<table or query>` and `row` is the 1-based row number in the result.
 """
@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from workbench.errors import ExtractError
-from workbench.io import Extracts, _check_table_names, combine_extracts, type_extract
-from workbench.readers import RawExtract, _one_line
-from workbench.schema import TABLES, Table, _norm_header
+from workbench.core.errors import ExtractError
+from workbench.extracts.loader import Extracts, _check_table_names, combine_extracts, type_extract
+from workbench.extracts.readers import RawExtract, _one_line
+from workbench.extracts.schema import TABLES, Table, _norm_header
 
 FETCH_ROWS = 50_000  # rows fetched per round trip (server-side cursor where the driver has one)
 _QUERY = re.compile(r"^\s*(\(\s*)*(select|with|values|table)\b", re.IGNORECASE)

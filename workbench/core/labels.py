@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.errors import ParameterError
+from workbench.core.errors import ParameterError
 
 LANGS = ("zh", "en")
 
@@ -48,7 +48,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_complaints": ("投诉次数", "Complaints"),
     "kpi_satisfaction": ("平均满意度", "Average satisfaction"),
     "kpi_silent": ("90天未跟进客户", "No follow-up in 90 days"),
-    # value plots (workbench.value_plots)
+    # value plots (workbench.value.plots)
     "vp_no_data": ("无数据", "No data"),
     "vp_r_score": ("R 分（越高越近期）", "R score (high = recent)"),
     "vp_f_score": ("F 分（越高越频繁）", "F score (high = frequent)"),
@@ -93,7 +93,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "vp_clv_median": ("中位数 {v:,.0f} 元", "Median {v:,.0f}"),
     "vp_clv_top": ("前 {share:.0%} 客户门槛 {v:,.0f} 元", "Top {share:.0%} from {v:,.0f}"),
-    # value report (workbench.value_analysis, workbench.value_tables)
+    # value report (workbench.value.analysis, workbench.value.tables)
     "value_title": ("{period}{region}区域客户价值分析报告", "{region} customer value, {period}"),
     "vc_customer_id": ("客户编号", "Customer ID"),
     "vc_customer": ("客户", "Customer"),

@@ -10,8 +10,8 @@ import pandas as pd
 
 from workbench.cleaning.pipeline import CleanResult
 from workbench.cleaning.privacy import mask_person_names
-from workbench.periods import quarter_label
-from workbench.schema import TABLES
+from workbench.core.periods import quarter_label
+from workbench.extracts.schema import TABLES
 
 RULE_LABELS: dict[str, str] = {
     "phone_format": "电话格式统一", "id_format": "证件号格式统一", "invalid_phone": "电话号码无效", "name_format": "名称格式统一",

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from workbench.errors import ParameterError
-from workbench.i18n import check_lang
-from workbench.periods import parse_quarter
-from workbench.schema import ALL_REGIONS, REGIONS
+from workbench.core.errors import ParameterError
+from workbench.core.labels import check_lang
+from workbench.core.periods import parse_quarter
+from workbench.extracts.schema import ALL_REGIONS, REGIONS
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 REPORT_NOTEBOOKS = ("profiling",)
 
 

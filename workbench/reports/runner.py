@@ -22,11 +22,11 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
-from workbench.params import RunConfig
-from workbench.periods import quarter_label
-from workbench.safe_html import CSP_META, check_inert, escape_html
-from workbench.schema import ALL_REGIONS
-from workbench.webfont import embed_cjk_font
+from workbench.core.periods import quarter_label
+from workbench.extracts.schema import ALL_REGIONS
+from workbench.reports.config import RunConfig
+from workbench.reports.fonts import embed_cjk_font
+from workbench.reports.safe_html import CSP_META, check_inert, escape_html
 
 NOTEBOOK_TITLES = {
     "profiling": ("客户画像", "Customer profile"),
@@ -211,8 +211,8 @@ def warm_cache(config: RunConfig) -> None:
 
     A failure here is not fatal: each notebook then fails with the same clear message.
     """
-    from workbench.cache import load_clean
-    from workbench.errors import WorkbenchError
+    from workbench.cleaning.cache import load_clean
+    from workbench.core.errors import WorkbenchError
 
     with contextlib.suppress(WorkbenchError):
         load_clean(config.data_dir)

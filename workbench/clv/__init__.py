@@ -1,0 +1,1 @@
+"""Customer lifetime value: transaction summaries, purchase and spend models, fits."""

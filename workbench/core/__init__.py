@@ -1,0 +1,1 @@
+"""What every part of the workbench shares: errors, periods, geography, labels, charts."""

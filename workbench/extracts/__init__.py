@@ -1,0 +1,1 @@
+"""The five CRM extracts: schema, readers, parsers, SQL sources, the loader."""

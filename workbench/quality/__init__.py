@@ -1,0 +1,1 @@
+"""数据质量: the cleaning results shaped for the data-quality report."""

@@ -1,0 +1,1 @@
+"""The report factory: run configurations, the runner, rendering, index, workbooks."""
