@@ -62,8 +62,8 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def cdnow_raw():
-    """The raw CDNOW 1/10 sample log shipped with lifetimes (see test_clv_data.cdnow_sample)."""
-    from test_clv_data import cdnow_sample
+    """The raw CDNOW 1/10 sample log shipped with lifetimes (see clv/test_summary.cdnow_sample)."""
+    from clv.test_summary import cdnow_sample
 
     return cdnow_sample()
 
@@ -71,7 +71,7 @@ def cdnow_raw():
 @pytest.fixture(scope="session")
 def cdnow_summary(cdnow_raw):
     """The CDNOW calibration summary (to 1997-09-30, weeks), as in the papers."""
-    from test_clv_data import CAL_END
+    from clv.test_summary import CAL_END
 
     from workbench.clv.summary import summarize
 

@@ -1,7 +1,7 @@
 """Word lists for the synthetic CRM: names, industries, products, reps, canned texts.
 
 Everything here is encodable in GBK (customers.csv is written in GBK, as Excel on Windows does);
-``tests/test_demo.py`` checks it. Pinyin is given where e-mail addresses are derived from names.
+``tests/demo/test_demo.py`` checks it. Pinyin is given where e-mail addresses are derived from names.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Write the corpus of bad extract files (one folder per case); the files are committed.
 
-    .venv/bin/python tests/bad_inputs/make_corpus.py
+    .venv/bin/python tests/extracts/bad_inputs/make_corpus.py
 
 Deterministic: re-running it rewrites the same bytes (except the XLSX zips' timestamps, which
 openpyxl stamps; the cells are the same). README.md lists each case and its expected outcome;
-tests/test_bad_inputs.py holds the same expectations as code.
+tests/extracts/test_bad_inputs.py holds the same expectations as code.
 """
 
 from __future__ import annotations

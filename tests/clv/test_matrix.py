@@ -1,4 +1,4 @@
-"""Frequency × recency matrices of the CLV purchase models, on the CDNOW sample (see test_clv)."""
+"""Frequency × recency matrices of the CLV purchase models, on the CDNOW sample (see test_purchase)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from test_clv_data import CAL_END, HOLDOUT_END, cdnow_sample
 
+from clv.test_summary import CAL_END, HOLDOUT_END, cdnow_sample
 from workbench.clv.matrix import expected_purchases_matrix, p_alive_matrix
 from workbench.clv.purchase import BGNBD, ParetoNBD
 from workbench.clv.summary import calibration_holdout

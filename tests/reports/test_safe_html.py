@@ -25,7 +25,7 @@ from workbench.reports.safe_html import (
     styled_table,
 )
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Page(HTMLParser):

@@ -1,6 +1,6 @@
-"""The corpus in tests/bad_inputs/: every bad file either loads with the expected quarantine and
+"""The corpus in tests/extracts/bad_inputs/: every bad file either loads with the expected quarantine and
 issues (and reconciles), or raises one ExtractError naming the file, and the CLI never shows a
-traceback. tests/bad_inputs/README.md lists the same cases for people."""
+traceback. tests/extracts/bad_inputs/README.md lists the same cases for people."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_clv_data import cdnow_sample
 
+from clv.test_summary import cdnow_sample
 from workbench.clv.fit import PREDICTION_COLUMNS, fit_clv, matrices, repeat_buyers
 from workbench.clv.purchase import BGNBD
 from workbench.clv.spend import GammaGamma, MeanSpend

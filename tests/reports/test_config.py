@@ -6,7 +6,7 @@ from workbench.core.errors import ParameterError
 from workbench.core.periods import parse_quarter, quarter_bounds, quarter_label
 from workbench.reports.config import RunConfig, check_report_params, load_run_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_shipped_quarterly_config_is_valid():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from workbench.extracts.schema import TABLES, schema_markdown
 
-EXTRACTS_DOC = Path(__file__).resolve().parents[1] / "docs" / "extracts.md"
+EXTRACTS_DOC = Path(__file__).resolve().parents[2] / "docs" / "extracts.md"
 
 
 def test_extracts_doc_schema_section_is_generated_from_the_schema():

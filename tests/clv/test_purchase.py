@@ -16,8 +16,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from test_clv_data import CAL_END, HOLDOUT_END, cdnow_sample
 
+from clv.test_summary import CAL_END, HOLDOUT_END, cdnow_sample
 from workbench.clv.purchase import (
     BGNBD,
     MBGNBD,

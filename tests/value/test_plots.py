@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from clv.test_summary import CAL_END, HOLDOUT_END
 from matplotlib.axes import Axes
-from test_clv_data import CAL_END, HOLDOUT_END
 
 from workbench.clv.matrix import expected_purchases_matrix, p_alive_matrix
 from workbench.clv.purchase import BGNBD, holdout_by_frequency
