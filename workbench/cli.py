@@ -33,7 +33,8 @@ def _pairs(items: list[str] | None, what: str) -> dict[str, str]:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from workbench.extracts.loader import load_extracts, load_extracts_sql
+    from workbench.extracts.loader import load_extracts
+    from workbench.extracts.sql import load_extracts_sql
 
     if args.sql:
         sources = _pairs(args.source, "--source")

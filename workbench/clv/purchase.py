@@ -33,6 +33,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from workbench.clv import pareto_nbd
+from workbench.clv.base import BaseModel, as_weights, summary_columns
 from workbench.core.errors import WorkbenchError
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at import
@@ -43,83 +44,15 @@ with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at impo
 _FIT_TOLERANCES = (1e-7, 1e-6, 1e-5)  # BFGS gradient tolerances tried in turn
 
 
-def _columns(summary: pd.DataFrame, names: tuple[str, ...]) -> list[np.ndarray]:
-    """The named columns as float arrays, taking ``<name>_cal`` when ``<name>`` is absent."""
-    out = []
-    for name in names:
-        for column in (name, f"{name}_cal"):
-            if column in summary.columns:
-                out.append(summary[column].to_numpy(dtype=float))
-                break
-        else:
-            raise WorkbenchError(f"summary needs column {name!r} (or {name}_cal)")
-    return out
-
-
-def _weights(weights: Any, n: int) -> np.ndarray:
-    """Integer-or-float weights as an array of length ``n`` (ones when ``None``)."""
-    if weights is None:
-        return np.ones(n, dtype=np.int64)
-    weights = np.asarray(weights)
-    if weights.shape != (n,):
-        raise WorkbenchError(
-            f"weights must have one value per summary row ({n}), not {weights.shape}"
-        )
-    return weights
-
-
-class _Model:
-    """Shared scikit-learn plumbing: parameters, fitted check, rebuilding the lifetimes fitter."""
-
-    name: ClassVar[str]
-    param_names: ClassVar[tuple[str, ...]]
-    _fitter: ClassVar[type]
-
-    def __init__(self, penalizer_coef: float = 0.0) -> None:
-        self.penalizer_coef = penalizer_coef
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Hyper-parameters, as scikit-learn's ``get_params``."""
-        return {"penalizer_coef": self.penalizer_coef}
-
-    def set_params(self, **params: Any) -> _Model:
-        """Set hyper-parameters, as scikit-learn's ``set_params``."""
-        for key, value in params.items():
-            if key not in self.get_params():
-                raise WorkbenchError(f"unknown parameter {key!r} for {type(self).__name__}")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(penalizer_coef={self.penalizer_coef!r})"
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "params_"):
-            raise WorkbenchError(f"{type(self).__name__} is not fitted: call fit(summary) first")
-
-    def _lifetimes(self) -> Any:
-        """A lifetimes fitter carrying ``params_`` (what its prediction methods read)."""
-        self._check_fitted()
-        fitter = self._fitter(penalizer_coef=self.penalizer_coef)
-        fitter.params_ = pd.Series(self.params_)[list(self.param_names)]
-        fitter.predict = fitter.conditional_expected_number_of_purchases_up_to_time
-        return fitter
-
-    @property
-    def n_params(self) -> int:
-        """Number of free parameters (for AIC/BIC)."""
-        return len(self.param_names)
-
-
-class _PurchaseModel(_Model):
+class _PurchaseModel(BaseModel):
     """A model of repeat purchases and dropout fitted on frequency, recency and T."""
 
     _log_params: ClassVar[bool] = True  # lifetimes' likelihood takes log-parameters
 
     def fit(self, summary: pd.DataFrame, weights: Any = None) -> _PurchaseModel:
         """Estimate the parameters by maximum likelihood; ``weights`` = customers per row."""
-        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
-        weights = _weights(weights, len(frequency))
+        frequency, recency, T = summary_columns(summary, ("frequency", "recency", "T"))
+        weights = as_weights(weights, len(frequency))
         with warnings.catch_warnings():
             self.params_ = self._estimate(frequency, recency, T, weights)
         self.n_customers_ = int(np.sum(weights))
@@ -155,8 +88,8 @@ class _PurchaseModel(_Model):
     def log_likelihood(self, summary: pd.DataFrame, weights: Any = None) -> float:
         """Total log-likelihood of the summary under the fitted parameters (no penalty)."""
         self._check_fitted()
-        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
-        weights = _weights(weights, len(frequency))
+        frequency, recency, T = summary_columns(summary, ("frequency", "recency", "T"))
+        weights = as_weights(weights, len(frequency))
         params = np.array([self.params_[name] for name in self.param_names])
         if self._log_params:
             params = np.log(params)
@@ -168,7 +101,7 @@ class _PurchaseModel(_Model):
 
     def expected_purchases(self, t: float, summary: pd.DataFrame) -> pd.Series:
         """Expected repeat purchases of each customer in the next ``t`` units, given their history."""
-        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+        frequency, recency, T = summary_columns(summary, ("frequency", "recency", "T"))
         with warnings.catch_warnings():
             values = self._lifetimes().conditional_expected_number_of_purchases_up_to_time(
                 t, frequency, recency, T
@@ -179,7 +112,7 @@ class _PurchaseModel(_Model):
 
     def p_alive(self, summary: pd.DataFrame) -> pd.Series:
         """Probability that each customer is still active (has not dropped out) at T."""
-        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+        frequency, recency, T = summary_columns(summary, ("frequency", "recency", "T"))
         with warnings.catch_warnings():
             values = self._lifetimes().conditional_probability_alive(frequency, recency, T)
         return pd.Series(np.asarray(values, dtype=float), index=summary.index, name="p_alive")
@@ -269,13 +202,13 @@ class ParetoNBD(_PurchaseModel):
 
     def expected_purchases(self, t: float, summary: pd.DataFrame) -> pd.Series:
         """Expected repeat purchases in the next ``t`` units (log-space formula, any frequency)."""
-        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+        frequency, recency, T = summary_columns(summary, ("frequency", "recency", "T"))
         values = pareto_nbd.expected_purchases(self._params(), t, frequency, recency, T)
         return pd.Series(values, index=summary.index, name="expected_purchases")
 
     def p_alive(self, summary: pd.DataFrame) -> pd.Series:
         """Probability of being active at T (log-space formula, any frequency)."""
-        frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+        frequency, recency, T = summary_columns(summary, ("frequency", "recency", "T"))
         values = pareto_nbd.p_alive(self._params(), frequency, recency, T)
         return pd.Series(values, index=summary.index, name="p_alive")
 
@@ -297,7 +230,7 @@ def purchase_model(name: str = "bgnbd", penalizer_coef: float = 0.0) -> _Purchas
 
 def fit_frame(summary: pd.DataFrame) -> pd.DataFrame:
     """frequency, recency, T of a summary, or of a calibration frame (its ``*_cal`` columns)."""
-    frequency, recency, T = _columns(summary, ("frequency", "recency", "T"))
+    frequency, recency, T = summary_columns(summary, ("frequency", "recency", "T"))
     return pd.DataFrame({"frequency": frequency, "recency": recency, "T": T}, index=summary.index)
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.clv.purchase import BGNBD, PurchaseModel, _columns, _Model, _weights
+from workbench.clv.base import BaseModel, as_weights, summary_columns
+from workbench.clv.purchase import BGNBD, PurchaseModel
 from workbench.core.errors import WorkbenchError
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at import
@@ -29,7 +30,7 @@ with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at impo
 MONTH_UNITS = {7.0: 4.345, 1.0: 30.0, 1.0 / 24.0: 720.0}
 
 
-class GammaGamma(_Model):
+class GammaGamma(BaseModel):
     """Gamma-Gamma spend model [1]_: each customer's mean transaction value, shrunk to the mean.
 
     Fitted on repeat buyers only (frequency > 0, their ``monetary_value``); it assumes spend is
@@ -47,8 +48,8 @@ class GammaGamma(_Model):
 
     def fit(self, summary: pd.DataFrame, weights: Any = None) -> GammaGamma:
         """Estimate p, q, v (v is γ in the papers) on the repeat buyers of ``summary``."""
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
-        weights = _weights(weights, len(frequency))
+        frequency, monetary = summary_columns(summary, ("frequency", "monetary_value"))
+        weights = as_weights(weights, len(frequency))
         repeat = frequency > 0
         bad = int(np.sum(repeat & ~(monetary > 0)))
         if bad:
@@ -78,7 +79,7 @@ class GammaGamma(_Model):
 
     def expected_spend(self, summary: pd.DataFrame) -> pd.Series:
         """Expected mean value of each customer's future purchases (population mean if none yet)."""
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
+        frequency, monetary = summary_columns(summary, ("frequency", "monetary_value"))
         with warnings.catch_warnings():
             values = self._lifetimes().conditional_expected_average_profit(frequency, monetary)
         return pd.Series(
@@ -92,7 +93,7 @@ class GammaGamma(_Model):
         return fitter
 
 
-class MeanSpend(_Model):
+class MeanSpend(BaseModel):
     """Spend without a distribution: a repeat buyer's own mean purchase value, else the mean of
     all repeat purchases. The fallback when Gamma-Gamma does not apply (q ≤ 1: spend so
     heavy-tailed that its fitted population mean is infinite)."""
@@ -102,18 +103,18 @@ class MeanSpend(_Model):
 
     def fit(self, summary: pd.DataFrame, weights: Any = None) -> MeanSpend:
         """The mean value of all repeat purchases (each customer's mean weighted by frequency)."""
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
-        weights = _weights(weights, len(frequency)) * frequency
+        frequency, monetary = summary_columns(summary, ("frequency", "monetary_value"))
+        weights = as_weights(weights, len(frequency)) * frequency
         if not np.sum(weights) > 0:
             raise WorkbenchError("MeanSpend needs at least one repeat purchase")
         self.params_ = {"mean": float(np.sum(weights * monetary) / np.sum(weights))}
-        self.n_customers_ = int(np.sum(_weights(None, len(frequency))[frequency > 0]))
+        self.n_customers_ = int(np.sum(as_weights(None, len(frequency))[frequency > 0]))
         return self
 
     def expected_spend(self, summary: pd.DataFrame) -> pd.Series:
         """Each repeat buyer's mean purchase value; the overall mean for one-time buyers."""
         self._check_fitted()
-        frequency, monetary = _columns(summary, ("frequency", "monetary_value"))
+        frequency, monetary = summary_columns(summary, ("frequency", "monetary_value"))
         values = np.where(frequency > 0, monetary, self.params_["mean"])
         return pd.Series(values, index=summary.index, name="expected_spend")
 

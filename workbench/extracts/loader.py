@@ -31,7 +31,7 @@ from workbench.extracts.parsers import (
 )
 from workbench.extracts.readers import NOTE_COLUMNS, REJECT_COLUMNS, RawExtract, read_extract
 from workbench.extracts.record_count import check_records
-from workbench.extracts.schema import TABLES, Table, _norm_header
+from workbench.extracts.schema import TABLES, Table, norm_header
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")  # what CSV extracts may be in (BOM decides UTF-16)
@@ -120,28 +120,13 @@ def load_extracts(
     if not folder.is_dir():
         raise ExtractError(f"{folder}: not a folder of CRM extracts (it does not exist)")
     wanted = tables or tuple(TABLES)
-    _check_table_names(wanted, sheets or {})
+    check_table_names(wanted, sheets or {})
     results, in_file = {}, {}
     for name in wanted:
         file = find_extract(folder, TABLES[name])
         result, in_file[name] = _load_counted(file, TABLES[name], (sheets or {}).get(name))
         results[name] = (file, result)
     return combine_extracts(results, in_file)
-
-
-def load_extracts_sql(
-    url: str,
-    sources: dict[str, str] | None = None,
-    tables: tuple[str, ...] | None = None,
-    schema: str | None = None,
-) -> Extracts:
-    """Load the extracts from a database (SQLAlchemy URL): see `workbench.extracts.sql.load_extracts_sql`.
-
-    Imported lazily, so loading files never pays for importing SQLAlchemy.
-    """
-    from workbench.extracts.sql import load_extracts_sql as load
-
-    return load(url, sources=sources, tables=tables, schema=schema)
 
 
 def combine_extracts(
@@ -160,7 +145,7 @@ def combine_extracts(
     )
 
 
-def _check_table_names(wanted: tuple[str, ...], sheets: dict[str, object]) -> None:
+def check_table_names(wanted: tuple[str, ...], sheets: dict[str, object]) -> None:
     unknown = [n for n in (*wanted, *sheets) if n not in TABLES]
     if unknown:
         raise ExtractError(
@@ -170,11 +155,11 @@ def _check_table_names(wanted: tuple[str, ...], sheets: dict[str, object]) -> No
 
 def find_extract(folder: Path, table: Table) -> Path:
     """The one file in `folder` holding `table`, matched by its English or Chinese name."""
-    names = {_norm_header(n) for n in (table.name, table.zh, *table.file_aliases)}
+    names = {norm_header(n) for n in (table.name, table.zh, *table.file_aliases)}
     candidates = [
         p
         for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.startswith((".", "~$", "_")) and _norm_header(p.stem) in names
+        if p.is_file() and not p.name.startswith((".", "~$", "_")) and norm_header(p.stem) in names
     ]
     found = [p for p in candidates if p.suffix.lower() in SUFFIXES]
     if not found:
@@ -260,7 +245,7 @@ def _rename_headers(
     """Canonical names for known headers; repeated unknown headers get a _2, _3 suffix."""
     known = table.header_map()
     headers = [str(h).strip() for h in raw.columns]
-    targets = [known.get(_norm_header(h), h) for h in headers]
+    targets = [known.get(norm_header(h), h) for h in headers]
     positions: dict[str, list[int]] = {}
     for i, target in enumerate(targets):
         positions.setdefault(target, []).append(i)
@@ -504,7 +489,7 @@ def _notes(notes: pd.DataFrame, table: Table, source: str) -> pd.DataFrame:
     known = table.header_map()
     frame = notes[NOTE_COLUMNS].copy()
     zh = {c.name: c.zh for c in table.columns}
-    frame["column"] = frame["column"].map(lambda h: zh.get(known.get(_norm_header(h), ""), h))
+    frame["column"] = frame["column"].map(lambda h: zh.get(known.get(norm_header(h), ""), h))
     frame.insert(0, "table", table.name)
     frame.insert(1, "file", source)
     return frame[ISSUE_COLUMNS]

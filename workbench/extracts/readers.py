@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from workbench.core.errors import ExtractError
-from workbench.extracts.schema import Table, _norm_header
+from workbench.extracts.schema import Table, norm_header
 
 SAMPLE_BYTES = 1 << 20  # encoding and delimiter are sniffed on the first 1 MB only
 BLOCK_BYTES = 16 << 20  # the largest single CSV record pyarrow can hold
@@ -337,7 +337,7 @@ def _stream_csv(
             return _stream_csv(file, "gb18030", delimiter, header, skip, header_lines, False)
         if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
             raise _decode_error(file, encoding) from None
-        raise ExtractError(f"{file}: malformed CSV ({_one_line(exc)})") from None
+        raise ExtractError(f"{file}: malformed CSV ({one_line(exc)})") from None
     frame = arrow.to_pandas()
     frame.columns = _names(header)
     header_row = skip + 1
@@ -459,7 +459,7 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise ExtractError(f"{file}: cannot open as an Excel workbook ({_one_line(exc)})") from None
+        raise ExtractError(f"{file}: cannot open as an Excel workbook ({one_line(exc)})") from None
     try:
         worksheet, header_top, header_rows = _choose_sheet(book, file, table, sheet)
         merges, has_formulas = _merged_ranges(worksheet)
@@ -469,7 +469,7 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
     except ExtractError:
         raise
     except Exception as exc:
-        raise ExtractError(f"{file}: cannot read the workbook ({_one_line(exc)})") from None
+        raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
     finally:
         book.close()
     width = max((len(r) for r in cells), default=0)
@@ -479,7 +479,7 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
         try:
             _use_saved_results(file, worksheet.title, cells, header_top + header_rows)
         except Exception as exc:
-            raise ExtractError(f"{file}: cannot read the workbook ({_one_line(exc)})") from None
+            raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
     notes = _fill_merged(cells, merges, header_top, header_rows)
     headers = _combined_header(cells[header_top : header_top + header_rows], table)
     data = cells[header_top + header_rows :]
@@ -514,7 +514,7 @@ def _check_workbook_file(file: Path) -> None:
             names = set(archive.namelist())
             broken = archive.testzip()
     except Exception as exc:  # BadZipFile, zlib.error, EOFError …: a damaged archive
-        raise ExtractError(f"{file}: damaged workbook ({_one_line(exc)})") from None
+        raise ExtractError(f"{file}: damaged workbook ({one_line(exc)})") from None
     if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
         raise ExtractError(f"{file}: a ZIP archive but not an Excel workbook (no xl/workbook.xml)")
     if broken:
@@ -559,7 +559,7 @@ def _choose_sheet(book, file: Path, table: Table, sheet: str | int | None):
 
 
 def _hits(values: list, known: dict[str, str]) -> int:
-    return len({known[n] for n in (_norm_header(v) for v in values if _present(v)) if n in known})
+    return len({known[n] for n in (norm_header(v) for v in values if _present(v)) if n in known})
 
 
 def _present(value: object) -> bool:
@@ -572,9 +572,9 @@ def _header_names(upper: list, lower: list, known: dict[str, str]) -> list:
     for i in range(max(len(upper), len(lower))):
         up = upper[i] if i < len(upper) and _present(upper[i]) else None
         low = lower[i] if i < len(lower) and _present(lower[i]) else None
-        if low is not None and (_norm_header(low) in known or up is None or up == low):
+        if low is not None and (norm_header(low) in known or up is None or up == low):
             names.append(low)
-        elif up is not None and (_norm_header(up) in known or low is None):
+        elif up is not None and (norm_header(up) in known or low is None):
             names.append(up)
         else:
             names.append(f"{up}-{low}")
@@ -704,13 +704,13 @@ def read_parquet(file: Path) -> RawExtract:
     try:
         frame = pd.read_parquet(file, to_pandas_kwargs={"date_as_object": False})
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise ExtractError(f"{file}: cannot read as Parquet ({_one_line(exc)})") from None
+        raise ExtractError(f"{file}: cannot read as Parquet ({one_line(exc)})") from None
     frame = frame.reset_index(drop=True)
     rows = pd.Series(np.arange(len(frame)) + 2, dtype="int64")
     return RawExtract(frame, rows, header_row=1)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """An exception's message on one line (the CLI prints a single `error:` line)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:300] + "…"

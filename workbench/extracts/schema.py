@@ -51,10 +51,10 @@ class Table:
 
     def header_map(self) -> dict[str, str]:
         """Map every accepted header (case- and space-insensitive) to its canonical name."""
-        return {_norm_header(h): c.name for c in self.columns for h in c.headers}
+        return {norm_header(h): c.name for c in self.columns for h in c.headers}
 
 
-def _norm_header(header: object) -> str:
+def norm_header(header: object) -> str:
     return "".join(str(header).split()).lower().replace("（", "(").replace("）", ")")
 
 

@@ -16,9 +16,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from workbench.core.errors import ExtractError
-from workbench.extracts.loader import Extracts, _check_table_names, combine_extracts, type_extract
-from workbench.extracts.readers import RawExtract, _one_line
-from workbench.extracts.schema import TABLES, Table, _norm_header
+from workbench.extracts.loader import Extracts, check_table_names, combine_extracts, type_extract
+from workbench.extracts.readers import RawExtract, one_line
+from workbench.extracts.schema import TABLES, Table, norm_header
 
 FETCH_ROWS = 50_000  # rows fetched per round trip (server-side cursor where the driver has one)
 _QUERY = re.compile(r"^\s*(\(\s*)*(select|with|values|table)\b", re.IGNORECASE)
@@ -39,7 +39,7 @@ def load_extracts_sql(
     where = _safe_url(url)
     wanted = tables or tuple(TABLES)
     chosen = _sources_by_table(sources or {})
-    _check_table_names(wanted, {})
+    check_table_names(wanted, {})
     results = {}
     try:
         with engine.connect() as connection:
@@ -55,7 +55,7 @@ def load_extracts_sql(
                 raw = _fetch(connection, query, label, where)
                 results[name] = (label, type_extract(raw, table, source=label, where=label))
     except SQLAlchemyError as exc:
-        raise ExtractError(f"{where}: {_one_line(getattr(exc, 'orig', None) or exc)}") from None
+        raise ExtractError(f"{where}: {one_line(getattr(exc, 'orig', None) or exc)}") from None
     finally:
         engine.dispose()
     return combine_extracts(results)
@@ -66,7 +66,7 @@ def _engine(url: str) -> sa.Engine:
         return sa.create_engine(url)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise ExtractError(
-            f"{_safe_url(url)}: not a usable database URL ({_one_line(exc)})"
+            f"{_safe_url(url)}: not a usable database URL ({one_line(exc)})"
         ) from None
     except ImportError as exc:
         raise ExtractError(f"{_safe_url(url)}: the database driver is missing ({exc})") from None
@@ -83,13 +83,13 @@ def _safe_url(url: str) -> str:
 def _sources_by_table(sources: dict[str, str]) -> dict[str, str]:
     """Keys may be a table's English or Chinese name or a file alias (客户信息, orders …)."""
     names = {
-        _norm_header(alias): table.name
+        norm_header(alias): table.name
         for table in TABLES.values()
         for alias in (table.name, table.zh, *table.file_aliases)
     }
     chosen = {}
     for key, source in sources.items():
-        name = names.get(_norm_header(key))
+        name = names.get(norm_header(key))
         if name is None:
             raise ExtractError(
                 f"sources: unknown table {key!r}; the tables are {', '.join(TABLES)}"
@@ -105,8 +105,8 @@ def _table_names(connection: Connection, schema: str | None) -> list[str]:
 
 def _find_table(present: list[str], table: Table, schema: str | None, where: str) -> str:
     """The one table or view named like `table` (customers, 客户基本信息表, 客户信息 …)."""
-    names = {_norm_header(n) for n in (table.name, table.zh, *table.file_aliases)}
-    found = [t for t in present if _norm_header(t) in names]
+    names = {norm_header(n) for n in (table.name, table.zh, *table.file_aliases)}
+    found = [t for t in present if norm_header(t) in names]
     place = f"schema {schema}" if schema else "the default schema"
     if not found:
         tried = ", ".join(sorted({table.name, table.zh, *table.file_aliases}))
@@ -150,7 +150,7 @@ def _fetch(connection: Connection, query: str, label: str, where: str) -> RawExt
         ]
     except SQLAlchemyError as exc:
         connection.rollback()
-        detail = _one_line(getattr(exc, "orig", None) or exc)
+        detail = one_line(getattr(exc, "orig", None) or exc)
         raise ExtractError(f"{label}: the query failed on {where} ({detail})") from None
     frame = (
         pd.concat(chunks, ignore_index=True)
