@@ -20,6 +20,15 @@ from workbench.profiling.analysis import (
     quarterly_trend,
     revenue_shares,
 )
+from workbench.quality.analysis import (
+    issue_counts,
+    merge_counts,
+    merged_pairs,
+    quarantine_counts,
+    retention_counts,
+    to_complete_by_owner,
+)
+from workbench.value.analysis import ValueReport, analyse_value
 from workbench.value.params import ValueParams, load_value_params
 from workbench.value.rfm import rfm_classes, rfm_scores, rfm_table, value_classes
 from workbench.value.segments import abc_classes, amount_tiers, segment_summary, tags
@@ -33,8 +42,10 @@ __all__ = [
     "MeanSpend",
     "ParetoNBD",
     "ValueParams",
+    "ValueReport",
     "abc_classes",
     "amount_tiers",
+    "analyse_value",
     "calibration_holdout",
     "channel_mix",
     "compress",
@@ -42,12 +53,17 @@ __all__ = [
     "distribution",
     "fit_clv",
     "holdout_by_frequency",
+    "issue_counts",
     "kpi_comparison",
     "load_value_params",
+    "merge_counts",
+    "merged_pairs",
     "model_selection",
     "purchase_model",
+    "quarantine_counts",
     "quarter_kpis",
     "quarterly_trend",
+    "retention_counts",
     "revenue_shares",
     "rfm_classes",
     "rfm_scores",
@@ -55,5 +71,6 @@ __all__ = [
     "segment_summary",
     "summarize",
     "tags",
+    "to_complete_by_owner",
     "value_classes",
 ]

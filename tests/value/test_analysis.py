@@ -1,4 +1,5 @@
-"""Tests for workbench.value.analysis and value_tables: the value report of one region."""
+"""Tests for workbench.value.analysis: the value report of one region (fixtures in conftest.py;
+the localized views and the workbook in test_tables.py)."""
 
 from __future__ import annotations
 
@@ -8,52 +9,11 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
-from workbench.cleaning.cache import load_clean
 from workbench.value import tables
 from workbench.value.analysis import analyse_value, clv_ranking, follow_up_list
 from workbench.value.params import ClvParams, ValueParams
 from workbench.value.segments import class_migration
-
-
-def _customers() -> pd.DataFrame:
-    rows = [  # id, type, name, region, owner, status
-        ("C1", "企业", "杭州甲科技有限公司", "华东", "王磊", "成交客户"),
-        ("C2", "个人", "李娜娜", "华东", "王磊", "成交客户"),
-        ("C3", "企业", "上海乙制造有限公司", "华东", "陈静", "成交客户"),
-        ("C4", "企业", "南京丙咨询有限公司", "华东", "陈静", "意向客户"),
-        ("C5", "企业", "广州丁贸易有限公司", "华南", "赵强", "成交客户"),
-    ]
-    frame = pd.DataFrame(rows, columns=["customer_id", "customer_type", "name", "region",
-                                        "owner", "status"])  # fmt: skip
-    return frame.assign(city="杭州市")
-
-
-def _orders() -> pd.DataFrame:
-    rows = [
-        ("C1", "2023-06-01", 500_000.0),
-        ("C1", "2024-03-01", 600_000.0),
-        ("C1", "2024-11-20", 700_000.0),
-        ("C2", "2024-02-10", 3_000.0),
-        ("C2", "2024-02-10", 1_000.0),  # same day: one purchase of 4,000
-        ("C2", "2024-05-05", -1_000.0),  # a return: left out, counted
-        ("C3", "2023-01-15", 200_000.0),
-        ("C3", "2023-12-31", 150_000.0),  # before the 12-month window
-        ("C5", "2024-10-01", 90_000.0),  # 华南
-    ]
-    frame = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
-    return frame.assign(order_date=pd.to_datetime(frame["order_date"]))
-
-
-def _interactions() -> pd.DataFrame:
-    return pd.DataFrame({"customer_id": ["C4"], "interaction_date": pd.to_datetime(["2024-12-01"]),
-                         "pages_viewed": [12], "question_type": ["价格"]})  # fmt: skip
-
-
-@pytest.fixture
-def small() -> SimpleNamespace:
-    return SimpleNamespace(customers=_customers(), orders=_orders(), interactions=_interactions())
 
 
 def test_small_region_by_hand(small: SimpleNamespace) -> None:
@@ -128,11 +88,6 @@ def test_class_migration_by_hand() -> None:
     assert table.to_numpy().sum() == 4
 
 
-@pytest.fixture(scope="module")
-def demo(demo_dir):
-    return load_clean(demo_dir)
-
-
 @pytest.mark.parametrize("region", ["华东", "全国"])
 def test_demo_region_adds_up(demo, region: str) -> None:
     params = ValueParams(clv=ClvParams(min_repeat_buyers=30))
@@ -167,41 +122,3 @@ def test_small_region_falls_back_to_company_models(demo) -> None:
     # company-wide models, predictions only for this region's buyers
     assert set(report.clv.predictions.index) <= set(report.customers["customer_id"])
     assert "全公司" in tables.clv_method_note(report, fallback)
-
-
-def test_excel_export_has_every_table(demo, tmp_path) -> None:
-    params = ValueParams(clv=ClvParams(min_repeat_buyers=30))
-    report = analyse_value(demo, "华东", "2024Q4", params)
-    path = tables.export_excel(report, tmp_path / "rfm_clv.xlsx", params)
-    book = load_workbook(path)
-    assert book.sheetnames == ["说明", "价值分层", "ABC分类", "金额分级", "跟进名单", "客户价值明细",
-                               "CLV模型比较", "CLV模型校验", "ABC迁移"]  # fmt: skip
-    detail = book["客户价值明细"]
-    assert detail.max_row == len(report.customers) + 1
-    header = [c.value for c in detail[1]]
-    assert header[:3] == ["客户编号", "客户", "客户类型"] and "CLV（元）" in header
-    clv_column = header.index("CLV（元）") + 1
-    assert detail.cell(row=2, column=clv_column).number_format == "#,##0"
-    assert book["跟进名单"].max_row == len(report.follow_up()) + 1
-    notes = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
-    assert notes["报告"] == "2024年Q4华东区域客户价值分析报告" and notes["截止日期"] == "2024-12-31"
-    english = tables.export_excel(report, tmp_path / "en.xlsx", params, lang="en")
-    assert "Follow-up list" in load_workbook(english).sheetnames
-
-
-@pytest.mark.parametrize(
-    ("error", "zh", "en"),
-    [
-        (0.334, "高估 33%，客户行为近期有变化（流失加快或购买放缓）", "overestimated the last 6"),
-        (-0.2, "低估 20%", "underestimated"),
-        (0.1, None, None),  # within clv.holdout_alert (15%): no warning
-    ],
-)
-def test_holdout_alert(error: float, zh: str | None, en: str | None) -> None:
-    report = SimpleNamespace(clv=SimpleNamespace(holdout={"error": error}))
-    params = ValueParams()
-    for lang, expected in (("zh", zh), ("en", en)):
-        alert = tables._holdout_alert(report, params, lang)
-        assert (alert is None) if expected is None else (expected in alert)
-    strict = replace(params, clv=ClvParams(holdout_alert=0.05))
-    assert tables._holdout_alert(report, strict, "zh") is not None

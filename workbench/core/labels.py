@@ -1,4 +1,11 @@
-"""Report labels in Simplified Chinese (default) and English (`lang: en`)."""
+"""Every word a reader sees, in Simplified Chinese (default) and English (`lang: en`).
+
+`LABELS` maps a key to its text in each language of `LANGS`, in that order: labels, column headers
+and sentence templates, filled by `t(key, lang, **fields)` (``str.format``, so a template may use
+format specs such as ``{share:.1%}``; fields a language does not use are ignored). Code looks
+words up here and never branches on the language. Keys made from a code carry its prefix:
+``kpi_<key>``, ``rule_<code>``, ``vc_<column>``, ``sheet_<name>``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,28 @@ from workbench.core.errors import ParameterError
 LANGS = ("zh", "en")
 
 LABELS: dict[str, tuple[str, str]] = {
+    # periods (workbench.core.periods) and lists
+    "quarter_label": ("{year}年Q{quarter}", "{year} Q{quarter}"),
+    "list_sep": ("、", " / "),  # between the items of a short list (20%、70%)
     # report titles
     "profiling_title": (
         "{period}{region}区域客户画像分析报告",
         "{region} customer profile, {period}",
     ),
     "all_regions": ("全国", "All regions"),
+    # the index of a run (workbench.reports.index)
+    "html_lang": ("zh-CN", "en"),
+    "index_title": ("{period}客户分析报告", "Customer analysis reports, {period}"),
+    "index_region": ("区域", "Region"),
+    "index_report": ("报告", "Report"),
+    "index_status": ("状态", "Status"),
+    "index_time": ("用时", "Time"),
+    "status_ok": ("成功", "ok"),
+    "status_failed": ("失败", "failed"),
+    "index_summary": (
+        "共 {reports} 份报告，失败 {failed} 份",
+        "{reports} reports, {failed} failed",
+    ),
     # dimensions
     "province": ("省份", "Province"),
     "industry": ("行业", "Industry"),
@@ -43,11 +66,100 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_orders": ("订单数", "Orders"),
     "kpi_revenue": ("销售额（元）", "Revenue (CNY)"),
     "kpi_aov": ("客单价（元）", "Average order value (CNY)"),
-    "kpi_repurchase": ("复购率", "Repurchase rate"),
-    "kpi_followups": ("人均跟进次数", "Follow-ups per customer"),
+    "kpi_repurchase_rate": ("复购率", "Repurchase rate"),
+    "kpi_followups_per_customer": ("人均跟进次数", "Follow-ups per customer"),
     "kpi_complaints": ("投诉次数", "Complaints"),
     "kpi_satisfaction": ("平均满意度", "Average satisfaction"),
-    "kpi_silent": ("90天未跟进客户", "No follow-up in 90 days"),
+    "kpi_silent_customers": ("90天未跟进客户", "No follow-up in 90 days"),
+    # profile summary (workbench.profiling.tables); *_change fields are preformatted (+1.2% or –)
+    "profile_point_revenue": (
+        "本季度销售额 {revenue_wan:,.1f} 万元，环比 {revenue_change}；"
+        "下单客户 {buyers:,.0f} 家，环比 {buyers_change}。",
+        "Revenue {revenue:,.0f} CNY ({revenue_change} QoQ); "
+        "{buyers:,.0f} buying customers ({buyers_change}).",
+    ),
+    "profile_point_aov": (
+        "客单价 {aov:,.0f} 元（环比 {aov_change}），复购率 {repurchase_rate:.1%}。",
+        "Average order value {aov:,.0f} CNY ({aov_change}), repurchase rate {repurchase_rate:.1%}.",
+    ),
+    "profile_point_new_customers": (
+        "新成交客户 {new_customers:,.0f} 家，环比 {new_customers_change}。",
+        "{new_customers:,.0f} new customers ({new_customers_change}).",
+    ),
+    "profile_point_complaints": (
+        "投诉 {complaints:,.0f} 次（环比 {complaints_change}），"
+        "{silent_customers:,.0f} 家客户超过 {days} 天未跟进。",
+        "{complaints:,.0f} complaints ({complaints_change}); "
+        "{silent_customers:,.0f} customers without follow-up for {days} days.",
+    ),
+    # data-quality report (workbench.quality.tables)
+    "quality_title": ("{period}数据质量报告", "Data quality report, {period}"),
+    "quality_merges": (
+        "共 {merged:,} 条重复客户记录合并入 {survivors:,} 个保留客户。",
+        "{merged:,} duplicate customer records merged into {survivors:,} surviving customers.",
+    ),
+    "table_name": ("{zh}", "{name}"),  # an extract table: its Chinese name, or its code
+    "kind_changed": ("已修正", "changed"),
+    "kind_flagged": ("已标记", "flagged"),
+    "kind_quarantined": ("已隔离", "quarantined"),
+    "qc_table": ("数据表", "table"),
+    "qc_rows_read": ("读入行数", "rows read"),
+    "qc_clean": ("清洗后", "clean"),
+    "qc_merged": ("已合并", "merged"),
+    "qc_quarantined": ("隔离", "quarantined"),
+    "qc_balanced": ("核对", "balanced"),
+    "qc_merged_id": ("被合并客户", "merged"),
+    "qc_merged_name": ("名称", "merged_name"),
+    "qc_survivor": ("保留客户", "survivor"),
+    "qc_survivor_name": ("保留名称", "survivor_name"),
+    "qc_rule": ("匹配依据", "rule"),
+    "qc_score": ("相似度", "score"),
+    "qc_column": ("字段", "column"),
+    "qc_reason": ("原因", "reason"),
+    "qc_rows": ("行数", "rows"),
+    "qc_owner": ("负责人", "owner"),
+    "qc_to_complete": ("待补充客户数", "customers"),
+    "qc_top_gaps": ("主要缺失字段", "top gaps"),
+    "qc_customers": ("客户数", "customers"),
+    "qc_owners": ("涉及负责人", "owners"),
+    "qc_oldest": ("最早到期", "oldest keep-until"),
+    # cleaning rules: their Chinese names; English reports show the rule's code
+    "rule_phone_format": ("电话格式统一", "phone_format"),
+    "rule_id_format": ("证件号格式统一", "id_format"),
+    "rule_invalid_phone": ("电话号码无效", "invalid_phone"),
+    "rule_name_format": ("名称格式统一", "name_format"),
+    "rule_email_format": ("邮箱格式统一", "email_format"),
+    "rule_bad_email": ("邮箱无效", "bad_email"),
+    "rule_category_canonical": ("取值标准化", "category_canonical"),
+    "rule_unknown_category": ("未知取值", "unknown_category"),
+    "rule_region_from_province": ("按省份补全区域", "region_from_province"),
+    "rule_province_from_city": ("按城市补全省份", "province_from_city"),
+    "rule_region_mismatch": ("区域与省份不符", "region_mismatch"),
+    "rule_unknown_province": ("未知省份", "unknown_province"),
+    "rule_industry_map": ("行业映射", "industry_map"),
+    "rule_unknown_industry": ("行业无法映射", "unknown_industry"),
+    "rule_bad_uscc": ("信用代码校验位错误", "bad_uscc"),
+    "rule_bad_id_number": ("身份证校验位错误", "bad_id_number"),
+    "rule_id_type_mismatch": ("证件类型与客户类型不符", "id_type_mismatch"),
+    "rule_deal_before_contact": ("成交早于首次接触", "deal_before_contact"),
+    "rule_negative_amount": ("金额为负", "negative_amount"),
+    "rule_absurd_amount": ("金额异常偏大", "absurd_amount"),
+    "rule_future_date": ("日期晚于当前", "future_date"),
+    "rule_unknown_customer": ("客户编号不存在", "unknown_customer"),
+    "rule_type_field_mismatch": ("字段与客户类型矛盾", "type_field_mismatch"),
+    "rule_resolved_before_created": ("解决早于提出", "resolved_before_created"),
+    "rule_stage_dates_out_of_order": ("阶段日期顺序错误", "stage_dates_out_of_order"),
+    "rule_merge_fill": ("合并补全字段", "merge_fill"),
+    "rule_merge_repoint": ("合并后改指向主记录", "merge_repoint"),
+    "rule_missing_required": ("必填字段为空", "missing_required"),
+    "rule_unparseable_date": ("日期无法解析", "unparseable_date"),
+    "rule_unparseable_amount": ("金额无法解析", "unparseable_amount"),
+    "rule_duplicate_row": ("重复行", "duplicate_row"),
+    "rule_duplicate_key": ("主键重复", "duplicate_key"),
+    "rule_same_uscc": ("信用代码相同", "same_uscc"),
+    "rule_same_id_number": ("证件号码相同", "same_id_number"),
+    "rule_same_phone": ("电话相同", "same_phone"),
+    "rule_fuzzy_name": ("名称相似", "fuzzy_name"),
     # value plots (workbench.value.plots)
     "vp_no_data": ("无数据", "No data"),
     "vp_r_score": ("R 分（越高越近期）", "R score (high = recent)"),
@@ -150,6 +262,80 @@ LABELS: dict[str, tuple[str, str]] = {
         "复购提醒：A/B类客户3个月未复购",
         "Repurchase: A/B customer silent 3 months",
     ),
+    # value summary, notes and CLV method (workbench.value.tables)
+    "value_point_abc": (
+        "A类客户 {a_customers:,} 家（占有消费客户的 {a_of_buyers:.1%}），"
+        "贡献近12个月销售额的 {a_share:.1%}。",
+        "{a_customers:,} A customers ({a_of_buyers:.1%} of buyers) make "
+        "{a_share:.1%} of the last 12 months' revenue.",
+    ),
+    "value_point_high_value": (
+        "高价值客户 {high_customers:,} 家，贡献近12个月销售额的 {high_share:.1%}。",
+        "{high_customers:,} high-value customers make {high_share:.1%} of the revenue.",
+    ),
+    "value_point_clv": (
+        "预计未来12个月客户价值合计 {clv_wan:,.0f} 万元，其中前20%客户占 {top_share:.1%}；"
+        "{at_risk:,} 家客户仍活跃概率低于50%。",
+        "Expected value over the next 12 months: {clv:,.0f} CNY, {top_share:.1%} of it "
+        "from the top 20% of customers; {at_risk:,} customers are more likely gone than active.",
+    ),
+    "value_point_follow_up": (
+        "建议跟进 {customers:,} 家：挽留回访 {retain:,}，跟进报价 {lead:,}，复购提醒 {repurchase:,}。",
+        "{customers:,} customers to follow up: retain {retain:,}, leads {lead:,}, "
+        "repurchase {repurchase:,}.",
+    ),
+    "holdout_alert": (
+        "注意：模型对最近 {months} 个月购买次数{way} {error:.0%}，客户行为近期有变化"
+        "（{change}），CLV 可能同样{way}。",
+        "Caution: the model {way}estimated the last {months} months' purchases by "
+        "{error:.0%}; customers behave differently of late, and CLV is likely {way}stated as "
+        "well.",
+    ),
+    "holdout_way_over": ("高估", "over"),
+    "holdout_way_under": ("低估", "under"),
+    "holdout_change_over": ("流失加快或购买放缓", "more churn or slower buying"),
+    "holdout_change_under": ("购买加快", "faster buying"),
+    "clv_none": (
+        "本区域及全公司重复购买客户过少，未拟合 CLV 模型。",
+        "Too few repeat buyers in the region and the company to fit CLV models.",
+    ),
+    "clv_scope_region": ("本区域", "this region's"),
+    "clv_scope_company": ("全公司", "the whole company's"),
+    "clv_method": (
+        "购买模型 **{model}**，金额模型 **{spend}**，基于{where}购买记录拟合。"
+        "持有期（最后 {months} 个月，{customers:,.0f} 位客户）"
+        "预测购买 {predicted:,.0f} 次，实际 {actual:,.0f} 次，"
+        "误差 {error:+.1%}；人均绝对误差 {mae:.2f} 次。"
+        "购买频次与金额的相关系数 {corr:+.2f}"
+        "（Gamma-Gamma 假设两者独立，接近 0 为宜）。",
+        "Purchase model **{model}**, spend model **{spend}**, fitted on {where} "
+        "purchases. On the holdout (the last {months} months, "
+        "{customers:,.0f} customers) it predicted {predicted:,.0f} purchases "
+        "against {actual:,.0f} actual ({error:+.1%}); mean absolute error "
+        "{mae:.2f} per customer. Correlation of purchase frequency and spend: "
+        "{corr:+.2f} (Gamma-Gamma assumes none).",
+    ),
+    "note_report": ("报告", "Report"),
+    "note_cut_off": ("截止日期", "Cut-off"),
+    "note_customers": ("客户数", "Customers"),
+    "note_abc_shares": ("ABC 份额", "ABC shares"),
+    "note_amount_tiers": ("金额分级", "Amount tiers"),
+    "note_follow_up_rules": ("跟进规则", "Follow-up rules"),
+    "note_excluded_orders": ("未计入的订单（金额≤0）", "Orders left out (amount ≤ 0)"),
+    "note_clv_model": ("CLV 模型", "CLV model"),
+    "note_clv_model_text": (
+        "{model} + {spend}，{months} 个月，月折现率 {rate:.1%}，拟合范围 {scope}",
+        "{model} + {spend}, {months} months, {rate:.1%} a month, fitted on {scope}",
+    ),
+    "note_clv_note": ("CLV note {i}", "CLV note {i}"),
+    "sheet_value_class": ("价值分层", "Value classes"),
+    "sheet_abc_class": ("ABC分类", "ABC classes"),
+    "sheet_amount_tier": ("金额分级", "Amount tiers"),
+    "sheet_follow_up": ("跟进名单", "Follow-up list"),
+    "sheet_customers": ("客户价值明细", "Customers"),
+    "sheet_models": ("CLV模型比较", "CLV models"),
+    "sheet_calibration": ("CLV模型校验", "CLV holdout check"),
+    "sheet_migration": ("ABC迁移", "ABC migration"),
     "migration_before": ("季初分类", "Class at quarter start"),
     "migration_after": ("季末分类", "Class at quarter end"),
     "new_class": ("新增", "New"),
@@ -165,6 +351,10 @@ def check_lang(lang: str) -> str:
 
 
 def t(key: str, lang: str = "zh", **fields: object) -> str:
-    """The label `key` in `lang`, with {fields} filled in."""
-    zh, en = LABELS[key]
-    return (zh if check_lang(lang) == "zh" else en).format(**fields)
+    """The label `key` in `lang`, with {fields} filled in (format specs allowed)."""
+    return LABELS[key][LANGS.index(check_lang(lang))].format(**fields)
+
+
+def is_label(key: str) -> bool:
+    """True when `key` is in the table (for keys made from codes, such as ``rule_<code>``)."""
+    return key in LABELS

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from workbench.core.errors import ParameterError
+from workbench.core.labels import t
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
@@ -28,9 +29,7 @@ def quarter_bounds(quarter: str | pd.Period) -> tuple[pd.Timestamp, pd.Timestamp
 def quarter_label(quarter: str | pd.Period, lang: str = "zh") -> str:
     """2024年Q4 in Chinese reports, 2024 Q4 in English ones."""
     period = quarter if isinstance(quarter, pd.Period) else parse_quarter(quarter)
-    return (
-        f"{period.year}年Q{period.quarter}" if lang == "zh" else f"{period.year} Q{period.quarter}"
-    )
+    return t("quarter_label", lang, year=period.year, quarter=period.quarter)
 
 
 def in_quarter(dates: pd.Series, quarter: str | pd.Period) -> pd.Series:

@@ -6,17 +6,25 @@ Definitions (also in the README glossary):
 - 复购率 repurchase rate = customers with purchases on ≥ 2 distinct days in the quarter ÷
   customers with ≥ 1 purchase in the quarter.
 - 新成交客户 new customers = customers whose first deal date falls in the quarter.
+
+Frames in, frames out, no words: a missing value is the key `MISSING`, a folded tail `OTHER`,
+and `workbench.profiling.tables` turns them (and the KPI keys) into the report's language.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from workbench.core.labels import t
-from workbench.core.periods import in_quarter, parse_quarter, quarter_bounds, quarter_label
+from workbench.core.periods import in_quarter, parse_quarter, quarter_bounds
 from workbench.extracts.schema import ALL_REGIONS
 
 SILENT_DAYS = 90
+MISSING = "to_complete"  # the key of missing values (待补充), a label key
+OTHER = "other"  # the key of the folded tail (其他), a label key
+KPIS = (
+    "customers", "new_customers", "buyers", "orders", "revenue", "aov", "repurchase_rate",
+    "followups_per_customer", "complaints", "satisfaction", "silent_customers",
+)  # fmt: skip
 
 
 def customers_of_region(customers: pd.DataFrame, region: str) -> pd.DataFrame:
@@ -26,18 +34,16 @@ def customers_of_region(customers: pd.DataFrame, region: str) -> pd.DataFrame:
     return customers[customers["region"] == region]
 
 
-def distribution(
-    values: pd.Series, top: int | None = None, lang: str = "zh", missing_label: str | None = None
-) -> pd.DataFrame:
+def distribution(values: pd.Series, top: int | None = None) -> pd.DataFrame:
     """Counts and shares of each value (label, count, share), largest first.
 
-    Missing values count as 待补充 (they are never dropped); with `top`, the rest is 其他.
+    Missing values count under the key `MISSING` (待补充: never dropped); with `top`, the rest
+    under `OTHER` (其他).
     """
-    missing = missing_label or t("to_complete", lang)
-    counts = values.fillna(missing).astype("str").value_counts()
+    counts = values.fillna(MISSING).astype("str").value_counts()
     if top is not None and len(counts) > top:
         head = counts.iloc[:top]
-        counts = pd.concat([head, pd.Series({t("other", lang): counts.iloc[top:].sum()})])
+        counts = pd.concat([head, pd.Series({OTHER: counts.iloc[top:].sum()})])
     frame = counts.rename_axis("label").reset_index(name="count")
     frame["share"] = frame["count"] / frame["count"].sum() if len(frame) else 0.0
     return frame
@@ -97,59 +103,21 @@ def quarter_kpis(
     }
 
 
-_KPI_ROWS = (
-    ("customers", "kpi_customers", "{:,.0f}"),
-    ("new_customers", "kpi_new_customers", "{:,.0f}"),
-    ("buyers", "kpi_buyers", "{:,.0f}"),
-    ("orders", "kpi_orders", "{:,.0f}"),
-    ("revenue", "kpi_revenue", "{:,.0f}"),
-    ("aov", "kpi_aov", "{:,.0f}"),
-    ("repurchase_rate", "kpi_repurchase", "{:.1%}"),
-    ("followups_per_customer", "kpi_followups", "{:.2f}"),
-    ("complaints", "kpi_complaints", "{:,.0f}"),
-    ("satisfaction", "kpi_satisfaction", "{:.2f}"),
-    ("silent_customers", "kpi_silent", "{:,.0f}"),
-)
-
-
 def kpi_comparison(
-    customers: pd.DataFrame,
-    orders: pd.DataFrame,
-    interactions: pd.DataFrame,
-    quarter: str,
-    lang: str = "zh",
+    customers: pd.DataFrame, orders: pd.DataFrame, interactions: pd.DataFrame, quarter: str
 ) -> pd.DataFrame:
     """KPIs of the quarter next to the previous quarter, with the relative change (环比).
 
-    Numeric columns: key, current, previous, change; `metric` is the display label.
+    One row per KPI, in the order of `KPIS`: key, current, previous, change.
     """
     period = parse_quarter(quarter)
     now = quarter_kpis(customers, orders, interactions, str(period))
     before = quarter_kpis(customers, orders, interactions, str(period - 1))
     rows = []
-    for key, label, fmt in _KPI_ROWS:
+    for key in KPIS:
         change = (now[key] - before[key]) / before[key] if before[key] else float("nan")
-        rows.append(
-            {"key": key, "metric": t(label, lang), "current": now[key], "previous": before[key],
-             "change": change, "format": fmt}
-        )  # fmt: skip
+        rows.append({"key": key, "current": now[key], "previous": before[key], "change": change})
     return pd.DataFrame(rows)
-
-
-def format_kpis(kpis: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The KPI comparison as display strings, with the column headers in `lang`."""
-
-    def fmt(row: pd.Series, col: str) -> str:
-        return "–" if pd.isna(row[col]) else row["format"].format(row[col])
-
-    return pd.DataFrame(
-        {
-            t("metric", lang): kpis["metric"],
-            t("current", lang): kpis.apply(fmt, axis=1, col="current"),
-            t("previous", lang): kpis.apply(fmt, axis=1, col="previous"),
-            t("change", lang): kpis["change"].map(lambda c: "–" if pd.isna(c) else f"{c:+.1%}"),
-        }
-    )
 
 
 def revenue_shares(
@@ -159,22 +127,20 @@ def revenue_shares(
     mine = orders[
         orders["customer_id"].isin(customer_ids) & in_quarter(orders["order_date"], quarter)
     ]
-    revenue = mine.groupby(mine[by].fillna("待补充"))["amount"].sum().sort_values(ascending=False)
+    revenue = mine.groupby(mine[by].fillna(MISSING))["amount"].sum().sort_values(ascending=False)
     frame = revenue.rename_axis("label").reset_index(name="revenue")
     total = frame["revenue"].sum()
     frame["share"] = frame["revenue"] / total if total else 0.0
     return frame
 
 
-def channel_mix(
-    interactions: pd.DataFrame, customer_ids: pd.Series, quarter: str, lang: str = "zh"
-) -> pd.DataFrame:
+def channel_mix(interactions: pd.DataFrame, customer_ids: pd.Series, quarter: str) -> pd.DataFrame:
     """Follow-ups by channel (电话, 微信 …) in the quarter, as a distribution."""
     mine = interactions[
         interactions["customer_id"].isin(customer_ids)
         & in_quarter(interactions["interaction_date"], quarter)
     ]
-    return distribution(mine["channel"], lang=lang)
+    return distribution(mine["channel"])
 
 
 def quarterly_trend(
@@ -190,41 +156,3 @@ def quarterly_trend(
     frame = by_quarter.reindex(periods, fill_value=0).rename_axis("period").reset_index()
     frame.insert(0, "quarter", frame["period"].astype("str"))
     return frame.drop(columns="period")
-
-
-def report_title(region: str, quarter: str, lang: str = "zh") -> str:
-    """「2024年Q4华东区域客户画像分析报告」 (or its English form)."""
-    name = t("all_regions", lang) if region == ALL_REGIONS else region
-    return t("profiling_title", lang, period=quarter_label(quarter, lang), region=name)
-
-
-def summary_points(kpis: pd.DataFrame, lang: str = "zh") -> list[str]:
-    """Three to five one-line conclusions for the report's summary, from the KPI comparison."""
-    k = kpis.set_index("key")
-
-    def change(key: str) -> str:
-        c = k.loc[key, "change"]
-        return "–" if pd.isna(c) else f"{c:+.1%}"
-
-    if lang == "zh":
-        points = [
-            f"本季度销售额 {k.loc['revenue', 'current'] / 1e4:,.1f} 万元，环比 {change('revenue')}；"
-            f"下单客户 {k.loc['buyers', 'current']:,.0f} 家，环比 {change('buyers')}。",
-            f"客单价 {k.loc['aov', 'current']:,.0f} 元（环比 {change('aov')}），"
-            f"复购率 {k.loc['repurchase_rate', 'current']:.1%}。",
-            f"新成交客户 {k.loc['new_customers', 'current']:,.0f} 家，环比 {change('new_customers')}。",
-            f"投诉 {k.loc['complaints', 'current']:,.0f} 次（环比 {change('complaints')}），"
-            f"{k.loc['silent_customers', 'current']:,.0f} 家客户超过 {SILENT_DAYS} 天未跟进。",
-        ]
-    else:
-        points = [
-            f"Revenue {k.loc['revenue', 'current']:,.0f} CNY ({change('revenue')} QoQ); "
-            f"{k.loc['buyers', 'current']:,.0f} buying customers ({change('buyers')}).",
-            f"Average order value {k.loc['aov', 'current']:,.0f} CNY ({change('aov')}), "
-            f"repurchase rate {k.loc['repurchase_rate', 'current']:.1%}.",
-            f"{k.loc['new_customers', 'current']:,.0f} new customers ({change('new_customers')}).",
-            f"{k.loc['complaints', 'current']:,.0f} complaints ({change('complaints')}); "
-            f"{k.loc['silent_customers', 'current']:,.0f} customers without follow-up "
-            f"for {SILENT_DAYS} days.",
-        ]
-    return points

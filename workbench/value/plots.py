@@ -4,7 +4,7 @@ holdout calibration and the CLV distribution.
 Each ``plot_*`` takes an optional Axes and returns the Axes it drew on; built-in labels are in
 Simplified Chinese (``lang="zh"``) or English (``lang="en"``) from ``workbench.core.labels``. An empty
 input draws an empty Axes saying 无数据 / No data instead of failing. Call
-``plotting.use_report_style()`` first so Chinese labels render.
+``workbench.core.charts.use_report_style()`` first so Chinese labels render.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def plot_pareto_curve(
     cuts = np.cumsum(shares)[:-1]
     for cut in cuts:
         ax.axhline(cut, ls=":", color="dimgrey", lw=1)
-    cut_text = ("、" if lang == "zh" else " / ").join(f"{c:.0%}" for c in cuts)
+    cut_text = t("list_sep", lang).join(f"{c:.0%}" for c in cuts)
     label = t("vp_pareto_cuts", lang, cuts=cut_text)
     handles.append(Line2D([], [], ls=":", color="dimgrey", label=label))
     handles += _abc_bands(ax, abc["abc_class"].astype(str).to_numpy(), lang)

@@ -1,7 +1,9 @@
 """The value report as readers see it: localized tables, the summary points, the Excel workbook.
 
-Column headers come from `i18n` (``vc_<column>``); every customer list shows display names only
-(enterprises by name, individuals masked) and carries no phone, ID number or e-mail column.
+Words come from `workbench.core.labels`: column headers ``vc_<column>``, sheet names
+``sheet_<name>``, sentences as templates; nothing here branches on the language. Every customer
+list shows display names only (enterprises by name, individuals masked) and carries no phone, ID
+number or e-mail column.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from workbench.clv.fit import matrices
-from workbench.core.labels import LABELS, t
+from workbench.core.labels import is_label, t
 from workbench.core.periods import quarter_label
 from workbench.extracts.schema import ALL_REGIONS
 from workbench.reports.excel import MONEY, PROBABILITY, SHARE, write_workbook
@@ -69,60 +71,67 @@ def summary_points(
     counts = follow["action"].value_counts()
     a_customers, a_share = abc.loc["A", "customers"], abc.loc["A", "revenue_share"]
     buyers = abc["customers"].sum()
-    zh = lang == "zh"
     points = [
-        f"A类客户 {a_customers:,} 家（占有消费客户的 {a_customers / max(buyers, 1):.1%}），"
-        f"贡献近12个月销售额的 {a_share:.1%}。"
-        if zh
-        else f"{a_customers:,} A customers ({a_customers / max(buyers, 1):.1%} of buyers) make "
-        f"{a_share:.1%} of the last 12 months' revenue.",
-        f"高价值客户 {value.loc['高价值', 'customers']:,} 家，贡献近12个月销售额的 "
-        f"{high_value_share(report):.1%}。"
-        if zh
-        else f"{value.loc['高价值', 'customers']:,} high-value customers make "
-        f"{high_value_share(report):.1%} of the revenue.",
+        t(
+            "value_point_abc",
+            lang,
+            a_customers=a_customers,
+            a_of_buyers=a_customers / max(buyers, 1),
+            a_share=a_share,
+        ),
+        t(
+            "value_point_high_value",
+            lang,
+            high_customers=value.loc["高价值", "customers"],
+            high_share=high_value_share(report),
+        ),
     ]
     if report.clv is not None:
         clv = report.customers["clv"].dropna()
         top = clv.nlargest(max(1, len(clv) // 5)).sum() / clv.sum() if clv.sum() > 0 else 0.0
         alive = report.customers["p_alive"].dropna()
         points.append(
-            f"预计未来12个月客户价值合计 {clv.sum() / 1e4:,.0f} 万元，其中前20%客户占 {top:.1%}；"
-            f"{(alive < 0.5).sum():,} 家客户仍活跃概率低于50%。"
-            if zh
-            else f"Expected value over the next 12 months: {clv.sum():,.0f} CNY, {top:.1%} of it "
-            f"from the top 20% of customers; {(alive < 0.5).sum():,} customers are more likely "
-            "gone than active."
+            t(
+                "value_point_clv",
+                lang,
+                clv=clv.sum(),
+                clv_wan=clv.sum() / 1e4,
+                top_share=top,
+                at_risk=(alive < 0.5).sum(),
+            )
         )
-    alert = _holdout_alert(report, params or ValueParams(), lang)
+    alert = holdout_alert(report, params or ValueParams(), lang)
     if alert:
         points.append(alert)
     points.append(
-        f"建议跟进 {len(follow):,} 家：挽留回访 {counts.get('retain', 0):,}，"
-        f"跟进报价 {counts.get('lead', 0):,}，复购提醒 {counts.get('repurchase', 0):,}。"
-        if zh
-        else f"{len(follow):,} customers to follow up: retain {counts.get('retain', 0):,}, "
-        f"leads {counts.get('lead', 0):,}, repurchase {counts.get('repurchase', 0):,}."
+        t(
+            "value_point_follow_up",
+            lang,
+            customers=len(follow),
+            retain=counts.get("retain", 0),
+            lead=counts.get("lead", 0),
+            repurchase=counts.get("repurchase", 0),
+        )
     )
     return points
 
 
-def _holdout_alert(report: ValueReport, params: ValueParams, lang: str) -> str | None:
+def holdout_alert(report: ValueReport, params: ValueParams, lang: str = "zh") -> str | None:
     """A warning when the model missed the holdout by more than ``clv.holdout_alert``: the
     customers behave differently from before (more churn, or a revival) and CLV is optimistic
     (or pessimistic) by about as much."""
     if report.clv is None or not abs(report.clv.holdout["error"]) > params.clv.holdout_alert:
         return None
-    error, months = report.clv.holdout["error"], params.clv.holdout_months
-    if lang == "zh":
-        way = "高估" if error > 0 else "低估"
-        change = "流失加快或购买放缓" if error > 0 else "购买加快"
-        return (f"注意：模型对最近 {months} 个月购买次数{way} {abs(error):.0%}，客户行为近期有变化"
-                f"（{change}），CLV 可能同样{way}。")  # fmt: skip
+    error = report.clv.holdout["error"]
     way = "over" if error > 0 else "under"
-    return (f"Caution: the model {way}estimated the last {months} months' purchases by "
-            f"{abs(error):.0%}; customers behave differently of late, and CLV is likely "
-            f"{way}stated as well.")  # fmt: skip
+    return t(
+        "holdout_alert",
+        lang,
+        way=t(f"holdout_way_{way}", lang),
+        change=t(f"holdout_change_{way}", lang),
+        months=params.clv.holdout_months,
+        error=abs(error),
+    )
 
 
 def follow_up_table(report: ValueReport, top: int | None = None) -> pd.DataFrame:
@@ -183,58 +192,38 @@ def _notes(report: ValueReport, params: ValueParams, lang: str) -> dict[str, str
     rules = "; ".join(f"{i}. {t(f'action_{key}', lang)}" for i, (key, _) in
                       enumerate(FOLLOW_UP_RULES, start=1))  # fmt: skip
     notes = {
-        "报告" if lang == "zh" else "Report": report_title(report.region, report.quarter, lang),
-        "截止日期"
-        if lang == "zh"
-        else "Cut-off": f"{report.as_of - pd.Timedelta(days=1):%Y-%m-%d}",
-        "客户数" if lang == "zh" else "Customers": f"{len(report.customers):,}",
-        "ABC 份额" if lang == "zh" else "ABC shares": " / ".join(
-            f"{s:.0%}" for s in params.abc.shares
-        ),
-        "金额分级" if lang == "zh" else "Amount tiers": ", ".join(
+        "note_report": report_title(report.region, report.quarter, lang),
+        "note_cut_off": f"{report.as_of - pd.Timedelta(days=1):%Y-%m-%d}",
+        "note_customers": f"{len(report.customers):,}",
+        "note_abc_shares": " / ".join(f"{s:.0%}" for s in params.abc.shares),
+        "note_amount_tiers": ", ".join(
             f"{tier.label} ≥ {tier.min:,.0f}" for tier in params.amount_tiers.tiers
         ),
-        "跟进规则" if lang == "zh" else "Follow-up rules": rules,
-        "未计入的订单（金额≤0）" if lang == "zh" else "Orders left out (amount ≤ 0)": str(
-            report.excluded_orders
-        ),
+        "note_follow_up_rules": rules,
+        "note_excluded_orders": str(report.excluded_orders),
     }
+    notes = {t(key, lang): text for key, text in notes.items()}
     if clv is not None:
-        spend, months, rate = (
-            type(clv.model.models()[1]).__name__,
-            params.clv.horizon_months,
-            (params.clv.discount_rate),
-        )
-        notes["CLV 模型" if lang == "zh" else "CLV model"] = (
-            f"{clv.model_name} + {spend}，{months} 个月，月折现率 {rate:.1%}，拟合范围 {clv.scope}"
-            if lang == "zh"
-            else f"{clv.model_name} + {spend}, {months} months, {rate:.1%} a month, "
-            f"fitted on {clv.scope}"
+        notes[t("note_clv_model", lang)] = t(
+            "note_clv_model_text",
+            lang,
+            model=clv.model_name,
+            spend=type(clv.model.models()[1]).__name__,
+            months=params.clv.horizon_months,
+            rate=params.clv.discount_rate,
+            scope=clv.scope,
         )
         for i, note in enumerate(clv.notes, start=1):
-            notes[f"CLV note {i}"] = note
+            notes[t("note_clv_note", lang, i=i)] = note
     return notes
 
 
-SHEETS = {
-    "value_class": ("价值分层", "Value classes"),
-    "abc_class": ("ABC分类", "ABC classes"),
-    "amount_tier": ("金额分级", "Amount tiers"),
-    "follow_up": ("跟进名单", "Follow-up list"),
-    "customers": ("客户价值明细", "Customers"),
-    "models": ("CLV模型比较", "CLV models"),
-    "calibration": ("CLV模型校验", "CLV holdout check"),
-    "migration": ("ABC迁移", "ABC migration"),
-}
-
-
 def _sheet(key: str, lang: str) -> str:
-    zh, en = SHEETS[key]
-    return zh if lang == "zh" else en
+    return t(f"sheet_{key}", lang)
 
 
 def _known(column: object) -> bool:
-    return f"vc_{column}" in LABELS
+    return is_label(f"vc_{column}")
 
 
 # Columns, their format in the notebook, their Excel number format (None: Excel's default).
@@ -273,29 +262,21 @@ def clv_method_note(report: ValueReport, params: ValueParams, lang: str = "zh") 
     """A short paragraph: which models, fitted on what, and how well they predicted the holdout."""
     clv = report.clv
     if clv is None:
-        return ("本区域及全公司重复购买客户过少，未拟合 CLV 模型。" if lang == "zh" else
-                "Too few repeat buyers in the region and the company to fit CLV models.")  # fmt: skip
+        return t("clv_none", lang)
     h = clv.holdout
-    spend = type(clv.model.models()[1]).__name__
-    scope = {"region": ("本区域", "this region's"), "company": ("全公司", "the whole company's")}
-    where = scope[clv.scope][0 if lang == "zh" else 1]
-    if lang == "zh":
-        text = (
-            f"购买模型 **{clv.model_name}**，金额模型 **{spend}**，基于{where}购买记录拟合。"
-            f"持有期（最后 {params.clv.holdout_months} 个月，{h['customers']:,.0f} 位客户）"
-            f"预测购买 {h['predicted']:,.0f} 次，实际 {h['actual']:,.0f} 次，"
-            f"误差 {h['error']:+.1%}；人均绝对误差 {h['mae']:.2f} 次。"
-            f"购买频次与金额的相关系数 {clv.spend_frequency_corr:+.2f}"
-            "（Gamma-Gamma 假设两者独立，接近 0 为宜）。"
-        )
-    else:
-        text = (
-            f"Purchase model **{clv.model_name}**, spend model **{spend}**, fitted on {where} "
-            f"purchases. On the holdout (the last {params.clv.holdout_months} months, "
-            f"{h['customers']:,.0f} customers) it predicted {h['predicted']:,.0f} purchases "
-            f"against {h['actual']:,.0f} actual ({h['error']:+.1%}); mean absolute error "
-            f"{h['mae']:.2f} per customer. Correlation of purchase frequency and spend: "
-            f"{clv.spend_frequency_corr:+.2f} (Gamma-Gamma assumes none)."
-        )
+    text = t(
+        "clv_method",
+        lang,
+        model=clv.model_name,
+        spend=type(clv.model.models()[1]).__name__,
+        where=t(f"clv_scope_{clv.scope}", lang),
+        months=params.clv.holdout_months,
+        customers=h["customers"],
+        predicted=h["predicted"],
+        actual=h["actual"],
+        error=h["error"],
+        mae=h["mae"],
+        corr=clv.spend_frequency_corr,
+    )
     notes = "".join(f"\n- {note}" for note in clv.notes)
     return text + ("\n" + notes if notes else "")

@@ -1,0 +1,56 @@
+"""Data-quality figures on the hand-made cleaning result of conftest.py: codes, not words."""
+
+import pandas as pd
+
+from workbench.quality import analysis
+
+
+def test_issue_counts(result):
+    issues = analysis.issue_counts(result)
+    assert issues.columns.tolist() == ["rule", "kind", "count"]
+    assert issues["count"].tolist() == [3, 2, 1, 1, 1]  # most first
+    assert set(issues.itertuples(index=False, name=None)) == {
+        ("phone_format", "changed", 3), ("unparseable_date", "quarantined", 2),
+        ("industry_map", "changed", 1), ("bad_uscc", "flagged", 1),
+        ("unparseable_amount", "quarantined", 1),
+    }  # fmt: skip
+    nothing = result.__class__(**{**vars(result), "changes": result.changes.head(0),
+                                  "flags": result.flags.head(0),
+                                  "quarantine": result.quarantine.head(0)})  # fmt: skip
+    assert analysis.issue_counts(nothing).columns.tolist() == ["rule", "kind", "count"]
+
+
+def test_merges_mask_individuals(result):
+    assert analysis.merge_counts(result) == {"merged": 2, "survivors": 2}
+    pairs = analysis.merged_pairs(result)
+    assert pairs.to_dict("records") == [
+        {"merged": "C9", "merged_name": "云帆科技", "survivor": "C1",
+         "survivor_name": "杭州云帆科技有限公司", "rule": "same_uscc", "score": 100.0},
+        {"merged": "C8", "merged_name": "李*", "survivor": "C2", "survivor_name": "李**",
+         "rule": "same_phone", "score": 92.4},
+    ]  # fmt: skip
+    assert len(analysis.merged_pairs(result, limit=1)) == 1
+
+
+def test_quarantine_to_complete_and_retention(result):
+    quarantine = analysis.quarantine_counts(result)
+    assert quarantine.to_dict("records") == [
+        {"table": "orders", "column": "order_date", "reason": "unparseable_date", "rows": 2},
+        {"table": "orders", "column": "amount", "reason": "unparseable_amount", "rows": 1},
+    ]
+    owners = analysis.to_complete_by_owner(result)
+    assert owners.to_dict("records") == [
+        {"owner": "王磊", "customers": 2, "top_gaps": "所属行业、企业规模"},
+        {"owner": "陈静", "customers": 1, "top_gaps": "联系电话"},
+    ]
+    retention = analysis.retention_counts(result)
+    assert retention.to_dict("records") == [
+        {"reason": "流失满1年", "customers": 2, "owners": 2, "oldest": pd.Timestamp("2023-11-30")}
+    ]
+
+
+def test_empty_results_give_empty_frames(result):
+    empty = result.__class__(**{name: frame.head(0) for name, frame in vars(result).items()})
+    for count in (analysis.merged_pairs, analysis.quarantine_counts,
+                  analysis.to_complete_by_owner, analysis.retention_counts):  # fmt: skip
+        assert count(empty).empty

@@ -1,0 +1,70 @@
+"""The data-quality report's views in both languages, from the hand-made result of conftest.py."""
+
+import pandas as pd
+
+from workbench.quality import analysis, tables
+
+
+def test_rule_labels():
+    assert tables.rule_label("same_uscc") == "信用代码相同"
+    assert tables.rule_label("same_uscc", "en") == "same_uscc"  # English reports show the code
+    assert tables.rule_label("a_new_rule") == "a_new_rule"  # a rule without a label: its code
+
+
+def test_titles_and_sentences(result):
+    assert tables.report_title("2024Q4") == "2024年Q4数据质量报告"
+    assert tables.report_title("2024Q4", "en") == "Data quality report, 2024 Q4"
+    counts = analysis.merge_counts(result)
+    assert tables.merge_summary(counts) == "共 2 条重复客户记录合并入 2 个保留客户。"
+    assert tables.merge_summary(counts, "en") == (
+        "2 duplicate customer records merged into 2 surviving customers."
+    )
+
+
+def test_reconciliation_table():
+    counts = pd.DataFrame(
+        {"rows_read": [5, 7], "clean": [4, 6], "merged": [1, 0], "quarantined": [0, 1],
+         "balanced": [True, False]},
+        index=["customers", "orders"],
+    )  # fmt: skip
+    zh = tables.reconciliation_table(counts)
+    assert zh.columns.tolist() == ["数据表", "读入行数", "清洗后", "已合并", "隔离", "核对"]
+    assert zh.iloc[1].tolist() == ["交易记录", 7, 6, 0, 1, "✗"]
+    en = tables.reconciliation_table(counts, "en")
+    assert en.columns.tolist() == ["table", "rows read", "clean", "merged", "quarantined",
+                                   "balanced"]  # fmt: skip
+    assert en.iloc[0].tolist() == ["customers", 5, 4, 1, 0, "✓"]
+
+
+def test_issues_table(result):
+    issues = tables.issues_table(analysis.issue_counts(result))
+    assert issues.columns.tolist() == ["label", "kind", "count"]
+    assert issues.iloc[0].tolist() == ["电话格式统一", "已修正", 3]
+    assert set(issues["kind"]) == {"已修正", "已标记", "已隔离"}
+    english = tables.issues_table(analysis.issue_counts(result), "en")
+    assert english.iloc[0].tolist() == ["phone_format", "changed", 3]
+
+
+def test_merges_quarantine_to_complete_and_retention_tables(result):
+    merges = tables.merges_table(analysis.merged_pairs(result))
+    assert merges.columns.tolist() == ["被合并客户", "名称", "保留客户", "保留名称", "匹配依据",
+                                       "相似度"]  # fmt: skip
+    assert merges.iloc[1].tolist() == ["C8", "李*", "C2", "李**", "电话相同", "92"]
+    english = tables.merges_table(analysis.merged_pairs(result), "en")
+    assert english.columns.tolist() == ["merged", "merged_name", "survivor", "survivor_name",
+                                        "rule", "score"]  # fmt: skip
+    assert english.iloc[0, 4] == "same_uscc"
+    quarantine = tables.quarantine_table(analysis.quarantine_counts(result))
+    assert quarantine.columns.tolist() == ["数据表", "字段", "原因", "行数"]
+    assert quarantine.iloc[0].tolist() == ["orders", "order_date", "日期无法解析", 2]
+    owners = tables.to_complete_table(analysis.to_complete_by_owner(result), "en")
+    assert owners.columns.tolist() == ["owner", "customers", "top gaps"]
+    retention = tables.retention_table(analysis.retention_counts(result))
+    assert retention.columns.tolist() == ["原因", "客户数", "涉及负责人", "最早到期"]
+    assert retention.iloc[0].tolist() == ["流失满1年", 2, 2, "2023-11-30"]
+
+
+def test_empty_frames_stay_empty():
+    for table in (tables.merges_table, tables.quarantine_table, tables.to_complete_table,
+                  tables.retention_table):  # fmt: skip
+        assert table(pd.DataFrame(), "en").empty

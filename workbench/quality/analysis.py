@@ -1,0 +1,101 @@
+"""The data-quality figures of a cleaning run: what each rule did, which customers were merged,
+what was quarantined, who has fields to complete and who is past retention.
+
+Frames in (a `CleanResult`), frames out, no words: rules and kinds stay codes, which
+`workbench.quality.tables` shows in the report's language. No raw PII leaves here: names of
+individuals are masked; phones, e-mails and ID numbers are never selected.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.cleaning.pipeline import CleanResult
+from workbench.cleaning.privacy import mask_person_names
+
+KINDS = ("changed", "flagged", "quarantined")  # what a rule did to a cell or row
+
+
+def issue_counts(result: CleanResult) -> pd.DataFrame:
+    """How many cells each rule changed, flagged or quarantined: rule, kind, count; most first."""
+    parts = [
+        result.changes.groupby("rule").size().rename("count").reset_index().assign(kind="changed"),
+        result.flags.groupby("rule").size().rename("count").reset_index().assign(kind="flagged"),
+        result.quarantine.groupby("reason").size().rename("count").reset_index()
+        .rename(columns={"reason": "rule"}).assign(kind="quarantined"),
+    ]  # fmt: skip
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["rule", "kind", "count"])
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.sort_values("count", ascending=False)[["rule", "kind", "count"]]
+
+
+def merge_counts(result: CleanResult) -> dict[str, int]:
+    """How many customer records were merged (`merged`) into how many survivors (`survivors`)."""
+    return {"merged": len(result.merges), "survivors": result.merges["survivor_id"].nunique()}
+
+
+def merged_pairs(result: CleanResult, limit: int = 30) -> pd.DataFrame:
+    """The first `limit` merged customers with their survivors: merged, merged_name, survivor,
+    survivor_name, rule (code), score; individuals' names masked. Empty when nothing merged."""
+    if result.merges.empty:
+        return pd.DataFrame()
+    names = _display_names(result)
+    merges = result.merges.head(limit)
+    person = merges["customer_type"] == "个人"
+    return pd.DataFrame(
+        {
+            "merged": merges["customer_id"],
+            "merged_name": merges["name"].where(~person, mask_person_names(merges["name"])),
+            "survivor": merges["survivor_id"],
+            "survivor_name": merges["survivor_id"].map(names),
+            "rule": merges["rule"],
+            "score": merges["score"],
+        }
+    )
+
+
+def _display_names(result: CleanResult) -> pd.Series:
+    """customer_id → display name of the surviving customers, individuals' names masked."""
+    customers = result.customers
+    person = customers["customer_type"] == "个人"
+    names = customers["name"].where(~person, mask_person_names(customers["name"]))
+    return pd.Series(names.to_numpy(), index=customers["customer_id"])
+
+
+def quarantine_counts(result: CleanResult) -> pd.DataFrame:
+    """Quarantined rows by table, column and reason (code): table, column, reason, rows; most
+    first. The raw rows stay in the cache, not here. Empty when nothing was quarantined."""
+    if result.quarantine.empty:
+        return pd.DataFrame()
+    return (
+        result.quarantine.groupby(["table", "column", "reason"]).size()
+        .rename("rows").reset_index().sort_values("rows", ascending=False)
+    )  # fmt: skip
+
+
+def to_complete_by_owner(result: CleanResult) -> pd.DataFrame:
+    """Per sales owner: customers with fields to complete (待补充) and the three most common
+    gaps: owner, customers, top_gaps; most customers first. Empty when none is listed."""
+    listed = result.to_complete
+    if listed.empty:
+        return pd.DataFrame()
+    fields = listed.assign(field=listed["missing_fields"].str.split("、")).explode("field")
+    top = fields.groupby("owner")["field"].agg(lambda s: "、".join(s.value_counts().index[:3]))
+    frame = listed.groupby("owner").size().rename("customers").to_frame().join(top)
+    frame = frame.sort_values("customers", ascending=False).reset_index()
+    return frame.rename(columns={"field": "top_gaps"})
+
+
+def retention_counts(result: CleanResult) -> pd.DataFrame:
+    """Customers past retention by reason: reason, customers, owners (how many), oldest (the
+    earliest keep-until date). Empty when no customer is past retention."""
+    if result.retention.empty:
+        return pd.DataFrame()
+    frame = result.retention.groupby("reason").agg(
+        customers=("customer_id", "size"),
+        owners=("owner", "nunique"),
+        oldest=("keep_until", "min"),
+    )
+    return frame.reset_index()

@@ -1,0 +1,125 @@
+"""Every report, declared once: its name, titles, scope, notebook and parameters.
+
+The runner plans its jobs from here (company-wide reports once, as 全国; the others per region),
+passes each notebook exactly the parameters it declares, and the index shows these titles.
+A notebook's first cell (tagged `parameters`) must declare the same names and defaults (a test
+checks), and it calls `check_parameters` before any work, so a wrong value stops the report
+with a message instead of rendering zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from workbench.core.errors import ParameterError
+from workbench.core.labels import check_lang
+from workbench.core.periods import parse_quarter
+from workbench.extracts.schema import ALL_REGIONS, REGIONS
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One notebook parameter: name, type, the notebook's default, what it means."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report: `name` is its notebook (notebooks/<name>.ipynb) and its file names."""
+
+    name: str
+    titles: dict[str, str]  # lang → the report's short name in the index
+    scope: Literal["company", "region"]
+    parameters: tuple[Parameter, ...] = ()  # beyond COMMON_PARAMETERS
+
+    def title(self, lang: str = "zh") -> str:
+        """The report's short name in the index (客户画像 / Customer profile)."""
+        return self.titles[check_lang(lang)]
+
+    @property
+    def all_parameters(self) -> tuple[Parameter, ...]:
+        return (*COMMON_PARAMETERS, *self.parameters)
+
+    def defaults(self) -> dict[str, Any]:
+        """Every parameter's default, as the notebook's parameters cell sets it (a company-wide
+        report's region is 全国)."""
+        defaults = {p.name: p.default for p in self.all_parameters}
+        return defaults | ({"region": ALL_REGIONS} if self.scope == "company" else {})
+
+
+COMMON_PARAMETERS = (
+    Parameter("region", str, "华东", "one of 华东 华南 华北 华中 西南 西北 东北, or 全国"),
+    Parameter("quarter", str, "2024Q4", "the quarter reported, like 2024Q4"),
+    Parameter("data_dir", str, "../data/demo", "the folder of the five CRM extracts"),
+    Parameter("lang", str, "zh", "zh (简体中文) or en"),
+)
+OUT_DIR = Parameter("out_dir", str, "../reports/lab",
+                    "where files beside the HTML go (the runner passes the report's folder)")  # fmt: skip
+
+REPORTS: dict[str, Report] = {
+    r.name: r
+    for r in (
+        Report("data_quality", {"zh": "数据质量", "en": "Data quality"}, "company"),
+        Report("profiling", {"zh": "客户画像", "en": "Customer profile"}, "region"),
+        Report(
+            "rfm_clv",
+            {"zh": "客户价值", "en": "Customer value"},
+            "region",
+            parameters=(
+                OUT_DIR,
+                Parameter(
+                    "value_params",
+                    str,
+                    "../params/value.yml",
+                    "RFM, ABC, tier, tag and CLV thresholds",
+                ),
+                Parameter("top_n", int, 20, "rows of the ranking and follow-up list shown"),
+            ),
+        ),
+    )
+}
+
+
+def report(name: str) -> Report:
+    """The declared report called `name`; an unknown name is a ParameterError listing the known."""
+    if name not in REPORTS:
+        raise ParameterError(f"no report {name!r}; the reports are {', '.join(REPORTS)}")
+    return REPORTS[name]
+
+
+def check_region(region: str) -> str:
+    """A region must be one of the seven (华东 …) or 全国."""
+    if region != ALL_REGIONS and region not in REGIONS:
+        raise ParameterError(f"region must be one of {', '.join(REGIONS)} or 全国, got {region!r}")
+    return region
+
+
+def check_parameters(name: str, **values: Any) -> None:
+    """Validate a report's parameters against its declaration: names, types, region, quarter."""
+    declared = {p.name: p for p in report(name).all_parameters}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise ParameterError(f"{name}: unknown parameter(s) {unknown}; known: {sorted(declared)}")
+    for key, value in values.items():
+        wanted = declared[key].type
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            raise ParameterError(
+                f"{name}: parameter {key} must be {wanted.__name__}, got {value!r}"
+            )
+    if "region" in values:
+        check_region(values["region"])
+    if "quarter" in values:
+        parse_quarter(values["quarter"])
+    if "lang" in values:
+        check_lang(values["lang"])
+
+
+def notebook_path(name: str, notebook_dir: Path) -> Path:
+    """The notebook of a report in `notebook_dir`."""
+    return notebook_dir / f"{report(name).name}.ipynb"
