@@ -55,10 +55,11 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _quarterly(args: argparse.Namespace) -> int:
-    from workbench.reports.config import RunConfig, load_run_config
+    from workbench.core.config import params_file
+    from workbench.reports.config import load_run_config
     from workbench.reports.runner import run_quarterly
 
-    config = load_run_config(args.params) if args.params else RunConfig()
+    config = load_run_config(args.params or params_file("quarterly.yml"))
     config = config.with_overrides(
         quarter=args.quarter, data_dir=args.data_dir, out_dir=args.out,
         regions=args.regions, workers=args.workers, lang=args.lang,
@@ -109,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema)
 
     q = sub.add_parser("quarterly", help="render every region's reports for a quarter")
-    q.add_argument("--params", help="YAML run configuration (params/quarterly.yml)")
+    q.add_argument(
+        "--params", help="YAML run configuration (default: the shipped params/quarterly.yml)"
+    )
     q.add_argument("--quarter", help="e.g. 2024Q4")
     q.add_argument("--data-dir", type=Path)
     q.add_argument("--out", type=Path, help="reports folder (default reports/)")

@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -71,3 +72,29 @@ def test_nothing_written_to_the_cache_holds_raw_pii(data_dir):
     cached = cache.load_clean(data_dir)
     assert "phone" not in cached.customers and "phone_masked" in cached.customers
     assert "raw" not in cached.quarantine
+
+
+def test_the_code_version_hashes_every_module_loading_and_cleaning_depend_on():
+    """Move or add a module the cleaning imports, and the cache key must follow it."""
+    from test_architecture import import_graph
+
+    graph, seen, todo = import_graph(), set(), ["workbench.cleaning.cache"]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo += graph[module]
+    assert {
+        "workbench.extracts.loader",
+        "workbench.cleaning.dedupe",
+        "workbench.core.geography",
+    } <= seen
+    package = Path(cache.__file__).resolve().parents[1]
+    hashed = set()
+    for part in cache._CODE_PARTS:
+        path = package / part
+        hashed |= set(path.rglob("*.py")) if path.is_dir() else {path}
+    seen.discard("workbench")  # the package itself: its __version__ is hashed
+    needed = {package.parent / (m.replace(".", "/") + ".py") for m in seen}
+    needed = {p if p.exists() else p.with_suffix("") / "__init__.py" for p in needed}
+    assert sorted(str(p) for p in needed - hashed) == []

@@ -4,7 +4,8 @@ import pytest
 
 from workbench.core.errors import ParameterError
 from workbench.core.periods import parse_quarter, quarter_bounds, quarter_label
-from workbench.reports.config import RunConfig, check_report_params, load_run_config
+from workbench.reports.config import RunConfig, load_run_config
+from workbench.reports.registry import check_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +32,7 @@ def test_unquoted_yaml_dates_are_rejected(tmp_path):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [({"quarter": "2024Q5"}, "2024Q4"), ({"regions": ("华东", "江南")}, "江南"),
-     ({"lang": "fr"}, "lang"), ({"notebooks": ("nope",)}, "nope.ipynb")],
+     ({"lang": "fr"}, "lang"), ({"notebooks": ("nope",)}, "no report .nope.; the reports are data_quality")],
 )  # fmt: skip
 def test_bad_values_say_what_is_wrong(overrides, message):
     with pytest.raises(ParameterError, match=message):
@@ -52,6 +53,6 @@ def test_quarters():
     )
     assert quarter_label("2024Q1") == "2024年Q1"
     assert quarter_label("2024-q1", "en") == "2024 Q1"
-    check_report_params("全国", "2024Q4", "en")
+    check_parameters("profiling", region="全国", quarter="2024Q4", lang="en")
     with pytest.raises(ParameterError):
-        check_report_params("华东", "Q4 2024", "zh")
+        check_parameters("profiling", region="华东", quarter="Q4 2024", lang="zh")

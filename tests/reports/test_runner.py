@@ -10,8 +10,11 @@ import pytest
 from pii_scan import leaks, rendered_texts, secrets_of
 
 from workbench.cli import main
-from workbench.reports.config import NOTEBOOK_DIR, RunConfig
-from workbench.reports.runner import plan_jobs, run_job, run_quarterly
+from workbench.core.config import notebook_dir
+from workbench.reports import registry
+from workbench.reports.config import RunConfig
+from workbench.reports.jobs import plan_jobs, run_job
+from workbench.reports.runner import run_quarterly
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +29,7 @@ def _outputs(executed: Path):
 
 def test_profiling_notebook_runs_in_english_for_all_regions(demo_dir, tmp_path):
     config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang="en",
-                       regions=("全国",), workers=1)  # fmt: skip
+                       regions=("全国",), notebooks=("profiling",), workers=1)  # fmt: skip
     result = run_job(plan_jobs(config)[0])
     assert result.status == "ok", result.error
     outputs = _outputs(Path(result.executed))
@@ -119,11 +122,17 @@ def test_value_report_in_english_with_its_excel_and_no_raw_pii(demo_dir, tmp_pat
     assert not PHONE.search(text + html) and not EMAIL.search(text + html)
 
 
-def test_a_failing_report_is_kept_shown_and_does_not_stop_the_others(demo_dir, tmp_path):
+def test_a_failing_report_is_kept_shown_and_does_not_stop_the_others(
+    demo_dir, tmp_path, monkeypatch
+):
+    broken_report = registry.Report(
+        "broken", {"zh": "故障演示", "en": "Broken on purpose"}, "region"
+    )
+    monkeypatch.setitem(registry.REPORTS, "broken", broken_report)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    shutil.copy(NOTEBOOK_DIR / "profiling.ipynb", notebooks)
-    broken = nbformat.read(NOTEBOOK_DIR / "profiling.ipynb", as_version=4)
+    shutil.copy(notebook_dir() / "profiling.ipynb", notebooks)
+    broken = nbformat.read(notebook_dir() / "profiling.ipynb", as_version=4)
     broken.cells.insert(1, nbformat.v4.new_code_cell("raise ValueError('boom: broken on purpose')"))
     nbformat.write(broken, notebooks / "broken.ipynb")
     config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path / "reports",

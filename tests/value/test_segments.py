@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbench.core.config import params_file
 from workbench.core.errors import ParameterError
 from workbench.value.params import (
-    VALUE_PARAMS,
     AbcParams,
     ClassRules,
     RfmParams,
@@ -283,7 +283,7 @@ def test_segment_summary_by_hand():
 
 
 def test_dataclass_defaults_equal_the_yaml():
-    assert load_value_params(VALUE_PARAMS) == ValueParams()
+    assert load_value_params(params_file("value.yml")) == load_value_params() == ValueParams()
     assert load_value_params() == ValueParams()
 
 

@@ -1,4 +1,8 @@
-"""Cleaning parameters: every threshold a rule uses, in one validated place (params/cleaning.yml)."""
+"""Cleaning parameters: every threshold a rule uses, in one validated place.
+
+The defaults are what `load_clean` uses; pass your own `CleaningSettings` to change them (the
+cache key includes them).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Run configurations (params/*.yml) and report parameters, validated strictly.
+"""Run configurations (params/quarterly.yml and the command line), validated strictly.
 
 Papermill only warns about unknown parameters and YAML turns unquoted dates into date objects;
 here an unknown key, a malformed quarter or an unknown region is an error that says what to fix.
@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-import yaml
-
+from workbench.core.config import notebook_dir, read_yaml
 from workbench.core.errors import ParameterError
 from workbench.core.labels import check_lang
 from workbench.core.periods import parse_quarter
-from workbench.extracts.schema import ALL_REGIONS, REGIONS
-
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-REPORT_NOTEBOOKS = ("profiling",)
+from workbench.extracts.schema import REGIONS
+from workbench.reports.registry import REPORTS, check_region, report
 
 
 @dataclass(frozen=True)
@@ -29,10 +26,10 @@ class RunConfig:
     out_dir: Path = Path("reports")
     lang: str = "zh"
     regions: tuple[str, ...] = REGIONS
-    notebooks: tuple[str, ...] = REPORT_NOTEBOOKS
+    notebooks: tuple[str, ...] = tuple(REPORTS)
     workers: int = 2
     timeout: int = 900
-    notebook_dir: Path = field(default=NOTEBOOK_DIR)
+    notebook_dir: Path = field(default_factory=notebook_dir)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "quarter", str(parse_quarter(self.quarter)))
@@ -40,6 +37,7 @@ class RunConfig:
         for region in self.regions:
             check_region(region)
         for name in self.notebooks:
+            report(name)
             if not (self.notebook_dir / f"{name}.ipynb").is_file():
                 raise ParameterError(f"notebooks: no notebook {name}.ipynb in {self.notebook_dir}")
         if not self.regions or not self.notebooks:
@@ -51,17 +49,6 @@ class RunConfig:
         """A copy with the given fields replaced (None values are ignored)."""
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(self, **_coerce(given))
-
-
-def read_yaml(path: str | Path, what: str = "parameter file") -> object:
-    """The parsed YAML at `path` ({} when empty); a missing file or bad YAML is a ParameterError."""
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"{path}: no such {what}")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
 
 
 def load_run_config(path: str | Path) -> RunConfig:
@@ -91,17 +78,3 @@ def _coerce(raw: dict) -> dict:
     if "quarter" in out and not isinstance(out["quarter"], str):
         raise ParameterError(f"quarter must be quoted text like '2024Q4', got {out['quarter']!r}")
     return out
-
-
-def check_region(region: str) -> str:
-    """A region must be one of the seven (华东 …) or 全国."""
-    if region != ALL_REGIONS and region not in REGIONS:
-        raise ParameterError(f"region must be one of {', '.join(REGIONS)} or 全国, got {region!r}")
-    return region
-
-
-def check_report_params(region: str, quarter: str, lang: str) -> None:
-    """Validate a notebook's parameters cell before it does any work."""
-    check_region(region)
-    parse_quarter(quarter)
-    check_lang(lang)

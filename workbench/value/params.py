@@ -12,10 +12,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from workbench.core.config import params_file, read_yaml
 from workbench.core.errors import ParameterError
-from workbench.reports.config import read_yaml
-
-VALUE_PARAMS = Path(__file__).resolve().parents[2] / "params" / "value.yml"
 
 HIGH, MID, LOW, POTENTIAL = "高价值", "中价值", "低价值", "潜在价值"
 VALUE_CLASSES: tuple[str, ...] = (HIGH, MID, LOW, POTENTIAL)
@@ -221,8 +219,9 @@ def check_tiers(tiers: Any) -> tuple[Tier, ...]:
     return out
 
 
-def load_value_params(path: str | Path = VALUE_PARAMS) -> ValueParams:
+def load_value_params(path: str | Path | None = None) -> ValueParams:
     """Read and validate params/value.yml (or another file); missing keys take the defaults."""
+    path = params_file("value.yml") if path is None else path
     raw = read_yaml(path)
     try:
         return _build(ValueParams, raw, "")
