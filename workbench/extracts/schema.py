@@ -1,6 +1,6 @@
 """Declarative schema of the five CRM extract tables: one place for names, aliases and types.
 
-Loaders, validators, the demo-data generator and the README's column tables all read this
+Loaders, validators, the demo-data generator and docs/extracts.md's column tables all read this
 module, so a header alias or a type is defined exactly once.
 """
 
@@ -201,7 +201,7 @@ _KIND_DOC = {"str": "text", "category": "category", "date": "date", "amount": "a
 
 
 def schema_markdown() -> str:
-    """The column reference of every table as Markdown (the README's schema section is this)."""
+    """The column reference of every table as Markdown (docs/extracts.md's schema section is this)."""
     parts = []
     for table in TABLES.values():
         files = ", ".join(f"`{n}`" for n in (table.name, table.zh, *table.file_aliases))

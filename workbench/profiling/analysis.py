@@ -1,7 +1,7 @@
 """Customer profile (客户画像) of one region and quarter: who the customers are, what they buy,
 how they are followed up, and how the quarter compares with the previous one.
 
-Definitions (also in the README glossary):
+Definitions (also in docs/glossary.md):
 - 客单价 average order value = revenue ÷ orders placed in the quarter.
 - 复购率 repurchase rate = customers with purchases on ≥ 2 distinct days in the quarter ÷
   customers with ≥ 1 purchase in the quarter.

@@ -1,6 +1,6 @@
 """RFM (Recency, Frequency, Monetary) per customer, quantile scores and the four value classes.
 
-Definitions (also in the README glossary):
+Definitions (also in docs/glossary.md):
 - `as_of` is the exclusive cut-off: only orders dated before it count (for a quarter, pass the
   first day of the next quarter, like `periods.quarter_bounds`).
 - recency_days = days from the last purchase day to `as_of` (NOT lifetimes' recency, which is
