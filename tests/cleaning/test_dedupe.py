@@ -1,12 +1,11 @@
-"""Customer de-duplication: matching keys, candidate pairs, groups and survivors, merging.
+"""Customer de-duplication: matching keys, scored pairs, coherent groups, survivors, merging.
 
-Hand-made frames pin each rule down; a generated demo set measures precision and recall
-against the generator's ground truth (_truth/duplicates.csv).
+Hand-made frames pin each rule down, one test per claim of `workbench.cleaning.dedupe`'s
+docstring (must match / must stay apart / no type / review). Precision and recall are measured
+in test_dedupe_corpus.py (the hand-written corpus and the demo generator's ground truth).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,14 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.cleaning.audit import Audit
+from workbench.cleaning.company_names import company_parts
 from workbench.cleaning.dedupe import (
     MERGE_COLUMNS,
     PAIR_COLUMNS,
     candidate_pairs,
     duplicate_groups,
+    find_duplicates,
     merge_duplicates,
 )
-from workbench.cleaning.dedupe_keys import company_core, phone_key
+from workbench.cleaning.dedupe_keys import phone_key
 from workbench.cleaning.settings import CleaningSettings
 
 FIELDS = [
@@ -65,8 +66,22 @@ def pair_set(pairs: pd.DataFrame) -> set[tuple[str, str, str]]:
     return set(zip(pairs["left_id"], pairs["right_id"], pairs["rule"], strict=True))
 
 
-def merged(customers: pd.DataFrame) -> pd.DataFrame:
-    return duplicate_groups(customers, candidate_pairs(customers))
+def merged(customers: pd.DataFrame, settings: CleaningSettings | None = None) -> pd.DataFrame:
+    settings = settings or CleaningSettings()
+    return duplicate_groups(customers, candidate_pairs(customers, settings), settings)
+
+
+def groups(customers: pd.DataFrame) -> set[frozenset[str]]:
+    """The groups of customers found to be one (merged customers with their survivor)."""
+    found: dict[str, set[str]] = {}
+    for dup, survivor in merged(customers)[["customer_id", "survivor_id"]].itertuples(index=False):
+        found.setdefault(survivor, {survivor}).add(dup)
+    return {frozenset(g) for g in found.values()}
+
+
+def untyped(*rows: dict) -> pd.DataFrame:
+    """Customers from an extract without a 客户类型 column."""
+    return frame(*rows).drop(columns="customer_type")
 
 
 # --- keys ---------------------------------------------------------------------------------------
@@ -94,7 +109,7 @@ def test_phone_key_ignores_format_and_country_code() -> None:
     assert keys[8:].isna().all()
 
 
-def test_company_core_strips_suffix_city_and_brackets() -> None:
+def test_company_parts_strip_suffix_city_and_brackets() -> None:
     names = pd.Series(
         [
             "北京华为技术有限公司",
@@ -105,10 +120,12 @@ def test_company_core_strips_suffix_city_and_brackets() -> None:
             "北京公司",
         ]
     )
-    cores = company_core(names)
-    assert cores["core"].tolist() == ["华为技术", "华为技术", "华为", "huawei", "华为技术", "北京"]
-    assert cores["name_city"].tolist()[:2] == ["北京", "北京"]
-    assert cores.loc[4, "name_province"] == "广东"
+    parts = company_parts(names)
+    assert parts["core"].tolist() == ["华为技术", "华为技术", "华为", "huawei", "华为技术", "北京"]
+    assert parts["brand"].tolist()[:3] == ["华为", "华为", "华为"]
+    assert parts["trade"].tolist()[:2] == ["技术", "技术"]
+    assert parts["name_city"].tolist()[:2] == ["北京", "北京"]
+    assert parts.loc[4, "name_province"] == "广东"
 
 
 # --- candidate pairs ----------------------------------------------------------------------------
@@ -130,10 +147,14 @@ def test_abbreviation_alone_needs_the_same_known_city() -> None:
         company("C1", "华为技术有限公司", city="深圳市"), company("C2", "华为", city="深圳")
     )
     assert pair_set(candidate_pairs(same_city)) == {("C1", "C2", "fuzzy_name")}
+    assert len(merged(same_city)) == 1
     no_city = frame(company("C1", "华为技术有限公司", city="深圳市"), company("C2", "华为"))
-    assert candidate_pairs(no_city).empty
+    pairs = candidate_pairs(no_city)
+    assert pairs["score"].tolist() == [85.0]  # listed for review, not merged
+    assert merged(no_city).empty
     longer = frame(company("C1", "华为技术有限公司", city="深圳市"), company("C2", "华为技术"))
     assert pair_set(candidate_pairs(longer)) == {("C1", "C2", "fuzzy_name")}
+    assert len(merged(longer)) == 1
 
 
 def test_ambiguous_abbreviation_is_no_evidence() -> None:
@@ -142,7 +163,10 @@ def test_ambiguous_abbreviation_is_no_evidence() -> None:
         company("C2", "北京华达电子有限公司", city="北京市"),
         company("C3", "华达", city="北京市"),
     )
-    assert candidate_pairs(customers).empty
+    pairs = candidate_pairs(customers)
+    assert pair_set(pairs) == {("C1", "C3", "fuzzy_name"), ("C2", "C3", "fuzzy_name")}
+    assert set(pairs["score"]) == {85.0}  # 华达 could be either: review both
+    assert merged(customers).empty
 
 
 def test_city_prefixed_name_matches_the_plain_legal_name() -> None:
@@ -164,7 +188,11 @@ def test_fuzzy_ratio_catches_a_typo_in_a_long_name() -> None:
     pairs = candidate_pairs(customers, CleaningSettings(fuzzy_name_threshold=85))
     assert pair_set(pairs) == {("C1", "C2", "fuzzy_name")}
     assert 85 <= pairs["score"].iat[0] < 100
-    assert candidate_pairs(customers, CleaningSettings(fuzzy_name_threshold=95)).empty
+    assert len(merged(customers, CleaningSettings(fuzzy_name_threshold=85))) == 1
+    strict = CleaningSettings(fuzzy_name_threshold=95)
+    assert len(candidate_pairs(customers, strict)) == 1  # 87.5: between review and merge
+    assert merged(customers, strict).empty
+    assert candidate_pairs(customers, CleaningSettings(review_threshold=90)).empty
 
 
 def test_same_name_in_other_cities_or_with_other_uscc_is_not_a_match() -> None:
@@ -240,12 +268,20 @@ def test_different_id_numbers_veto_a_phone_match() -> None:
 
 
 def test_switchboard_shared_by_many_is_no_evidence() -> None:
-    names = ["星辰科技", "远景制造", "华达电子", "恒通物流", "博雅咨询", "瑞丰贸易"]
+    names = ["恒泰", "上海恒泰物流有限公司", "瑞丰", "杭州瑞丰纺织有限公司", "鼎盛",
+             "苏州鼎盛建设有限公司"]  # fmt: skip
+    customers = frame(*(company(f"C{i}", n, phone="400-820-8820") for i, n in enumerate(names)))
+    assert set(candidate_pairs(customers)["rule"]) == {"fuzzy_name"}  # names alone: review
+    assert merged(customers).empty
+    assert len(merged(customers.iloc[:5])) == 2  # five is still evidence
+
+
+def test_a_phone_shared_by_unrelated_companies_is_no_evidence() -> None:
+    names = ["佳和会计服务", "百川建材", "绿源农业科技"]  # an accountant's phone
     customers = frame(
-        *(company(f"C{i}", f"{n}有限公司", phone="010-12345678") for i, n in enumerate(names))
+        *(company(f"C{i}", f"南宁{n}有限公司", phone="0771-55667788") for i, n in enumerate(names))
     )
     assert candidate_pairs(customers).empty
-    assert len(candidate_pairs(customers.iloc[:5])) == 10  # five is still evidence
 
 
 def test_empty_and_keyless_customers() -> None:
@@ -486,53 +522,6 @@ def test_invariants_on_random_customers(rows: list[tuple[str, str, str, str | No
         assert uscc.nunique() <= 1
 
 
-# --- against the demo generator's ground truth --------------------------------------------------
-
-
-@pytest.fixture(scope="module", params=[7, 23])
-def demo_customers(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """3,000 generated customers (seeds 7 and 23) and the injected duplicates."""
-    from workbench.demo import generate
-    from workbench.io import load_extracts
-
-    out: Path = tmp_path_factory.mktemp(f"dedupe{request.param}")
-    generate(out, customers=3000, seed=request.param)
-    customers = load_extracts(out, tables=("customers",)).customers
-    truth = pd.read_csv(out / "_truth" / "duplicates.csv", dtype=str)
-    return customers, truth
-
-
-def precision_recall(merges: pd.DataFrame, truth: pd.DataFrame) -> tuple[float, float]:
-    """A merge is right when its pair is a true pair or both customers are in one true group."""
-    true_group = dict(zip(truth["duplicate_id"], truth["survivor_id"], strict=True))
-    true_group |= {s: s for s in truth["survivor_id"]}
-    right = [
-        a in true_group and b in true_group and true_group[a] == true_group[b]
-        for a, b in zip(merges["customer_id"], merges["survivor_id"], strict=True)
-    ]
-    found = dict(zip(merges["customer_id"], merges["survivor_id"], strict=True))
-    found |= {s: s for s in merges["survivor_id"]}
-    hit = [
-        d in found and s in found and found[d] == found[s]
-        for d, s in zip(truth["duplicate_id"], truth["survivor_id"], strict=True)
-    ]
-    return float(np.mean(right)) if right else 1.0, float(np.mean(hit))
-
-
-def test_demo_precision_and_recall(demo_customers: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    customers, truth = demo_customers
-    merges = duplicate_groups(customers, candidate_pairs(customers))
-    precision, recall = precision_recall(merges, truth)
-    print(
-        f"dedupe on demo: {len(merges)} merges, {len(truth)} true, "
-        f"precision {precision:.4f}, recall {recall:.4f}"
-    )
-    assert recall >= 0.95
-    assert precision >= 0.98
-
-
 def test_customer_type_variants_and_inference() -> None:
     customers = frame(
         {
@@ -554,3 +543,156 @@ def test_customer_type_variants_and_inference() -> None:
         ("C1", "C2", "same_phone"),
         ("C3", "C4", "same_phone"),
     }
+
+
+# --- real-world variants: must match ------------------------------------------------------------
+
+
+def test_city_in_brackets_full_or_half_width_without_a_type_column() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "宏达贸易(上海)有限公司"},
+        {"customer_id": "C2", "name": "宏达贸易（上海）有限公司"},
+        {"customer_id": "C3", "name": "上海宏达贸易有限公司", "city": "上海市"},
+    )
+    assert groups(customers) == {frozenset({"C1", "C2", "C3"})}
+
+
+def test_legal_forms_are_one_company() -> None:
+    forms = ["有限公司", "有限责任公司", "股份有限公司", "集团", "公司", "集团有限公司"]
+    customers = untyped(
+        *({"customer_id": f"C{i}", "name": f"杭州天成控股{f}"} for i, f in enumerate(forms))
+    )
+    assert groups(customers) == {frozenset(f"C{i}" for i in range(len(forms)))}
+
+
+def test_traditional_characters_are_simplified() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "長江咨詢有限公司", "city": "武汉"},
+        {"customer_id": "C2", "name": "长江咨询有限公司", "city": "武汉市"},
+        {"customer_id": "C3", "name": "長江諮詢", "phone": "(027)87654321"},
+        {"customer_id": "C4", "name": "长江咨询", "phone": "027-8765 4321"},
+    )
+    assert groups(customers) == {frozenset({"C1", "C2", "C3", "C4"})}
+
+
+def test_stray_and_full_width_spaces() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "上海\u3000恒泰物流 有限公司", "city": "上海"},
+        {"customer_id": "C2", "name": " 上海恒泰 物流有限公司 ", "city": "上海"},
+        {"customer_id": "C3", "name": "上海恒泰物流有限公司"},
+    )
+    assert groups(customers) == {frozenset({"C1", "C2", "C3"})}
+
+
+def test_bare_brand_with_the_same_phone() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "上海恒泰物流有限公司", "phone": "021-6888 1234"},
+        {"customer_id": "C2", "name": "恒泰", "phone": "+86 21 6888 1234"},
+        {"customer_id": "C3", "name": "瑞丰"},  # a bare brand without a phone: nothing
+        {"customer_id": "C4", "name": "杭州瑞丰纺织有限公司", "phone": "13857112345"},
+    )
+    pairs = candidate_pairs(customers)
+    assert pair_set(pairs[pairs["score"] >= 90]) == {("C1", "C2", "same_phone")}
+    assert groups(customers) == {frozenset({"C1", "C2"})}
+
+
+def test_phones_with_country_code_dashes_and_spaces() -> None:
+    customers = untyped(  # the phone is the only evidence of each pair
+        {"customer_id": "C1", "name": "苏州鼎盛建设工程有限公司", "phone": "0512-6552 7788"},
+        {"customer_id": "C2", "name": "鼎盛", "phone": "+86-512-65527788"},
+        {"customer_id": "C3", "name": "李娜", "phone": "+86 138 0013 8000"},
+        {"customer_id": "C4", "name": "李 娜", "phone": "138-0013-8000"},
+    )
+    assert groups(customers) == {frozenset({"C1", "C2"}), frozenset({"C3", "C4"})}
+
+
+def test_abbreviation_inside_a_name_not_only_as_a_prefix() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "北京某某科技", "city": "北京"},
+        {"customer_id": "C2", "name": "某某科技有限公司", "city": "北京市"},
+        {"customer_id": "C3", "name": "北京市海淀区博远信息技术有限公司", "city": "北京"},
+        {"customer_id": "C4", "name": "博远信息技术有限公司", "city": "北京"},
+        {"customer_id": "C5", "name": "诸暨宏光袜业有限公司", "phone": "0575-8701 2345"},
+        {"customer_id": "C6", "name": "宏光袜业", "phone": "0575-87012345"},
+    )
+    assert groups(customers) == {
+        frozenset({"C1", "C2"}), frozenset({"C3", "C4"}), frozenset({"C5", "C6"})
+    }  # fmt: skip
+
+
+# --- real-world variants: must stay apart -------------------------------------------------------
+
+
+def test_one_character_different_is_another_company() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "华信科技有限公司", "city": "北京"},
+        {"customer_id": "C2", "name": "华兴科技有限公司", "city": "北京"},
+        {"customer_id": "C3", "name": "上海明德国际教育科技发展有限公司"},
+        {"customer_id": "C4", "name": "上海明得国际教育科技发展有限公司"},  # fuzz.ratio 90
+    )
+    assert merged(customers).empty
+    pairs = candidate_pairs(customers)  # a long name one character apart: review only
+    assert pair_set(pairs) == {("C3", "C4", "fuzzy_name")} and pairs["score"].iat[0] < 90
+
+
+def test_same_brand_in_another_city_or_trade() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "北京华信科技有限公司", "phone": "010-88881111"},
+        {"customer_id": "C2", "name": "上海华信科技有限公司", "phone": "010-88881111"},
+        {"customer_id": "C3", "name": "华信科技有限公司", "city": "广州"},
+        {"customer_id": "C4", "name": "华信贸易有限公司", "city": "广州"},
+        {"customer_id": "C5", "name": "杭州恒泰科技有限公司", "phone": "0571-88886666"},
+        {"customer_id": "C6", "name": "杭州恒泰贸易有限公司", "phone": "0571 8888 6666"},
+    )
+    assert candidate_pairs(customers).empty
+    assert merged(customers).empty
+
+
+def test_a_group_may_not_chain_two_cities() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "北京恒泰物流有限公司", "phone": "13800138000"},
+        {"customer_id": "C2", "name": "恒泰物流有限公司", "phone": "138 0013 8000"},
+        {"customer_id": "C3", "name": "上海恒泰物流有限公司", "phone": "13900139000"},
+    )
+    pairs = candidate_pairs(customers)  # C2 links to both: by phone to C1, by name to both
+    assert pair_set(pairs) == {
+        ("C1", "C2", "same_phone"), ("C2", "C3", "fuzzy_name")
+    }  # fmt: skip
+    assert groups(customers) == {frozenset({"C1", "C2"})}  # the phone link is the stronger
+    found = find_duplicates(customers)
+    assert found.review[["left_id", "right_id", "reason"]].values.tolist() == [
+        ["C2", "C3", "group_conflict"]
+    ]
+
+
+def test_a_bare_brand_between_two_companies_joins_neither() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "杭州恒泰科技有限公司", "phone": "0571-88886666"},
+        {"customer_id": "C2", "name": "杭州恒泰贸易有限公司", "phone": "0571-88886666"},
+        {"customer_id": "C3", "name": "恒泰", "phone": "0571 8888 6666"},
+    )
+    assert merged(customers).empty
+    review = find_duplicates(customers).review
+    assert set(zip(review["left_id"], review["right_id"], review["reason"], strict=True)) == {
+        ("C1", "C3", "ambiguous"), ("C2", "C3", "ambiguous")
+    }  # fmt: skip
+
+
+# --- uncertain pairs ----------------------------------------------------------------------------
+
+
+def test_pairs_between_the_thresholds_are_listed_not_merged() -> None:
+    customers = frame(
+        company("C1", "华为技术有限公司", city="深圳市"),
+        company("C2", "华为"),  # 2 characters, no city: 85
+        company("C3", "广东粤海智能装备制造有限公司", city="佛山"),
+        company("C4", "广东粤瀚智能装备制造有限公司", city="佛山"),  # 字号 differ: capped at 85
+    )
+    found = find_duplicates(customers)
+    assert found.merges.empty
+    assert set(zip(found.review["left_id"], found.review["right_id"], strict=True)) == {("C1", "C2"),
+                                                                          ("C3", "C4")}  # fmt: skip
+    assert set(found.review["reason"]) == {"score"}
+    lenient = CleaningSettings(fuzzy_name_threshold=85)
+    assert len(find_duplicates(customers, lenient).merges) == 2
+    assert find_duplicates(customers, CleaningSettings(review_threshold=86)).review.empty

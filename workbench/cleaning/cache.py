@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 import workbench
+from workbench.cleaning.dedupe_review import DECISIONS_FILE, read_decisions
 from workbench.cleaning.pipeline import FRAMES, CleanResult, clean
 from workbench.cleaning.settings import CleaningSettings
 from workbench.extracts.loader import find_extract, load_extracts
@@ -60,14 +61,21 @@ def file_digest(path: Path, memo_dir: Path | None = None) -> str:
 
 
 def cache_key(data_dir: Path, settings: CleaningSettings) -> str:
-    """Hash of every input file's name and bytes + code version + settings."""
+    """Hash of every input file's name and bytes (the duplicate decisions file too) + code
+    version + settings."""
     digest = hashlib.sha256(code_version().encode())
     digest.update(json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str).encode())
     for table in TABLES.values():
-        file = find_extract(data_dir, table)
+        file = find_extract(data_dir, table, optional=True)  # load_extracts says what is missing
+        if file is None:
+            digest.update(f"{table.name}:-".encode())
+            continue
         digest.update(
             f"{table.name}:{file.name}:{file_digest(file, data_dir / CACHE_DIR)}".encode()
         )
+    decisions = data_dir / DECISIONS_FILE
+    if decisions.is_file():
+        digest.update(f"decisions:{file_digest(decisions, data_dir / CACHE_DIR)}".encode())
     return digest.hexdigest()[:24]
 
 
@@ -77,16 +85,20 @@ def load_clean(
     """The cleaned extracts of `data_dir`, redacted (masked PII only), cached when current.
 
     Redacted whether fresh or cached, so notebooks see the same thing either way; call
-    `clean(load_extracts(...))` for the raw values in memory.
+    `clean(load_extracts(...))` for the raw values in memory. Reviewed duplicate pairs in
+    `<data_dir>/dedupe_decisions.csv` are applied (`workbench.cleaning.dedupe_review`).
     """
     data_dir = Path(data_dir)
     settings = settings or CleaningSettings()
+    decisions = data_dir / DECISIONS_FILE
     if not use_cache:
-        return clean(load_extracts(data_dir), settings).redacted()
+        decided = read_decisions(decisions) if decisions.is_file() else None
+        return clean(load_extracts(data_dir), settings, decided).redacted()
     target = data_dir / CACHE_DIR / cache_key(data_dir, settings)
     if (target / "meta.json").exists():
         return read_result(target)
-    result = clean(load_extracts(data_dir), settings).redacted()
+    decided = read_decisions(decisions) if decisions.is_file() else None
+    result = clean(load_extracts(data_dir), settings, decided).redacted()
     write_result(result, target)
     return result
 

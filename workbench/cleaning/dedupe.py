@@ -1,75 +1,120 @@
-"""Customer de-duplication (去重): candidate pairs → duplicate groups → merge with children re-pointed.
+"""Customer de-duplication (去重): scored candidate pairs → coherent groups → merge, review list.
 
-Matching (keys from `workbench.cleaning.dedupe_keys`, computed on the raw customers):
-- ``same_uscc`` / ``same_id_number``: the same 18-character code.
-- ``same_phone``: the same phone digits (country code and formatting ignored), same customer
-  type; for individuals (个人) only with the same person name, so a family phone shared by two
-  people is not a match.
-- ``fuzzy_name`` (企业 only): the company-name cores (legal suffix and leading city removed) have
-  ``fuzz.ratio`` ≥ ``CleaningSettings.fuzzy_name_threshold``, or one core is a prefix of the
-  other (华为 / 华为技术, score 100) and it is the prefix of no other company's name. A core of
-  2 characters only matches a record of the same, known city. Comparison runs inside blocks
-  (first two characters of the core; city + first character), large blocks in sorted windows.
-- A key held by more than ``MAX_KEY_SHARE`` customers (a switchboard, a placeholder) and empty
-  keys are no evidence. Phone and name matches are vetoed when both records carry a different
-  USCC or a different ID number: those are different legal entities or people.
+Every candidate pair gets a score 0–100 (keys from `workbench.cleaning.dedupe_keys`):
 
-Groups are the connected components of the pair graph. A component that would join customers
-with two different USCCs or ID numbers is split by dropping its fuzzy-name links, then, if
-needed, its phone links.
+- ``same_uscc`` / ``same_id_number`` (100): the same 18-character code.
+- ``same_phone``: the same phone digits (country code and formatting ignored). Individuals (个人)
+  need the same name too (a family phone shared by two people is no match). Companies score 100
+  when one name is the other's, its abbreviation or contains it (恒泰 = 上海恒泰物流有限公司),
+  or when the names are similar (`fuzz.ratio` ≥ the review threshold) and their 字号 agree;
+  ``PHONE_NAME_DIFFERS`` (below the default merge threshold) when the 字号 differ (华信 / 华兴);
+  nothing when the names have nothing in common (an agent's phone).
+- ``fuzzy_name`` (companies, names alone): the same core (100); an abbreviation — the same 字号
+  with fewer trade words (华为 / 华为技术), or the 字号 behind a place the name adds (义乌恒泰 /
+  恒泰) — ``ABBREVIATION`` when it points at one name only, is 3 characters or more or shares the
+  known city, and any added place is a place; else ``WEAK_ABBREVIATION``; otherwise the
+  `fuzz.ratio` of the cores, capped at ``BRAND_DIFFERS_CAP`` when both names have a trade and
+  their 字号 differ (华信科技 / 华兴科技: one character apart is another company). A core of 2
+  characters needs the same known city. Comparison runs inside blocks (first two characters of
+  the core; city + first character; the 字号 with the city), large blocks in sorted windows.
+- Never a pair: a key held by more than ``MAX_KEY_SHARE`` customers (a switchboard, a placeholder);
+  two different USCCs or ID numbers; for phone and name evidence, names that state different
+  cities, provinces, branches or trades (科技 vs 贸易), and for names alone, city or province
+  columns that differ. A customer of unknown type (no 客户类型 and nothing to infer it from) is
+  compared as a company with companies and as a person with individuals, but never on its name
+  alone.
 
-Survivor policy: in each group the survivor is the most complete record (count of non-empty
-fields), ties → the most recent activity (latest of first_deal_date / first_contact_date),
-ties → the smallest customer_id. Merging fills the survivor's empty fields from its duplicates
-(most complete duplicate first; audit rule ``merge_fill``), re-points every child table's
-customer_id to the survivor (audit rule ``merge_repoint``) and drops the merged customer rows.
+A pair scoring at least ``CleaningSettings.fuzzy_name_threshold`` links two customers; one
+between ``review_threshold`` and that is listed for review (疑似重复), not merged. Grouping, the
+coherence check, survivors and merging are in `workbench.cleaning.dedupe_groups`; the review list
+and the reviewers' decisions file in `workbench.cleaning.dedupe_review`.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from workbench.cleaning.audit import Audit
-from workbench.cleaning.dedupe_keys import ENTERPRISE, PERSON, CodedKeys, code_key, match_keys
+from workbench.cleaning.company_names import is_place
+from workbench.cleaning.customer_type import ENTERPRISE, PERSON
+from workbench.cleaning.dedupe_groups import (
+    MERGE_COLUMNS,
+    RULES,
+    duplicate_groups,
+    group_duplicates,
+    merge_duplicates,
+)
+from workbench.cleaning.dedupe_keys import CodedKeys, match_keys
+from workbench.cleaning.dedupe_review import REVIEW_COLUMNS, apply_decisions, review_list
 from workbench.cleaning.settings import CleaningSettings
-from workbench.extracts.parsers import missing_mask, parse_dates
-from workbench.extracts.schema import TABLES
 
-# Strongest first: a pair found by several rules keeps the first.
-RULES: tuple[str, ...] = ("same_uscc", "same_id_number", "same_phone", "fuzzy_name")
+__all__ = [
+    "MERGE_COLUMNS", "PAIR_COLUMNS", "REVIEW_COLUMNS", "RULES", "Duplicates", "candidate_pairs",
+    "duplicate_groups", "find_duplicates", "merge_duplicates",
+]  # fmt: skip
+
 PAIR_COLUMNS = ["left_id", "right_id", "rule", "score"]
-MERGE_COLUMNS = ["customer_id", "survivor_id", "rule", "score", "group_size"]
 MAX_KEY_SHARE = 5  # a key shared by more customers than this is not evidence of one customer
 BLOCK_CAP = 1000  # larger blocks are compared in overlapping windows of this many sorted names
 SMALL_BLOCK = 32  # blocks up to this size are scored pairwise in one vectorised call
 PARALLEL_FROM = 300  # blocks at least this large are scored on all cores
-MAX_PREFIX_SHARE = 1000  # a core that opens more names than this is no abbreviation evidence
+MAX_BRAND_SHARE = 200  # a 字号 (with its city) held by more names than this is not looked up
+# Scores of name evidence (module docstring); 85 sits between the default thresholds (80, 90).
+ABBREVIATION = 95.0  # an abbreviation that points at one name, long enough or in the same city
+WEAK_ABBREVIATION = 85.0  # any other abbreviation, or a 2-character name without a shared city
+PHONE_NAME_DIFFERS = 85.0  # the same phone, but the 字号 differ (华信 / 华兴)
+BRAND_DIFFERS_CAP = 85.0  # the most similar names with different 字号 score
 DEFAULT_SETTINGS = CleaningSettings()
 _RANK = {rule: i for i, rule in enumerate(RULES)}
-_NOT_FIELDS = ("customer_id", "source_row")
+
+
+@dataclass
+class Duplicates:
+    """What de-duplication found: scored pairs, the merges, and the pairs left for review."""
+
+    pairs: pd.DataFrame  # PAIR_COLUMNS: every pair scoring at least the review threshold
+    merges: pd.DataFrame  # MERGE_COLUMNS: one row per customer merged into a survivor
+    review: pd.DataFrame  # REVIEW_COLUMNS: 疑似重复, not merged
+
+
+def find_duplicates(
+    customers: pd.DataFrame,
+    settings: CleaningSettings = DEFAULT_SETTINGS,
+    decisions: pd.DataFrame | None = None,
+    audit: Audit | None = None,
+) -> Duplicates:
+    """Pairs, merges and review list of the customers; reviewed `decisions` (merge / keep_apart,
+    `dedupe_review.read_decisions`) override the matcher and are logged in `audit`."""
+    pairs = candidate_pairs(customers, settings)
+    decided = apply_decisions(customers, pairs, decisions, settings, audit)
+    merges, refused = group_duplicates(customers, pairs, settings, decided)
+    review = review_list(pairs, merges, refused, decided, settings, customers)
+    return Duplicates(pairs=pairs, merges=merges, review=review)
 
 
 def candidate_pairs(
     customers: pd.DataFrame, settings: CleaningSettings = DEFAULT_SETTINGS
 ) -> pd.DataFrame:
-    """Pairs of customers that look like one customer: left_id < right_id, rule, score 0–100.
+    """Pairs of customers that may be one customer: left_id < right_id, rule, score 0–100.
 
-    One row per pair with the strongest rule (same_uscc > same_id_number > same_phone > fuzzy_name).
+    One row per pair scoring at least ``settings.review_threshold``, with its best score (ties:
+    the strongest rule, same_uscc > same_id_number > same_phone > fuzzy_name).
     """
     keys = CodedKeys(match_keys(customers).reset_index(drop=True))
+    review = min(settings.review_threshold, settings.fuzzy_name_threshold)
     parts = [
         _tagged(*_key_pairs(keys.frame["uscc"]), "same_uscc"),
         _tagged(*_key_pairs(keys.frame["id_number"]), "same_id_number"),
-        _tagged(*_phone_pairs(keys), "same_phone"),
-        _tagged(*_fuzzy_pairs(keys, settings.fuzzy_name_threshold), "fuzzy_name"),
+        _tagged(*_phone_pairs(keys, review), "same_phone"),
+        _tagged(*_name_pairs(keys, review), "fuzzy_name"),
     ]
     pairs = pd.concat(parts, ignore_index=True)
+    pairs = pairs[pairs["score"] >= review]
     ids = keys.frame["customer_id"].fillna("").to_numpy(dtype=object)
     left, right = ids[pairs["i"].to_numpy()], ids[pairs["j"].to_numpy()]
     swap = left > right
@@ -83,113 +128,12 @@ def candidate_pairs(
         }
     )
     out = out[(out["left_id"] != out["right_id"]) & (out["left_id"] != "")]
-    out = out.sort_values(["left_id", "right_id", "rank", "score"], ascending=[1, 1, 1, 0])
+    out = out.sort_values(["left_id", "right_id", "score", "rank"], ascending=[1, 1, 0, 1])
     out = out.drop_duplicates(["left_id", "right_id"]).reset_index(drop=True)
     return out[PAIR_COLUMNS].astype({"left_id": "str", "right_id": "str", "rule": "str"})
 
 
-def duplicate_groups(customers: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    """One row per customer merged away: customer_id, survivor_id, rule, score, group_size.
-
-    Groups are connected components of the pairs; the survivor follows the module's policy.
-    """
-    ids = customers["customer_id"].astype("str").str.strip()
-    lookup = pd.Series(np.arange(len(ids)), index=ids.to_numpy()).groupby(level=0).first()
-    i = lookup.reindex(pairs["left_id"].astype("str")).to_numpy()
-    j = lookup.reindex(pairs["right_id"].astype("str")).to_numpy()
-    known = ~(np.isnan(i) | np.isnan(j)) if len(pairs) else np.zeros(0, bool)
-    if not known.any():
-        return _empty(MERGE_COLUMNS)
-    edges = pd.DataFrame(
-        {
-            "i": i[known].astype(np.int64),
-            "j": j[known].astype(np.int64),
-            "rank": pairs["rule"].map(_RANK).to_numpy()[known],
-            "score": pairs["score"].to_numpy(dtype=float)[known],
-        }
-    )
-    edges = edges[edges["i"] != edges["j"]]
-    nodes = np.unique(np.concatenate([edges["i"], edges["j"]]))
-    edges["a"], edges["b"] = np.searchsorted(nodes, edges["i"]), np.searchsorted(nodes, edges["j"])
-    sub = customers.iloc[nodes]
-    edges, label = _split_conflicts(edges, sub, len(nodes))
-    size = np.bincount(label)
-    grouped = size[label] >= 2
-    order = _policy_order(sub.iloc[grouped], label[grouped])
-    members = pd.DataFrame({"node": np.flatnonzero(grouped)[order], "label": label[grouped][order]})
-    survivor = members.drop_duplicates("label").set_index("label")["node"]
-    members["survivor"] = survivor.reindex(members["label"]).to_numpy()
-    merged = members[members["node"] != members["survivor"]]
-    best = _best_edges(edges, merged)
-    sub_ids = ids.iloc[nodes].to_numpy(dtype=object)
-    out = pd.DataFrame(
-        {
-            "customer_id": sub_ids[merged["node"].to_numpy()],
-            "survivor_id": sub_ids[merged["survivor"].to_numpy()],
-            "rule": np.asarray(RULES, dtype=object)[best["rank"].to_numpy()],
-            "score": best["score"].to_numpy(dtype=float),
-            "group_size": size[merged["label"].to_numpy()].astype(np.int64),
-        }
-    )
-    out = out.sort_values(["survivor_id", "customer_id"]).reset_index(drop=True)
-    return out.astype({"customer_id": "str", "survivor_id": "str", "rule": "str"})
-
-
-def merge_duplicates(
-    tables: dict[str, pd.DataFrame], merges: pd.DataFrame, audit: Audit
-) -> dict[str, pd.DataFrame]:
-    """New tables with merged customers removed, survivors' gaps filled, children re-pointed.
-
-    Fills are logged as ``merge_fill``, re-pointed child rows as ``merge_repoint``.
-    """
-    out = {name: frame.copy(deep=False) for name, frame in tables.items()}
-    if merges is None or not len(merges):
-        return out
-    mapping = _resolved_mapping(merges, tables["customers"])
-    customers = tables["customers"].copy()
-    ids = customers["customer_id"].astype("str").str.strip()
-    is_dup = ids.isin(mapping.index)
-    is_surv = ids.isin(pd.unique(mapping.to_numpy()))
-    dups = customers[is_dup]
-    dup_survivor = ids[is_dup].map(mapping)
-    order = _policy_order(dups, np.zeros(len(dups), dtype=np.int64))
-    dups, dup_survivor = dups.iloc[order], dup_survivor.iloc[order]
-    survivors = customers[is_surv]
-    surv_ids = ids[is_surv]
-    for column in customers.columns:
-        if column in _NOT_FIELDS:
-            continue
-        donor = dups[column].mask(missing_mask(dups[column]))
-        fill = donor.groupby(dup_survivor.to_numpy(), sort=False).first()
-        empty = missing_mask(survivors[column])
-        if not (empty.any() and fill.notna().any()):
-            continue
-        candidate = pd.Series(fill.reindex(surv_ids.to_numpy()).to_numpy(), index=survivors.index)
-        take = empty & candidate.notna()
-        if not take.any():
-            continue
-        new = survivors[column].copy()
-        new[take] = candidate[take].astype(new.dtype)
-        audit.record_changes("customers", survivors, column, new, rule="merge_fill")
-        customers.loc[survivors.index, column] = new
-    out["customers"] = customers[~is_dup].reset_index(drop=True)
-    for name, frame in tables.items():
-        if name == "customers" or "customer_id" not in frame.columns:
-            continue
-        old = frame["customer_id"]
-        target = old.astype("str").str.strip().map(mapping)
-        if not target.notna().any():
-            continue
-        child = frame.copy()
-        new = target.fillna(old).astype(old.dtype)
-        if name in TABLES:  # the audit log keys rows by the schema's primary key
-            audit.record_changes(name, child, "customer_id", new, rule="merge_repoint")
-        child["customer_id"] = new
-        out[name] = child
-    return out
-
-
-# --- candidate pairs ---------------------------------------------------------------------------
+# --- keys: USCC, ID number, phone ---------------------------------------------------------------
 
 
 def _tagged(i: np.ndarray, j: np.ndarray, score: np.ndarray | float, rule: str) -> pd.DataFrame:
@@ -213,33 +157,126 @@ def _sharing_pairs(values: pd.Series, max_share: int) -> tuple[np.ndarray, np.nd
     return both["pos_x"].to_numpy(), both["pos_y"].to_numpy()
 
 
-def _phone_pairs(keys: CodedKeys) -> tuple[np.ndarray, np.ndarray, float]:
-    """Same phone, same customer type; individuals also need the same name."""
-    i, j, score = _key_pairs(keys.frame["phone"])
-    person = keys.frame["kind"].eq(PERSON).to_numpy(dtype=bool)
-    same_kind, _ = keys.agree("kind", i, j)
+def _phone_pairs(keys: CodedKeys, review: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Same phone: individuals with the same name; companies whose names go together."""
+    i, j, _ = _key_pairs(keys.frame["phone"])
+    kind = keys.frame["kind"]
+    person = kind.eq(PERSON).fillna(False).to_numpy(dtype=bool)
+    company = kind.eq(ENTERPRISE).fillna(False).to_numpy(dtype=bool)
+    unknown = ~(person | company)
     same_person, _ = keys.agree("person", i, j)
-    ok = same_kind & (~person[i] | same_person) & keys.no_conflict(i, j)
-    return i[ok], j[ok], score
+    as_people = (person[i] | unknown[i]) & (person[j] | unknown[j]) & same_person
+    as_companies = (company[i] | unknown[i]) & (company[j] | unknown[j]) & ~as_people
+    score = np.where(as_people, 100.0, 0.0)
+    ci, cj = i[as_companies], j[as_companies]
+    score[as_companies] = _phone_name_scores(keys, ci, cj, review)
+    ok = keys.no_conflict(i, j) & (score > 0)
+    return i[ok], j[ok], score[ok]
 
 
-def _fuzzy_pairs(keys: CodedKeys, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Enterprise pairs with similar or abbreviated company-name cores (see the module docstring)."""
+def _phone_name_scores(keys: CodedKeys, i: np.ndarray, j: np.ndarray, review: float) -> np.ndarray:
+    """100 where the names of a same-phone company pair go together (one contains the other,
+    an abbreviation, or similar with 字号 that agree), PHONE_NAME_DIFFERS where their 字号
+    differ, 0 where they conflict or have nothing in common."""
+    core = keys.frame["core"].to_numpy(dtype=object)
+    contains = np.zeros(len(i), dtype=bool)
+    ratio = np.zeros(len(i))
+    for n, (a, b) in enumerate(zip(core[i], core[j], strict=True)):
+        if isinstance(a, str) and isinstance(b, str):
+            contains[n] = a in b or b in a
+            ratio[n] = fuzz.ratio(a, b)
+    related, _ = _brand_relation(keys, i, j)
+    differ = _brands_differ(keys, i, j) & ~related & ~contains
+    together = contains | related | ((ratio >= review) & ~differ)
+    score = np.where(together, 100.0, np.where(differ & (ratio >= 50.0), PHONE_NAME_DIFFERS, 0.0))
+    return np.where(keys.names_conflict(i, j), 0.0, score)
+
+
+# --- company names ------------------------------------------------------------------------------
+
+
+def _name_pairs(keys: CodedKeys, review: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Company pairs by name alone, scored as the module docstring says."""
     frame = keys.frame
     length = frame["core"].str.len().fillna(0).to_numpy(dtype=np.int64)
-    ent = frame[frame["kind"].eq(ENTERPRISE).to_numpy(dtype=bool) & (length >= 2)]
+    company = frame["kind"].eq(ENTERPRISE).fillna(False).to_numpy(dtype=bool) & (length >= 2)
+    ent = frame[company]
     core = ent["core"]
-    by_city = ent["city"] + "|" + core.str[:1]
     names = frame["core"].to_numpy(dtype=object)
-    similar = [_block_scores(b, names, threshold) for b in (core.str[:2], by_city)]
-    i, j, score = (np.concatenate(parts) for parts in zip(*similar, strict=True))
-    shortest = np.minimum(length[i], length[j])
+    blocks = (core.str[:2], ent["city"].fillna("?") + "|" + core.str[:1])
+    similar = [_block_scores(b, names, review) for b in blocks]
+    fi, fj, fs = (np.concatenate(parts) for parts in zip(*similar, strict=True))
+    bi, bj = _brand_lookup_pairs(keys, company)
+    pi, pj = _place_pairs(keys, company)
+    i = np.concatenate([fi, bi, pi])
+    j = np.concatenate([fj, bj, pj])
+    ratio = np.concatenate([fs, np.full(len(bi) + len(pi), np.nan)])
+    i, j = np.minimum(i, j), np.maximum(i, j)
+    found = pd.DataFrame({"i": i, "j": j, "ratio": ratio})
+    found = found.sort_values(["i", "j", "ratio"]).drop_duplicates(["i", "j"])  # ratio first
+    i, j, ratio = found["i"].to_numpy(), found["j"].to_numpy(), found["ratio"].to_numpy()
+    ok = keys.compatible(i, j)
+    i, j, ratio = i[ok], j[ok], ratio[ok]
+    return i, j, _name_scores(keys, i, j, ratio, length)
+
+
+def _name_scores(
+    keys: CodedKeys, i: np.ndarray, j: np.ndarray, ratio: np.ndarray, length: np.ndarray
+) -> np.ndarray:
+    """Scores of compatible name pairs: same core, abbreviation or similarity (module docstring)."""
+    same_core, _ = keys.agree("core", i, j)
     same_city, _ = keys.agree("city", i, j)
-    ok = (score >= threshold) & ((shortest >= 3) | same_city) & keys.compatible(i, j)
-    pi, pj = _prefix_pairs(ent["core"], keys, length)
-    i, j = np.concatenate([i[ok], pi]), np.concatenate([j[ok], pj])
-    score = np.concatenate([score[ok], np.full(len(pi), 100.0)])
-    return np.minimum(i, j), np.maximum(i, j), score
+    related, known_place = _brand_relation(keys, i, j)
+    related &= ~same_core
+    missing = np.isnan(ratio)
+    if missing.any():
+        core = keys.frame["core"].to_numpy(dtype=object)
+        ratio = ratio.copy()
+        ratio[missing] = process.cpdist(
+            core[i[missing]].tolist(), core[j[missing]].tolist(), scorer=fuzz.ratio, workers=1
+        )
+    short = np.where(length[i] <= length[j], i, j)
+    long_ = np.where(short == i, j, i)
+    unique = _points_at_one(keys, short, long_, related)
+    strong = (np.minimum(length[i], length[j]) >= 3) | same_city
+    abbreviation = np.where(unique & strong & known_place, ABBREVIATION, WEAK_ABBREVIATION)
+    capped = np.where(_brands_differ(keys, i, j), np.minimum(ratio, BRAND_DIFFERS_CAP), ratio)
+    similar = np.where(strong, capped, np.minimum(capped, WEAK_ABBREVIATION))
+    score = np.where(related, np.maximum(abbreviation, similar), similar)
+    return np.where(same_core, np.where(strong, 100.0, WEAK_ABBREVIATION), score)
+
+
+def _points_at_one(
+    keys: CodedKeys, short: np.ndarray, long_: np.ndarray, related: np.ndarray
+) -> np.ndarray:
+    """True where the short name of an abbreviation pair abbreviates one distinct name only."""
+    long_core = pd.Series(keys.code["core"][long_]).where(related)
+    distinct = long_core.groupby(short).transform("nunique").to_numpy()
+    return related & (distinct == 1)
+
+
+def _brand_relation(keys: CodedKeys, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(related, place known): the same 字号, or one 字号 is the other's behind 2 or more added
+    characters (义乌恒泰 / 恒泰), and the trades agree (one may have none); place known unless
+    what is added is not a place name (广发华信 / 华信)."""
+    same, _ = keys.agree("brand", i, j)
+    brand = keys.frame["brand"].to_numpy(dtype=object)
+    suffix = np.zeros(len(i), dtype=bool)
+    place = np.ones(len(i), dtype=bool)
+    for n in np.flatnonzero(~same):
+        a, b = brand[i[n]], brand[j[n]]
+        if isinstance(a, str) and isinstance(b, str) and len(a) != len(b):
+            short, long_ = (a, b) if len(a) < len(b) else (b, a)
+            added = len(long_) - len(short)
+            suffix[n] = len(short) >= 2 and added >= 2 and long_.endswith(short)
+            place[n] = not suffix[n] or is_place(long_[:added])
+    return (same | suffix) & keys.trades_agree(i, j), place
+
+
+def _brands_differ(keys: CodedKeys, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Both names have a trade (so their 字号 are known) and the 字号 differ."""
+    known = (keys.code["trade"][i] >= 0) & (keys.code["trade"][j] >= 0)
+    return known & keys.agree("brand", i, j)[1]
 
 
 def _block_scores(
@@ -277,136 +314,48 @@ def _block_scores(
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s).astype(float)
 
 
-def _prefix_pairs(
-    core: pd.Series, keys: CodedKeys, length: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Abbreviations: (short, long) where one core opens the other and opens no other name."""
-    if not len(core):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    core_len = pd.Series(length[core.index.to_numpy()], index=core.index)
-    known = pd.Index(core.unique().astype(object), dtype=object)
+def _brand_lookup_pairs(keys: CodedKeys, company: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(short, long): a name without trade words (恒泰, 华为) and the names with that 字号."""
+    frame = keys.frame
+    bare = company & frame["trade"].isna().to_numpy(dtype=bool)
+    short = pd.DataFrame({"key": frame["core"][bare], "city": frame["city"][bare]})
+    long_ = pd.DataFrame({"key": frame["brand"], "city": frame["city"]})[company & ~bare]
+    return _lookup(short, long_)
+
+
+def _place_pairs(keys: CodedKeys, company: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(long, short): a 字号 written behind 2 or more added characters, a place most often
+    (义乌恒泰 / 恒泰, 海淀区恒泰 / 恒泰)."""
+    frame = keys.frame
+    brand = frame["brand"].where(company)
+    length = brand.str.len().fillna(0).to_numpy(dtype=np.int64)
+    targets = pd.DataFrame({"key": brand, "city": frame["city"]})[company]
     parts = []
-    for k in range(2, int(core_len.max())):  # over prefix lengths, not rows
-        prefix = core[core_len > k].str[:k].astype(object)
-        prefix = prefix[known.get_indexer(prefix) >= 0]  # a hash lookup (isin is slow on str)
-        parts.append(pd.DataFrame({"core": prefix.to_numpy(), "long": prefix.index.to_numpy()}))
+    for cut in range(2, int(length.max(initial=0)) - 1):  # over prefix lengths, not rows
+        rows = length - cut >= 2
+        tail = pd.DataFrame({"key": brand[rows].str[cut:], "city": frame["city"][rows]})
+        parts.append(_lookup(tail, targets))
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    longs = pd.concat(parts, ignore_index=True)
-    longs = longs[longs["core"].map(longs["core"].value_counts()) <= MAX_PREFIX_SHARE]
-    shorts = pd.DataFrame({"core": core.to_numpy(dtype=object), "short": core.index.to_numpy()})
-    both = shorts.merge(longs, on="core")
-    s, lg = both["short"].to_numpy(), both["long"].to_numpy()
-    same_city, _ = keys.agree("city", s, lg)
-    ok = keys.compatible(s, lg) & ((length[s] >= 3) | same_city)
-    s, lg = s[ok], lg[ok]
-    long_core = pd.Series(keys.code["core"][lg])
-    distinct = long_core.groupby(s).transform("nunique").to_numpy()
-    return s[distinct == 1], lg[distinct == 1]
+    li, si = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return li[li != si], si[li != si]
 
 
-# --- groups and survivors ----------------------------------------------------------------------
-
-
-def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
-
-
-def _split_conflicts(
-    edges: pd.DataFrame, sub: pd.DataFrame, n: int
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Drop weak links inside components that would join two different USCCs or ID numbers."""
-    codes = [code_key(sub[c]).to_numpy() for c in ("uscc", "id_number") if c in sub.columns]
-    label = _components(n, edges["a"].to_numpy(), edges["b"].to_numpy())
-    for weakest in (_RANK["fuzzy_name"], _RANK["same_phone"]):
-        bad = np.zeros(label.max() + 1, dtype=bool)
-        for code in codes:
-            present = pd.notna(code)
-            distinct = pd.Series(code[present]).groupby(label[present]).nunique()
-            bad[distinct.index[distinct.to_numpy() > 1]] = True
-        if not bad.any():
-            break
-        weak = (edges["rank"].to_numpy() >= weakest) & bad[label[edges["a"].to_numpy()]]
-        edges = edges[~weak]
-        label = _components(n, edges["a"].to_numpy(), edges["b"].to_numpy())
-    return edges, label
-
-
-def _completeness(frame: pd.DataFrame) -> np.ndarray:
-    """Number of non-empty fields per row (customer_id and source_row not counted)."""
-    count = np.zeros(len(frame), dtype=np.int64)
-    for column in frame.columns:
-        if column not in _NOT_FIELDS:
-            count += ~missing_mask(frame[column]).to_numpy(dtype=bool)
-    return count
-
-
-def _recency(frame: pd.DataFrame) -> np.ndarray:
-    """Latest of first_deal_date / first_contact_date per row, as int64 ns (NaT → minimum)."""
-    latest = np.full(len(frame), np.iinfo(np.int64).min, dtype=np.int64)
-    for column in ("first_deal_date", "first_contact_date"):
-        if column in frame.columns:
-            dates = parse_dates(frame[column])[0]
-            values = dates.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-            latest = np.maximum(latest, np.where(dates.isna().to_numpy(), latest, values))
-    return latest
-
-
-def _policy_order(frame: pd.DataFrame, group: np.ndarray) -> np.ndarray:
-    """Row order within each group: most complete, then most recent activity, then smallest id."""
-    order = pd.DataFrame(
-        {
-            "group": group,
-            "complete": _completeness(frame),
-            "recent": _recency(frame),
-            "id": frame["customer_id"].astype("str").str.strip().to_numpy(),
-            "row": np.arange(len(frame)),
-        }
-    )
-    order = order.sort_values(["group", "complete", "recent", "id"], ascending=[1, 0, 0, 1])
-    return order["row"].to_numpy()
-
-
-def _best_edges(edges: pd.DataFrame, merged: pd.DataFrame) -> pd.DataFrame:
-    """For each merged node, its link to the survivor if direct, else its strongest link."""
-    both = pd.concat(
-        [
-            edges[["a", "b", "rank", "score"]].set_axis(["node", "other", "rank", "score"], axis=1),
-            edges[["b", "a", "rank", "score"]].set_axis(["node", "other", "rank", "score"], axis=1),
-        ],
-        ignore_index=True,
-    )
-    both = both[both["node"].isin(merged["node"])]
-    surv = pd.Series(merged["survivor"].to_numpy(), index=merged["node"].to_numpy())
-    both["direct"] = both["other"].to_numpy() == surv.reindex(both["node"]).to_numpy()
-    both = both.sort_values(["node", "direct", "rank", "score"], ascending=[1, 0, 1, 0])
-    best = both.drop_duplicates("node").set_index("node")
-    return best.reindex(merged["node"].to_numpy())
-
-
-# --- merging -----------------------------------------------------------------------------------
-
-
-def _resolved_mapping(merges: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
-    """duplicate id → final survivor id (chains A→B→C resolved); unknown ids or cycles raise."""
-    dup = merges["customer_id"].astype("str").str.strip().to_numpy()
-    surv = merges["survivor_id"].astype("str").str.strip().to_numpy()
-    mapping = pd.Series(surv, index=dup)
-    if mapping.index.has_duplicates:
-        raise ValueError("merges: a customer is merged into two survivors")
-    ids = set(customers["customer_id"].astype("str").str.strip())
-    unknown = sorted((set(dup) | set(surv)) - ids)
-    if unknown:
-        raise ValueError(f"merges: unknown customer_id(s) {', '.join(unknown[:5])}")
-    for _ in range(len(mapping)):
-        nxt = mapping.map(mapping)
-        if nxt.isna().all():
-            return mapping
-        mapping = nxt.fillna(mapping)
-    raise ValueError("merges: a cycle of survivors (a customer merged into itself)")
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
-    return frame.astype({"score": float, "group_size": np.int64})
+def _lookup(left: pd.DataFrame, right: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (left row, right row) with the same key and no city known on both sides that
+    differs; keys held by more than MAX_BRAND_SHARE right rows of a city are skipped."""
+    left, right = left.dropna(subset=["key"]), right.dropna(subset=["key"])
+    if not len(left) or not len(right):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    right = right.assign(pos=right.index.to_numpy())
+    left = left.assign(pos=left.index.to_numpy())
+    known = right.dropna(subset=["city"])
+    known = known[known.groupby(["key", "city"])["key"].transform("size") <= MAX_BRAND_SHARE]
+    by_key = right[right.groupby("key")["key"].transform("size") <= MAX_BRAND_SHARE]
+    parts = [
+        left.dropna(subset=["city"]).merge(known, on=["key", "city"]),  # same city
+        left.dropna(subset=["city"]).merge(right[right["city"].isna()], on="key"),
+        left[left["city"].isna()].merge(by_key, on="key"),  # city unknown: any city
+    ]
+    both = pd.concat([p[["pos_x", "pos_y"]] for p in parts], ignore_index=True)
+    return both["pos_x"].to_numpy(dtype=np.int64), both["pos_y"].to_numpy(dtype=np.int64)

@@ -1,7 +1,8 @@
 """The cleaning pipeline: loaded extracts → clean tables, with the audit trail and a reconciliation.
 
-Order: normalise formats and categories → map regions and industries → validate (flag only) →
-de-duplicate customers (children re-pointed to survivors) → mark 待补充 → mask PII → retention.
+Order: normalise formats and categories → map regions and industries → infer empty customer
+types → validate (flag only) → de-duplicate customers (children re-pointed to survivors; doubtful
+pairs listed for review, reviewers' decisions applied) → mark 待补充 → mask PII → retention.
 Every input row ends up clean, merged (pointing at its survivor) or quarantined; `reconcile`
 checks that on every run and the pipeline refuses to return a result that does not balance.
 """
@@ -16,14 +17,17 @@ import pandas as pd
 from workbench.cleaning import dedupe, industry, normalise, regions, validate
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.completeness import completeness, mark_to_complete, to_complete_list
+from workbench.cleaning.customer_type import infer_customer_types
+from workbench.cleaning.dedupe_review import review_records
 from workbench.cleaning.privacy import PII_COLUMNS, add_masked_columns, mask_values, public_view
 from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
 from workbench.core.errors import WorkbenchError
 from workbench.extracts.loader import Extracts, TableAccess
+from workbench.extracts.schema import TABLES
 
 FRAMES = (
-    "changes", "flags", "quarantine", "issues", "merges", "pairs",
+    "changes", "flags", "quarantine", "issues", "merges", "pairs", "review",
     "completeness", "to_complete", "retention",
 )  # fmt: skip
 
@@ -39,6 +43,7 @@ class CleanResult(TableAccess):
     issues: pd.DataFrame
     merges: pd.DataFrame
     pairs: pd.DataFrame
+    review: pd.DataFrame  # 疑似重复: pairs left for a person, both records side by side
     completeness: pd.DataFrame
     to_complete: pd.DataFrame
     retention: pd.DataFrame
@@ -49,6 +54,10 @@ class CleanResult(TableAccess):
     def reconciliation(self) -> pd.DataFrame:
         """Per table: rows read = clean + merged + quarantined ('balanced')."""
         return reconcile(self.rows_read, self.tables, self.merges, self.quarantine)
+
+    def supplied(self, table: str) -> bool:
+        """Whether the extracts had `table`: cleaning adds one they lacked, empty, to `tables`."""
+        return table in self.rows_read
 
     def redacted(self) -> CleanResult:
         """The result with no raw phone, ID number or e-mail anywhere: what may leave memory.
@@ -81,11 +90,12 @@ def reconcile(
     merges: pd.DataFrame,
     quarantine: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The reconciliation table: one row per table with rows_read, clean, merged, quarantined."""
+    """The reconciliation table: one row per table read with rows_read, clean, merged,
+    quarantined (a table the extracts lacked was not read: it has no row)."""
     frame = pd.DataFrame(
         {
-            "rows_read": pd.Series(rows_read),
-            "clean": pd.Series({n: len(t) for n, t in tables.items()}),
+            "rows_read": pd.Series(rows_read, dtype="int64"),
+            "clean": pd.Series({n: len(t) for n, t in tables.items() if n in rows_read}),
         }
     )
     merged = pd.Series({"customers": len(merges)})
@@ -107,16 +117,30 @@ def latest_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
     return max(dates) if dates else pd.Timestamp.today().normalize()
 
 
-def clean(extracts: Extracts, settings: CleaningSettings | None = None) -> CleanResult:
-    """Run every cleaning rule over the loaded extracts; raise if the reconciliation fails."""
+def clean(
+    extracts: Extracts,
+    settings: CleaningSettings | None = None,
+    decisions: pd.DataFrame | None = None,
+) -> CleanResult:
+    """Run every cleaning rule over the loaded extracts; raise if the reconciliation fails.
+
+    `decisions`: reviewed duplicate pairs (`dedupe_review.read_decisions`), applied and audited.
+    """
     settings = settings or CleaningSettings()
     audit = Audit()
-    tables = {name: frame.copy() for name, frame in extracts.tables.items()}
-    tables = _normalise(tables, audit)
+    tables = {  # every table and column of the schema; one the extracts lack is there, empty
+        name: normalise.with_schema_columns(extracts.tables[name], name)
+        if name in extracts.tables
+        else normalise.empty_table(name)
+        for name in TABLES
+    }
+    tables = _normalise(tables, audit, settings)
+    tables["customers"] = infer_customer_types(tables["customers"], audit)
     as_of = settings.as_of_date(latest_date(tables))
     _validate(tables, audit, settings, as_of)
-    pairs = dedupe.candidate_pairs(tables["customers"], settings)
-    merges = _with_names(dedupe.duplicate_groups(tables["customers"], pairs), tables["customers"])
+    found = dedupe.find_duplicates(tables["customers"], settings, decisions, audit)
+    merges = _with_names(found.merges, tables["customers"])
+    review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
     to_complete = to_complete_list(tables["customers"], settings.to_complete_fields)
     tables["customers"] = add_masked_columns(mark_to_complete(tables["customers"], to_complete))
@@ -127,7 +151,8 @@ def clean(extracts: Extracts, settings: CleaningSettings | None = None) -> Clean
         quarantine=extracts.quarantine,
         issues=extracts.issues,
         merges=merges,
-        pairs=pairs,
+        pairs=found.pairs,
+        review=review,
         completeness=completeness(
             tables["customers"], settings.key_fields, settings.completeness_target
         ),
@@ -143,7 +168,9 @@ def clean(extracts: Extracts, settings: CleaningSettings | None = None) -> Clean
     return result
 
 
-def _normalise(tables: dict[str, pd.DataFrame], audit: Audit) -> dict[str, pd.DataFrame]:
+def _normalise(
+    tables: dict[str, pd.DataFrame], audit: Audit, settings: CleaningSettings
+) -> dict[str, pd.DataFrame]:
     customers = tables["customers"]
     rules = (normalise.normalise_names, normalise.normalise_phones, normalise.normalise_emails,
              normalise.normalise_ids)  # fmt: skip
@@ -153,7 +180,7 @@ def _normalise(tables: dict[str, pd.DataFrame], audit: Audit) -> dict[str, pd.Da
     customers = industry.map_industry(customers, audit)
     tables["customers"] = customers
     for name, frame in tables.items():
-        tables[name] = normalise.normalise_categories(frame, audit, name)
+        tables[name] = normalise.normalise_categories(frame, audit, name, settings.size_bands)
     return tables
 
 
