@@ -49,7 +49,7 @@ def _load(args: argparse.Namespace) -> int:
         print("\nquarantined rows by reason:")
         print(extracts.quarantine.groupby(["table", "reason"]).size().to_string())
     if len(extracts.issues):
-        print("\ncells set to missing (not parseable):")
+        print("\nissues (cells set to missing, formula text, lines that may be repeats):")
         print(extracts.issues.groupby(["table", "column"]).size().to_string())
     return 0
 

@@ -240,3 +240,19 @@ def test_demo_contradictions(demo) -> None:
         injected = set(dirt.loc[dirt["kind"] == kind, "key"]) & keys
         found = audit.flags[(audit.flags["rule"] == kind) & (audit.flags["table"] == table)]
         assert injected and set(found["key"]) == injected
+
+
+def test_marked_returns_are_not_negative_amounts() -> None:
+    orders = pd.DataFrame({
+        "order_id": ["C536391", "R1", "R2", "O9", "R3", "C100"],
+        "customer_id": "C1",
+        "order_date": pd.to_datetime("2024-05-01"),
+        "amount": [-20.28, -5.0, -5.0, -5.0, 5.0, 5.0],
+        "order_type": [None, "退货", None, None, "冲销", None],
+        "original_order_id": [None, None, "O1", None, None, None],
+    })  # fmt: skip
+    audit = Audit()
+    validate_contradictions({"orders": orders}, audit, CleaningSettings())
+    flags = audit.flags.groupby("rule")["key"].agg(list).to_dict()
+    # a C-number, a 退货 type or an original order make a negative line a return
+    assert flags == {"negative_amount": ["O9"], "positive_return": ["R3"]}

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.extracts.order_lines_fixture import load_order_lines
 from workbench.clv.purchase import BGNBD  # noqa: F401  imports lifetimes with the warning filters kept
 from workbench.clv.summary import calibration_holdout, compress, summarize
 from workbench.core.errors import WorkbenchError
+from workbench.extracts.order_lines import order_totals
 
 CAL_END, HOLDOUT_END = "1997-09-30", "1998-06-30"
 with warnings.catch_warnings():  # lifetimes changes the process's warning filters on import
@@ -183,3 +185,17 @@ def test_compress(cdnow: pd.DataFrame) -> None:
     assert weights.sum() == len(summary)
     assert not distinct.duplicated().any()
     assert len(distinct) < len(summary)
+
+
+def test_order_lines_and_their_orders_give_one_summary(tmp_path) -> None:
+    lines = load_order_lines(tmp_path)  # tests/extracts/order_lines_fixture.py
+    totals = order_totals(lines)
+    purchases = totals[totals["amount"] > 0]  # returns left out per order
+    bought = lines[lines["order_id"].isin(purchases["order_id"])]
+    summary = summarize(bought, observation_end="2010-12-31")
+    pd.testing.assert_frame_equal(summary, summarize(purchases, observation_end="2010-12-31"))
+    # 17850 bought on 12-01 (77.98 + 22.20) and 12-02 (11.10); 13047 on 12-01 only
+    a, b = summary.loc["17850"], summary.loc["13047"]
+    assert (a["frequency"], a["recency"], a["T"]) == (1.0, 1 / 7, 30 / 7)
+    assert a["monetary_value"] == pytest.approx(11.10)
+    assert (b["frequency"], b["monetary_value"], b["T"]) == (0.0, 0.0, 30 / 7)

@@ -43,8 +43,12 @@ def test_orders_quarantine_names_row_column_and_reason(tiny_extracts):
     assert q.loc[5, "reason"] == "unparseable_date" and q.loc[5, "column"] == "交易日期"
     assert q.loc[5, "value"] == "2024-13-45"
     assert q.loc[6, "reason"] == "missing_required" and q.loc[6, "column"] == "交易金额"
-    assert q.loc[7, "reason"] == "duplicate_row" and q.loc[7, "detail"] == "same key as row 2"
-    assert q.loc[8, "reason"] == "duplicate_key" and q.loc[8, "detail"] == "same key as row 4"
+    # an order's lines share its customer and day (workbench.extracts.order_lines)
+    assert q.loc[7, "reason"] == "duplicate_row"
+    assert q.loc[7, "detail"] == "repeats row 2 in every column; the order has no other line"
+    assert q.loc[8, "reason"] == "duplicate_key"
+    assert q.loc[8, "detail"] == "same order number as row 4, another date"
+    assert q.loc[7, "amount"] == 120_000.0 and pd.isna(q.loc[6, "amount"])  # kept if redacted
     assert json.loads(q.loc[8, "raw"])["交易金额"] == "3100"  # the raw row is kept, not lost
     assert set(q["file"]) == {"orders.csv"}
 

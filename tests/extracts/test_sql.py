@@ -151,7 +151,10 @@ def test_tables_found_by_chinese_name_load_like_files(db):
     assert q.loc[("orders", 3), "value"] == "2024-13-45"
     assert q.loc[("orders", 4), "reason"] == "missing_required"
     assert q.loc[("orders", 5), "reason"] == "duplicate_row"
-    assert q.loc[("orders", 5), "detail"] == "same key as row 1"
+    assert (
+        q.loc[("orders", 5), "detail"]
+        == "repeats row 1 in every column; the order has no other line"
+    )
     assert q.loc[("orders", 6), "reason"] == "unparseable_amount"
     assert json.loads(q.loc[("orders", 6), "raw"])["交易金额"] == "1,2,3"
     assert q.loc[("customers", 3), "reason"] == "missing_required"

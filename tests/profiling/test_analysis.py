@@ -8,6 +8,7 @@ The `tiny` fixture is in conftest.py; the localized views of these frames in tes
 import pandas as pd
 import pytest
 
+from tests.extracts.order_lines_fixture import load_order_lines
 from workbench.profiling import analysis as profiling
 
 
@@ -16,7 +17,7 @@ def test_order_kpis_by_hand(tiny):
     everyone = profiling.order_kpis(orders, customers["customer_id"], "2024Q4")
     assert everyone == {
         "orders": 3, "buyers": 2, "revenue": 643_000.0,
-        "aov": pytest.approx(643_000 / 3), "repurchase_rate": 0.5,
+        "aov": pytest.approx(643_000 / 3), "repurchase_rate": 0.5, "returns": 0.0,
     }  # fmt: skip
     east = profiling.customers_of_region(customers, "华东")
     assert profiling.order_kpis(orders, east["customer_id"], "2024Q4")["aov"] == 320_000
@@ -88,3 +89,48 @@ def test_revenue_shares_and_trend(tiny):
     assert trend["quarter"].tolist() == ["2024Q2", "2024Q3", "2024Q4"]
     assert trend["revenue"].tolist() == [0, 0, 643_000]
     assert trend["buyers"].tolist() == [0, 0, 2]
+
+
+# The shop export of tests/extracts/order_lines_fixture.py, one row per invoice line. 2010Q4:
+# purchases 536365 77.98, 536366 22.20 (17850, 12-01), 536372 11.10 (17850, 12-02), 536367 66.68,
+# 536368 25.50 (13047, 12-01); returns C536391 -32.88 (13047, 12-02), C536379 -27.50 (14527).
+# 2011Q1: the return C540001 -6.78 (17850). Revenue 2010Q4 = 111.28 + 92.18 - 60.38 = 143.08.
+SHOP = pd.Series(["17850", "13047", "14527"])
+
+
+def test_order_lines_kpis_count_orders_and_net_returns(tmp_path):
+    lines = load_order_lines(tmp_path)
+    q4 = profiling.order_kpis(lines, SHOP, "2010Q4")
+    assert q4 == {
+        "orders": 5, "buyers": 2, "revenue": pytest.approx(143.08),
+        "aov": pytest.approx(143.08 / 5), "repurchase_rate": 0.5, "returns": pytest.approx(-60.38),
+    }  # fmt: skip
+    q1 = profiling.order_kpis(lines, SHOP, "2011Q1")  # only a return: no order, negative revenue
+    assert (q1["orders"], q1["buyers"]) == (0, 0)
+    assert q1["revenue"] == pytest.approx(-6.78) and q1["returns"] == pytest.approx(-6.78)
+    assert pd.isna(q1["aov"]) and pd.isna(q1["repurchase_rate"])
+
+
+def test_revenue_by_customer_nets_returns_in_their_quarter(tmp_path):
+    lines = load_order_lines(tmp_path)
+    q4 = profiling.revenue_by_customer(lines, SHOP, "2010Q4")
+    assert q4["customer_id"].tolist() == ["17850", "13047", "14527"]
+    assert q4["orders"].tolist() == [3, 2, 0]
+    assert q4["gross"].tolist() == pytest.approx([111.28, 92.18, 0.0])
+    assert q4["returns"].tolist() == pytest.approx([0.0, -32.88, -27.50])
+    assert q4["revenue"].tolist() == pytest.approx([111.28, 59.30, -27.50])
+    q1 = profiling.revenue_by_customer(lines, SHOP, "2011Q1")
+    assert q1[["customer_id", "orders"]].values.tolist() == [["17850", 0]]
+    assert q1["revenue"].tolist() == pytest.approx([-6.78])
+
+
+def test_trend_and_product_shares_from_order_lines(tmp_path):
+    lines = load_order_lines(tmp_path)
+    trend = profiling.quarterly_trend(lines, SHOP, "2011Q1", quarters=2)
+    assert trend["quarter"].tolist() == ["2010Q4", "2011Q1"]
+    assert trend["revenue"].tolist() == pytest.approx([143.08, -6.78])
+    assert trend["orders"].tolist() == [5, 0] and trend["buyers"].tolist() == [2, 0]
+    shares = profiling.revenue_shares(lines, SHOP, "2010Q4", by="product").set_index("label")
+    assert shares.loc["WHITE METAL LANTERN", "revenue"] == pytest.approx(40.68)  # two lines
+    # 54.08 bought, 20.28 returned the next day
+    assert shares.loc["ASSORTED COLOUR BIRD ORNAMENT", "revenue"] == pytest.approx(33.80)

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.extracts.order_lines_fixture import load_order_lines
+from workbench.extracts.order_lines import order_totals
 from workbench.value.params import ClassRules, RfmParams, ValueParams
 from workbench.value.rfm import RFM_COLUMNS, quantile_scores, rfm_classes, rfm_scores, rfm_table
 
@@ -134,3 +136,16 @@ def test_scores_stay_in_range(n):
     scores = quantile_scores(values, 5)
     assert scores.between(1, 5).all()
     assert (scores.groupby(values).nunique() == 1).all()  # equal values, equal scores
+
+
+def test_rfm_table_counts_orders_not_lines(tmp_path):
+    lines = load_order_lines(tmp_path)  # tests/extracts/order_lines_fixture.py
+    totals = order_totals(lines)
+    bought = lines[lines["order_id"].isin(totals.loc[totals["amount"] > 0, "order_id"])]
+    table = rfm_table(bought, "2011-01-01").set_index("customer_id")
+    pd.testing.assert_frame_equal(table, rfm_table(totals[totals["amount"] > 0], "2011-01-01")
+                                  .set_index("customer_id"))  # fmt: skip
+    # 17850: 7 lines of 3 orders (77.98 + 22.20 + 11.10 = 111.28) on 2 days; 13047: 3 lines, 2
+    assert table.loc["17850", ["frequency", "orders"]].tolist() == [2, 3]
+    assert table.loc["17850", "mean_order_value"] == pytest.approx(111.28 / 3)
+    assert table.loc["13047", "orders"] == 2

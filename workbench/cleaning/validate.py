@@ -16,6 +16,7 @@ from stdnum.cn import ric, uscc
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.vocabulary import is_customer_kind
+from workbench.extracts.order_lines import return_marks
 from workbench.extracts.schema import TABLES
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -149,8 +150,9 @@ def validate_contradictions(
 ) -> None:
     """Flag logical contradictions across the five tables; nothing is changed (domain §2).
 
-    Rules: deal_before_contact, negative_amount, absurd_amount, future_date, unknown_customer,
-    type_field_mismatch, resolved_before_created, stage_dates_out_of_order. `as_of` defaults to
+    Rules: deal_before_contact, negative_amount (orders: unless marked as a return),
+    positive_return, absurd_amount, future_date, unknown_customer, type_field_mismatch,
+    resolved_before_created, stage_dates_out_of_order. `as_of` defaults to
     `as_of_date(tables, settings)`.
     """
     as_of = as_of_date(tables, settings) if as_of is None else pd.Timestamp(as_of)
@@ -217,8 +219,19 @@ def _negative(frame: pd.DataFrame, table: str, column: str, audit: Audit) -> Non
 
 
 def _amounts(orders: pd.DataFrame, audit: Audit, maximum: float) -> None:
-    _negative(orders, "orders", "amount", audit)
+    """A negative line is a return when marked as one (`order_lines.return_marks`), else a
+    contradiction; a line marked by its type or original order yet positive counts as a purchase."""
     if "amount" in orders:
+        marks = return_marks(orders)
+        audit.flag(
+            "orders", orders, (orders["amount"] < 0) & ~marks.any(axis=1), "amount",
+            "negative_amount", "金额为负数且未标为退货 (negative amount, not marked as a return)",
+        )  # fmt: skip
+        audit.flag(
+            "orders", orders, (orders["amount"] > 0) & (marks["type"] | marks["reference"]),
+            "amount", "positive_return",
+            "退货/冲销单金额为正，按购买计 (a return with a positive amount counts as a purchase)",
+        )  # fmt: skip
         audit.flag(
             "orders", orders, orders["amount"] > maximum, "amount", "absurd_amount",
             f"单笔金额超过 {maximum:,.0f} 元，疑似录入错误 (amount above the plausible maximum)",

@@ -4,7 +4,10 @@ Glossary (the one definition of each metric; columns are named after it):
 
 - **purchase day**: a calendar day on which the customer bought. Several orders of one customer on
   the same day are *collapsed* into one purchase whose value is their sum (the same-day rule), so
-  that frequency can never exceed recency and the models see one event per day.
+  that frequency can never exceed recency and the models see one event per day. Order lines
+  collapse the same way (an order's lines share its day): lines and the orders summed from them
+  (`workbench.extracts.order_lines.order_totals`) give one summary. Leave returns out per order,
+  not per line, before summarising (purchases: orders with amount > 0).
 - **frequency**: number of *repeat* purchase days = purchase days - 1 (the first one is not counted).
 - **recency**: time from the customer's first to their last purchase day, in units. It is NOT the
   time since the last purchase: that is ``days_since_last`` (in days, as its name says).

@@ -56,8 +56,12 @@ def _ids(
 
 
 def _frame(name: str, cells: dict[str, np.ndarray]) -> Frame:
+    """The table's columns the generator made, in schema order (no order-line columns: the demo
+    writes one row per order)."""
     table = TABLES[name]
-    return Frame(name, {c: np.asarray(cells[c], dtype=object) for c in table.column_names})
+    return Frame(
+        name, {c: np.asarray(cells[c], dtype=object) for c in table.column_names if c in cells}
+    )
 
 
 def assemble(

@@ -55,11 +55,11 @@ def write_csv(frame: Frame, path: Path) -> None:
     millions of rows); the bytes are what ``DataFrame.to_csv`` writes.
     """
     encoding, eol = CSV_FORMAT[frame.name]
-    table = TABLES[frame.name]
+    columns = [c for c in TABLES[frame.name].columns if c.name in frame.cols]
     with open(path, "w", encoding=encoding, errors="strict", newline="") as f:
-        f.write(",".join(_quote([c.zh for c in table.columns])) + eol)
+        f.write(",".join(_quote([c.zh for c in columns])) + eol)
         for a in range(0, frame.n, _CHUNK):
-            cols = [_quote(frame.cols[c.name][a : a + _CHUNK].tolist()) for c in table.columns]
+            cols = [_quote(frame.cols[c.name][a : a + _CHUNK].tolist()) for c in columns]
             f.write(eol.join(map(",".join, zip(*cols, strict=True))))
             f.write(eol)
 

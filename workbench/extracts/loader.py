@@ -7,13 +7,13 @@ English aliases (see `workbench.extracts.schema`). Rows whose required fields ca
 quarantine table with the reason and the raw values; optional fields that cannot be parsed
 become missing and are listed as issues. Every row in a file is read (counted again on a path
 of its own, `workbench.extracts.record_count`) and every row read is either loaded or quarantined:
-`Extracts.reconciliation()`. The file formats live in `workbench.extracts.readers`; files and SQL share
-`type_extract`, the one path from raw cells to typed table + quarantine + issues.
+`Extracts.reconciliation()`. The file formats live in `workbench.extracts.readers`, the quarantine
+and issue rows in `workbench.extracts.quarantine`; files and SQL share `type_extract`, the one
+path from raw cells to typed table + quarantine + issues.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,28 +23,31 @@ from workbench.core.errors import ExtractError
 from workbench.core.geography import region_of_provinces
 from workbench.extracts.parsers import (
     formula_mask,
-    missing_mask,
     parse_amounts,
     parse_dates,
     parse_integers,
     parse_text,
 )
-from workbench.extracts.readers import NOTE_COLUMNS, REJECT_COLUMNS, RawExtract, read_extract
+from workbench.extracts.quarantine import (
+    ISSUE_COLUMNS,
+    QUARANTINE_COLUMNS,
+    concat_frames,
+    formula_rows,
+    issue_rows,
+    note_rows,
+    quarantine_rows,
+    rejected_rows,
+)
+from workbench.extracts.readers import RawExtract, read_extract
 from workbench.extracts.record_count import check_records
 from workbench.extracts.schema import TABLES, Table, norm_header
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")  # what CSV extracts may be in (BOM decides UTF-16)
-QUARANTINE_COLUMNS = ["table", "file", "row", "column", "value", "reason", "detail", "raw"]
-ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "problem"]
-_PARSERS = {"date": parse_dates, "amount": parse_amounts, "int": parse_integers}
-_KIND_LABEL = {"date": "日期 date", "amount": "金额 amount", "int": "整数 integer"}
+_PARSERS = {"date": parse_dates, "amount": parse_amounts, "int": parse_integers,
+            "float": parse_amounts}  # fmt: skip
 _TEXT_KINDS = ("str", "category")
 _OTHER_FORMATS = (".xls", ".et", ".numbers", ".ods", ".json", ".xml", ".zip", ".rar", ".7z")
-_FORMULA_PROBLEM = (
-    "starts with {first!r}: possible formula injection; kept as written, "
-    "escape it before exporting to Excel/CSV"
-)
 
 
 class TableAccess:
@@ -107,12 +110,17 @@ class Extracts(TableAccess):
         return frame
 
 
+# Tables a folder may lack (no file of their name at all): left out here, added empty by cleaning.
+OPTIONAL_TABLES = ("interactions", "requirements", "opportunities")
+
+
 def load_extracts(
     path: str | Path,
     tables: tuple[str, ...] | None = None,
     sheets: dict[str, str | int] | None = None,
 ) -> Extracts:
-    """Find and load the extracts under `path` (a folder); `tables` defaults to all five.
+    """Find and load the extracts under `path` (a folder); `tables` defaults to all five, of
+    which an OPTIONAL_TABLES one without a file is left out (one named in `tables` is not).
 
     `sheets` picks an XLSX sheet per table (name or 0-based index) instead of the best match.
     """
@@ -123,7 +131,10 @@ def load_extracts(
     check_table_names(wanted, sheets or {})
     results, in_file = {}, {}
     for name in wanted:
-        file = find_extract(folder, TABLES[name])
+        optional = tables is None and name in OPTIONAL_TABLES
+        file = find_extract(folder, TABLES[name], optional=optional)
+        if file is None:
+            continue
         result, in_file[name] = _load_counted(file, TABLES[name], (sheets or {}).get(name))
         results[name] = (file, result)
     return combine_extracts(results, in_file)
@@ -139,8 +150,8 @@ def combine_extracts(
         tables={name: result[0] for name, (_, result) in results.items()},
         sources={name: source for name, (source, _) in results.items()},
         rows_read={name: result[3] for name, (_, result) in results.items()},
-        quarantine=_concat([r[1] for _, r in results.values()], QUARANTINE_COLUMNS),
-        issues=_concat([r[2] for _, r in results.values()], ISSUE_COLUMNS),
+        quarantine=concat_frames([r[1] for _, r in results.values()], QUARANTINE_COLUMNS),
+        issues=concat_frames([r[2] for _, r in results.values()], ISSUE_COLUMNS),
         in_file=dict(in_file or {}),
     )
 
@@ -153,8 +164,9 @@ def check_table_names(wanted: tuple[str, ...], sheets: dict[str, object]) -> Non
         )
 
 
-def find_extract(folder: Path, table: Table) -> Path:
-    """The one file in `folder` holding `table`, matched by its English or Chinese name."""
+def find_extract(folder: Path, table: Table, optional: bool = False) -> Path | None:
+    """The one file in `folder` holding `table`, matched by its English or Chinese name; with
+    `optional`, None when no file has any of its names (one in another format still raises)."""
     names = {norm_header(n) for n in (table.name, table.zh, *table.file_aliases)}
     candidates = [
         p
@@ -162,6 +174,8 @@ def find_extract(folder: Path, table: Table) -> Path:
         if p.is_file() and not p.name.startswith((".", "~$", "_")) and norm_header(p.stem) in names
     ]
     found = [p for p in candidates if p.suffix.lower() in SUFFIXES]
+    if not found and optional and not candidates:
+        return None
     if not found:
         tried = ", ".join(sorted({table.name, table.zh, *table.file_aliases}))
         other = [p.name for p in candidates if p.suffix.lower() in _OTHER_FORMATS]
@@ -223,18 +237,21 @@ def type_extract(
     rows = pd.Series(raw.rows.to_numpy(), index=frame.index, name="source_row")
     original_headers = [str(h) for h in frame.columns]
     frame, header_issues = _rename_headers(frame, table, where, source, raw.header_row)
-    typed, bad_required, problems = _type_columns(frame, table, source, rows)
-    quarantine = _quarantine_rows(frame, table, source, rows, bad_required, original_headers)
-    rejected = _rejected_rows(raw.rejected, table, source)
+    required = table.required_for(frame.columns)
+    typed, bad_required, problems = _type_columns(frame, table, source, rows, required)
+    quarantine, repeats = quarantine_rows(
+        frame, typed, table, source, rows, bad_required, original_headers
+    )
+    rejected = rejected_rows(raw.rejected, table, source)
     keep = ~frame.index.isin(quarantine["_index"]) if len(quarantine) else slice(None)
     typed = typed.loc[keep].copy()
     typed.insert(0, "source_row", rows.loc[typed.index].astype("int64"))
     if table.name == "customers" and "region" not in frame.columns and "province" in typed:
         typed["region"] = region_of_provinces(typed["province"])
-    quarantine = _concat([quarantine.drop(columns="_index"), rejected], QUARANTINE_COLUMNS)
+    quarantine = concat_frames([quarantine.drop(columns="_index"), rejected], QUARANTINE_COLUMNS)
     quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
-    notes = _notes(raw.notes, table, source)
-    issues = _concat([header_issues, notes, problems], ISSUE_COLUMNS)
+    notes = note_rows(raw.notes, table, source)
+    issues = concat_frames([header_issues, notes, problems, repeats], ISSUE_COLUMNS)
     issues = issues.sort_values("row", kind="stable").reset_index(drop=True)
     return typed.reset_index(drop=True), quarantine, issues, len(frame) + len(rejected)
 
@@ -278,9 +295,18 @@ def _rename_headers(
             "value": target, "problem": problem,
         })  # fmt: skip
     raw = raw.set_axis(targets, axis=1)
-    missing = [c for c in table.required if c not in raw.columns]
+    missing = [c for c in table.required_for(raw.columns) if c not in raw.columns]
     if missing:
-        wanted = ", ".join(f"{table.column(c).zh} ({c})" for c in missing)
+        derived = dict(table.derived)
+        wanted = ", ".join(
+            f"{table.column(c).zh} ({c})"
+            + (
+                " or {} and {}".format(*(table.column(s).zh for s in derived[c]))
+                if c in derived
+                else ""
+            )
+            for c in missing
+        )
         found = ", ".join(_shown(h) for h in headers[:60]) + (", …" if len(headers) > 60 else "")
         raise ExtractError(
             f"{where}: missing required column(s) {wanted} for table {table.name}; "
@@ -296,9 +322,10 @@ def _shown(header: str) -> str:
 
 
 def _type_columns(
-    raw: pd.DataFrame, table: Table, source: str, rows: pd.Series
+    raw: pd.DataFrame, table: Table, source: str, rows: pd.Series, required: list[str]
 ) -> tuple[pd.DataFrame, dict[str, pd.Series], pd.DataFrame]:
-    """Parse each known column by kind; unknown columns are kept as text."""
+    """Parse each known column by kind; unknown columns are kept as text; a derived column the
+    file lacks is computed from its sources (`Table.derived`: amount = quantity × unit_price)."""
     typed, bad_required, problems = {}, {}, []
     for name in raw.columns:
         column = table.column(name) if name in table.column_names else None
@@ -306,197 +333,32 @@ def _type_columns(
         parser = _PARSERS.get(kind)
         if parser is None:
             typed[name] = parse_text(raw[name])
-            bad = typed[name].isna() if column is not None and column.required else None
+            bad = typed[name].isna() if name in required else None
             risky = formula_mask(typed[name])
             if risky.any():
                 label = column.zh if column else name
-                problems.append(_formula_rows(raw[name], risky, table, source, rows, label))
+                problems.append(formula_rows(raw[name], risky, table, source, rows, label))
         else:
             typed[name], bad = parser(raw[name])
-            if column.required:
+            if name in required:
                 bad = bad | typed[name].isna()
         if column is None:
             continue
-        if column.required:
+        if name in required:
             bad_required[name] = bad
         elif bad is not None and bad.any():
-            problems.append(_issue_rows(raw[name], bad, table, source, rows, column.kind))
+            problems.append(issue_rows(raw[name], bad, table, source, rows, column.kind))
+    for name, (a, b) in table.derived:
+        if name not in typed and a in typed and b in typed:
+            typed[name] = typed[a] * typed[b]
     for column in table.columns:  # absent optional columns exist, empty, so code can rely on them
         if column.name not in typed:
             typed[column.name] = _empty(column.kind, raw.index)
     order = [*table.column_names, *[c for c in raw.columns if c not in table.column_names]]
     frame = pd.DataFrame(typed, index=raw.index)[order]
-    return frame, bad_required, _concat(problems, ISSUE_COLUMNS)
+    return frame, bad_required, concat_frames(problems, ISSUE_COLUMNS)
 
 
 def _empty(kind: str, index: pd.Index) -> pd.Series:
     dtype = {"date": "datetime64[ns]", "amount": "float64", "int": "Int64", "float": "float64"}
     return pd.Series(pd.NA if kind == "int" else None, index=index, dtype=dtype.get(kind, "str"))
-
-
-def _cell_text(values: pd.Series) -> pd.Series:
-    """Cells as the text a person would read: missing → '', dates ISO, numbers as written."""
-    out = values.astype(object).map(_one_cell)
-    return out.astype("str")
-
-
-def _one_cell(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text[:-9] if text.endswith("T00:00:00") else text
-    return str(value)
-
-
-def _is_formula(values: pd.Series) -> pd.Series:
-    return values.astype("str").str.strip().str.startswith("=").fillna(False).astype(bool)
-
-
-def _issue_rows(
-    values: pd.Series, bad: pd.Series, table: Table, source: str, rows: pd.Series, kind: str
-) -> pd.DataFrame:
-    problem = f"not a valid {_KIND_LABEL.get(kind, kind)}; set to missing"
-    formula = _is_formula(values[bad])
-    return pd.DataFrame(
-        {
-            "table": table.name,
-            "file": source,
-            "row": rows[bad].to_numpy(),
-            "column": table.column(values.name).zh,
-            "value": _cell_text(values[bad]).to_numpy(),
-            "problem": formula.map(
-                {True: problem + " (a formula: never evaluated)", False: problem}
-            ).to_numpy(),
-        }
-    )
-
-
-def _formula_rows(
-    values: pd.Series, risky: pd.Series, table: Table, source: str, rows: pd.Series, label: str
-) -> pd.DataFrame:
-    text = values[risky].astype("str").str.strip()
-    return pd.DataFrame(
-        {
-            "table": table.name,
-            "file": source,
-            "row": rows[risky].to_numpy(),
-            "column": label,
-            "value": text.to_numpy(),
-            "problem": text.str[0].map(lambda c: _FORMULA_PROBLEM.format(first=c)).to_numpy(),
-        }
-    )
-
-
-def _quarantine_rows(
-    raw: pd.DataFrame,
-    table: Table,
-    source: str,
-    rows: pd.Series,
-    bad_required: dict[str, pd.Series],
-    original_headers: list[str],
-) -> pd.DataFrame:
-    """Rows that cannot be loaded: a required field missing/unparseable, or a repeated key.
-
-    Each keeps the row as the file had it (original headers) in `raw`, so nothing is lost.
-    """
-    as_read = raw.set_axis(original_headers, axis=1)
-    parts = []
-    claimed = pd.Series(False, index=raw.index)
-    for name, bad in bad_required.items():
-        bad = bad & ~claimed
-        if not bad.any():
-            continue
-        claimed |= bad
-        empty = missing_mask(raw[name])[bad]
-        kind = table.column(name).kind
-        unparseable = f"cannot parse as {_KIND_LABEL.get(kind)}"
-        formula = _is_formula(raw.loc[bad, name])
-        reason = empty.map({True: "missing_required", False: f"unparseable_{kind}"})
-        detail = pd.Series(unparseable, index=empty.index)
-        detail[formula] = unparseable + " (a formula: never evaluated)"
-        detail[empty] = "required field is empty"
-        parts.append(
-            _quarantine_frame(raw, as_read, bad, table, source, rows, name, reason, detail)
-        )
-    key = raw[table.key].astype("str").str.strip()
-    has_key = ~missing_mask(raw[table.key])
-    repeated = key.duplicated(keep="first") & ~claimed & has_key
-    if repeated.any():
-        shared = key.duplicated(keep=False) & has_key  # compare whole rows only where keys repeat
-        identical = _cell_text_frame(raw[shared]).set_axis(raw.index[shared]).duplicated()
-        identical = identical.reindex(raw.index, fill_value=False)[repeated]
-        reason = identical.map({True: "duplicate_row", False: "duplicate_key"})
-        first = rows.groupby(key).transform("first")[repeated]
-        detail = "same key as row " + first.astype("str")
-        parts.append(
-            _quarantine_frame(
-                raw, as_read, repeated, table, source, rows, table.key, reason, detail
-            )
-        )
-    return _concat(parts, [*QUARANTINE_COLUMNS, "_index"])
-
-
-def _cell_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({i: _cell_text(frame.iloc[:, i]) for i in range(frame.shape[1])})
-
-
-def _quarantine_frame(
-    raw: pd.DataFrame,
-    as_read: pd.DataFrame,
-    mask: pd.Series,
-    table: Table,
-    source: str,
-    rows: pd.Series,
-    column: str,
-    reason: pd.Series,
-    detail: pd.Series | str,
-) -> pd.DataFrame:
-    cells = _cell_text_frame(as_read[mask]).to_numpy().tolist()
-    headers = list(as_read.columns)
-    return pd.DataFrame(
-        {
-            "table": table.name,
-            "file": source,
-            "row": rows[mask].to_numpy(),
-            "column": table.column(column).zh,
-            "value": _cell_text(raw.loc[mask, column]).to_numpy(),
-            "reason": pd.Series(reason).to_numpy(),
-            "detail": pd.Series(detail).to_numpy() if not isinstance(detail, str) else detail,
-            "raw": [
-                json.dumps(dict(zip(headers, r, strict=True)), ensure_ascii=False) for r in cells
-            ],
-            "_index": raw.index[mask],
-        }
-    )
-
-
-def _rejected_rows(rejected: pd.DataFrame, table: Table, source: str) -> pd.DataFrame:
-    """Records the reader could not split into the header's fields, as quarantine rows."""
-    if not len(rejected):
-        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
-    frame = rejected[REJECT_COLUMNS].copy()
-    frame.insert(0, "table", table.name)
-    frame.insert(1, "file", source)
-    frame["column"] = ""
-    return frame[QUARANTINE_COLUMNS]
-
-
-def _notes(notes: pd.DataFrame, table: Table, source: str) -> pd.DataFrame:
-    """Reader notes (merged cells filled) as issue rows, with Chinese column names."""
-    if not len(notes):
-        return pd.DataFrame(columns=ISSUE_COLUMNS)
-    known = table.header_map()
-    frame = notes[NOTE_COLUMNS].copy()
-    zh = {c.name: c.zh for c in table.columns}
-    frame["column"] = frame["column"].map(lambda h: zh.get(known.get(norm_header(h), ""), h))
-    frame.insert(0, "table", table.name)
-    frame.insert(1, "file", source)
-    return frame[ISSUE_COLUMNS]
-
-
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]

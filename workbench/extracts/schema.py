@@ -6,6 +6,7 @@ module, so a header alias or a type is defined exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -37,6 +38,9 @@ class Table:
     key: str
     columns: tuple[Column, ...]
     file_aliases: tuple[str, ...] = field(default=())
+    # (column, (a, b)): a required column a file may leave out when it has a and b, whose
+    # product it then is (an order line's amount = quantity × unit price)
+    derived: tuple[tuple[str, tuple[str, str]], ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -45,6 +49,18 @@ class Table:
     @property
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    def required_for(self, present: Collection[str]) -> list[str]:
+        """The required columns of a file with the columns `present`: a derived column absent
+        from the file is replaced by the columns it is computed from, when both are there."""
+        out = []
+        for name in self.required:
+            sources = dict(self.derived).get(name)
+            if name not in present and sources and all(s in present for s in sources):
+                out += [s for s in sources if s not in out]
+            elif name not in out:
+                out.append(name)
+        return out
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -102,20 +118,37 @@ ORDERS = Table(
     key="order_id",
     file_aliases=("交易记录", "订单", "订单记录", "order", "transactions"),
     columns=(
-        C("order_id", "订单编号", required=True, aliases=("订单号", "订单ID")),
-        C("customer_id", "客户编号", required=True, aliases=("客户ID",)),
+        C(
+            "order_id",
+            "订单编号",
+            required=True,
+            aliases=("订单号", "订单ID", "单据编号", "InvoiceNo", "Invoice"),
+        ),
+        C("customer_id", "客户编号", required=True, aliases=("客户ID", "CustomerID")),
         C(
             "order_date",
             "交易日期",
             "date",
             required=True,
-            aliases=("下单日期", "订单日期", "date"),
+            aliases=("下单日期", "订单日期", "单据日期", "date", "InvoiceDate"),
         ),
         C("amount", "交易金额", "amount", required=True, aliases=("金额", "订单金额", "金额(元)")),
-        C("product", "产品名称", "category", aliases=("产品",)),
+        C("product", "产品名称", "category", aliases=("产品", "商品名称", "Description")),
         C("product_category", "产品类别", "category", aliases=("产品分类",)),
         C("payment_method", "支付方式", "category", aliases=("付款方式",)),
+        # order lines (one row per product of an order) and returns: docs/extracts.md
+        C("line_no", "行号", "int", aliases=("明细行号", "LineNo", "line_number")),
+        C("product_code", "产品编码", aliases=("商品编码", "物料编码", "StockCode", "SKU")),
+        C("quantity", "数量", "float", aliases=("销售数量", "Quantity", "qty")),
+        C("unit_price", "单价", "amount", aliases=("销售单价", "UnitPrice", "Price")),
+        C("order_type", "单据类型", "category", aliases=("订单类型", "业务类型")),
+        C(
+            "original_order_id",
+            "原订单号",
+            aliases=("原单号", "原订单编号", "关联订单号", "OriginalInvoiceNo"),
+        ),
     ),
+    derived=(("amount", ("quantity", "unit_price")),),
 )
 
 INTERACTIONS = Table(
@@ -212,5 +245,10 @@ def schema_markdown() -> str:
             aliases = ", ".join(c.aliases)
             required = "yes" if c.required else ""
             parts.append(f"| `{c.name}` | {c.zh} | {_KIND_DOC[c.kind]} | {required} | {aliases} |")
+        for name, (a, b) in table.derived:
+            parts.append(
+                f"\nA file without `{name}` may have `{a}` and `{b}` instead (both then required):"
+                f" `{name}` = `{a}` × `{b}`."
+            )
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"

@@ -2,6 +2,9 @@
 how they are followed up, and how the quarter compares with the previous one.
 
 Definitions (also in docs/glossary.md):
+- orders: an order's lines count once (`workbench.extracts.order_lines.order_totals`); returns
+  (退货 / 冲销: negative orders marked as returns) are not orders.
+- revenue = the sum of every line in the quarter: returns are netted in their own quarter.
 - 客单价 average order value = revenue ÷ orders placed in the quarter.
 - 复购率 repurchase rate = customers with purchases on ≥ 2 distinct days in the quarter ÷
   customers with ≥ 1 purchase in the quarter.
@@ -16,14 +19,15 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.core.periods import in_quarter, parse_quarter, quarter_bounds
+from workbench.extracts.order_lines import order_totals
 from workbench.extracts.schema import ALL_REGIONS
 
 SILENT_DAYS = 90
 MISSING = "to_complete"  # the key of missing values (待补充), a label key
 OTHER = "other"  # the key of the folded tail (其他), a label key
 KPIS = (
-    "customers", "new_customers", "buyers", "orders", "revenue", "aov", "repurchase_rate",
-    "followups_per_customer", "complaints", "satisfaction", "silent_customers",
+    "customers", "new_customers", "buyers", "orders", "revenue", "returns", "aov",
+    "repurchase_rate", "followups_per_customer", "complaints", "satisfaction", "silent_customers",
 )  # fmt: skip
 
 
@@ -50,20 +54,45 @@ def distribution(values: pd.Series, top: int | None = None) -> pd.DataFrame:
 
 
 def order_kpis(orders: pd.DataFrame, customer_ids: pd.Series, quarter: str) -> dict[str, float]:
-    """Orders, buyers, revenue, average order value and repurchase rate in one quarter."""
+    """Orders, buyers, revenue (net of returns), average order value, repurchase rate and returns
+    (the amount of the quarter's returns, ≤ 0) in one quarter; `orders` may be order lines."""
     mine = orders[
         orders["customer_id"].isin(customer_ids) & in_quarter(orders["order_date"], quarter)
     ]
-    buyers = mine["customer_id"].nunique()
-    purchase_days = mine.groupby("customer_id")["order_date"].nunique()
+    totals = order_totals(mine)
+    placed = totals[~totals["is_return"]]
+    buyers = placed["customer_id"].nunique()
+    purchase_days = placed["order_date"].dt.normalize().groupby(placed["customer_id"]).nunique()
     revenue = float(mine["amount"].sum())
     return {
-        "orders": len(mine),
+        "orders": len(placed),
         "buyers": buyers,
         "revenue": revenue,
-        "aov": revenue / len(mine) if len(mine) else float("nan"),
+        "aov": revenue / len(placed) if len(placed) else float("nan"),
         "repurchase_rate": float((purchase_days >= 2).sum() / buyers) if buyers else float("nan"),
+        "returns": float(totals.loc[totals["is_return"], "amount"].sum()),
     }
+
+
+def revenue_by_customer(
+    orders: pd.DataFrame, customer_ids: pd.Series, quarter: str
+) -> pd.DataFrame:
+    """Per customer with orders or returns in the quarter: orders, gross (their amount), returns
+    (the amount returned, ≤ 0) and revenue = gross + returns; most revenue first."""
+    mine = orders[
+        orders["customer_id"].isin(customer_ids) & in_quarter(orders["order_date"], quarter)
+    ]
+    totals = order_totals(mine)
+    returned = totals["is_return"]
+    frame = pd.DataFrame({
+        "customer_id": totals["customer_id"],
+        "orders": (~returned).astype("int64"),
+        "gross": totals["amount"].where(~returned, 0.0),
+        "returns": totals["amount"].where(returned, 0.0),
+        "revenue": totals["amount"],
+    })  # fmt: skip
+    out = frame.groupby("customer_id", sort=True).sum().reset_index()
+    return out.sort_values("revenue", ascending=False, kind="stable", ignore_index=True)
 
 
 def interaction_kpis(
@@ -146,13 +175,19 @@ def channel_mix(interactions: pd.DataFrame, customer_ids: pd.Series, quarter: st
 def quarterly_trend(
     orders: pd.DataFrame, customer_ids: pd.Series, quarter: str, quarters: int = 8
 ) -> pd.DataFrame:
-    """Revenue, orders and buyers for the `quarters` quarters ending with `quarter`."""
+    """Revenue (net of returns), orders and buyers (returns are not orders) for the `quarters`
+    quarters ending with `quarter`; `orders` may be order lines."""
     last = parse_quarter(quarter)
     periods = pd.period_range(end=last, periods=quarters, freq="Q")
     mine = orders[orders["customer_id"].isin(customer_ids) & orders["order_date"].notna()]
-    by_quarter = mine.groupby(mine["order_date"].dt.to_period("Q")).agg(
-        revenue=("amount", "sum"), orders=("order_id", "size"), buyers=("customer_id", "nunique")
-    )
+    totals = order_totals(mine)  # an order's lines share its day, so its quarter
+    period = totals["order_date"].dt.to_period("Q")
+    placed = ~totals["is_return"]
+    by_quarter = pd.DataFrame({
+        "revenue": totals["amount"].groupby(period).sum(),
+        "orders": placed.groupby(period).sum(),
+        "buyers": totals["customer_id"].where(placed).groupby(period).nunique(),
+    })  # fmt: skip
     frame = by_quarter.reindex(periods, fill_value=0).rename_axis("period").reset_index()
     frame.insert(0, "quarter", frame["period"].astype("str"))
     return frame.drop(columns="period")

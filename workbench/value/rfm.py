@@ -6,7 +6,7 @@ Definitions (also in docs/glossary.md):
 - recency_days = days from the last purchase day to `as_of` (NOT lifetimes' recency, which is
   first → last purchase). A purchase the day before `as_of` has recency_days 1.
 - frequency = distinct purchase days (several orders on one day count once).
-- monetary = total amount; mean_order_value = monetary ÷ orders.
+- monetary = total amount; mean_order_value = monetary ÷ orders (an order's lines count once).
 - tenure_days = days from the first purchase day to `as_of` (for purchase gaps and CLV).
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.extracts.order_lines import order_totals
 from workbench.value.params import (
     HIGH,
     LOW,
@@ -53,10 +54,11 @@ def rfm_table(
     orders: pd.DataFrame, as_of: pd.Timestamp | str, window_days: int | None = None
 ) -> pd.DataFrame:
     """One row per customer with an order before `as_of`: recency_days, frequency, orders,
-    monetary, mean_order_value, tenure_days. Customers without orders are absent.
+    monetary, mean_order_value, tenure_days. Customers without orders are absent; `orders` may
+    be order lines (summed per order first).
     """
     as_of = pd.Timestamp(as_of).normalize()
-    mine = orders_before(orders, as_of, window_days)
+    mine = order_totals(orders_before(orders, as_of, window_days))
     day = mine["order_date"].dt.normalize()
     grouped = mine.assign(_day=day).groupby("customer_id", sort=True)
     table = grouped.agg(
