@@ -16,7 +16,9 @@ from workbench.cleaning.normalise import (
     normalise_ids,
     normalise_names,
     normalise_phones,
+    size_class,
 )
+from workbench.cleaning.settings import SizeBands
 from workbench.cleaning.vocabulary import VOCABULARIES, canonical_values
 
 TEXT = st.text(max_size=30)
@@ -269,3 +271,93 @@ def test_demo_categories_are_all_known(demo) -> None:
     for name, frame in extracts.tables.items():
         normalise_categories(frame, audit, name)
     assert audit.flags.empty
+
+
+# --- company size -------------------------------------------------------------------------------
+
+SMALL_50_200 = SizeBands(employees=(50, 200))  # 小型 <50 / 中型 50–200 / 大型 >200
+MEDIUM_100_500 = SizeBands(employees=(100, 500))  # 中型 = 100–500
+
+
+@pytest.mark.parametrize(
+    ("written", "by_50_200", "by_100_500"),
+    [
+        ("50-200人", "中型", "中型"),  # midpoint 125
+        ("员工250人", "大型", "中型"),
+        ("100-500人", "大型", "中型"),  # midpoint 300
+        ("500人以上", "大型", "大型"),  # more than 500
+        ("少于50人", "小型", "小型"),
+        ("50人以下", "小型", "小型"),
+        ("50人", "中型", "小型"),  # a bound belongs to 中型
+        ("200人", "中型", "中型"),
+        ("201人", "大型", "中型"),
+        ("20-99人", "中型", "小型"),  # midpoint 59.5
+        ("员工人数：1,000人", "大型", "大型"),
+        ("１２０人", "中型", "中型"),  # full-width digits
+        ("200人以上", "大型", None),  # 200–500 is 中型, beyond 500 大型: spans two classes
+        ("少于100人", None, "小型"),  # below 50 小型, 50–100 中型
+        ("年营收5000万", "中型", "中型"),  # revenue: 2000万 / 4亿 by default
+        ("1-5亿元", "中型", "中型"),  # midpoint 3亿
+        ("营收1000万元", "小型", "小型"),
+        ("5亿以上", "大型", "大型"),
+        ("2亿元以上", None, None),
+    ],
+)
+def test_size_class_by_both_conventions(written, by_50_200, by_100_500) -> None:
+    assert size_class(written, SMALL_50_200) == (by_50_200, True)
+    assert size_class(written, MEDIUM_100_500) == (by_100_500, True)
+
+
+@pytest.mark.parametrize("written", ["300", "若干", "中小型", "500-100人", "", "很多人以上以下"])
+def test_size_class_leaves_what_is_not_a_figure_with_a_unit(written) -> None:
+    assert size_class(written, SMALL_50_200) == (None, False)
+
+
+def test_revenue_bands_are_a_parameter_too() -> None:
+    bands = SizeBands(revenue=(5_000_000, 50_000_000))  # 500万 / 5000万
+    assert size_class("营收3000万", bands) == ("中型", True)
+    assert size_class("营收3000万", SizeBands()) == ("中型", True)
+    assert size_class("营收1亿", bands) == ("大型", True)
+    assert size_class("营收1亿", SizeBands()) == ("中型", True)
+
+
+def test_sizes_are_mapped_audited_and_flagged() -> None:
+    frame = customers(
+        size=["50-200人", "员工250人", "中型企业", "200人以上", "若干", None, "小型", "少于50人"]
+    )
+    for bands, expected in (
+        (SMALL_50_200, ["中型", "大型", "中型", "大型", "若干", None, "小型", "小型"]),
+        (MEDIUM_100_500, ["中型", "中型", "中型", "200人以上", "若干", None, "小型", "小型"]),
+    ):
+        audit = Audit()
+        out = normalise_categories(frame, audit, "customers", bands)
+        assert out["size"].fillna("<NA>").tolist() == [v or "<NA>" for v in expected]
+        changes = audit.changes.set_index("key")
+        assert changes.loc["C1", ["old", "new", "rule"]].tolist() == [
+            "50-200人",
+            "中型",
+            "size_band",
+        ]
+        assert changes.loc["C3", ["old", "new", "rule"]].tolist() == [
+            "中型企业", "中型", "category_canonical"]  # fmt: skip
+        assert "C5" not in changes.index and "C6" not in changes.index
+        flags = audit.flags.set_index("key")["rule"].to_dict()
+        assert flags.get("C5") == "unknown_category"
+        assert flags.get("C4") == ("size_unmapped" if bands is MEDIUM_100_500 else None)
+        assert len(audit.flags) == (2 if bands is MEDIUM_100_500 else 1)  # each flagged once
+
+
+def test_the_pipeline_takes_the_bands_from_the_settings(tiny_extracts) -> None:
+    from workbench.cleaning.pipeline import clean
+    from workbench.cleaning.settings import CleaningSettings
+    from workbench.io import load_extracts
+
+    extracts = load_extracts(tiny_extracts)
+    extracts.tables["customers"]["size"] = ["员工250人", None, "100-500人"]
+    default = clean(extracts).customers.set_index("customer_id")["size"]
+    assert default[["C20230105001", "C20230301003"]].tolist() == ["大型", "大型"]
+    wide = clean(extracts, CleaningSettings(size_bands=MEDIUM_100_500))
+    sizes = wide.customers.set_index("customer_id")["size"]
+    assert sizes[["C20230105001", "C20230301003"]].tolist() == ["中型", "中型"]
+    audit = wide.changes[wide.changes["rule"] == "size_band"]
+    assert sorted(audit["old"]) == ["100-500人", "员工250人"]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.extracts.order_lines_fixture import load_order_lines
 from workbench.value import tables
 from workbench.value.analysis import analyse_value, clv_ranking, follow_up_list
 from workbench.value.params import ClvParams, ValueParams
@@ -122,3 +123,44 @@ def test_small_region_falls_back_to_company_models(demo) -> None:
     # company-wide models, predictions only for this region's buyers
     assert set(report.clv.predictions.index) <= set(report.customers["customer_id"])
     assert "全公司" in tables.clv_method_note(report, fallback)
+
+
+def test_order_lines_are_summed_into_orders(tmp_path) -> None:
+    """The shop export of tests/extracts/order_lines_fixture.py: 14 lines, 8 orders. Purchases
+    before 2011-01-01: 17850 536365 77.98 + 536366 22.20 on 12-01, 536372 11.10 on 12-02;
+    13047 536367 66.68 + 536368 25.50 on 12-01. Returns C536391, C536379, C540001 are left out."""
+    customers = pd.DataFrame({
+        "customer_id": ["17850", "13047", "14527"], "customer_type": "企业",
+        "name": ["甲公司", "乙公司", "丙公司"], "region": "华东", "owner": "王磊",
+        "status": "成交客户", "city": "杭州市",
+    })  # fmt: skip
+    interactions = pd.DataFrame({"customer_id": pd.Series([], dtype="str"),
+                                 "interaction_date": pd.Series([], dtype="datetime64[ns]")})  # fmt: skip
+    data = SimpleNamespace(customers=customers, orders=load_order_lines(tmp_path),
+                           interactions=interactions)  # fmt: skip
+    report = analyse_value(data, "华东", "2010Q4")
+    table = report.customers.set_index("customer_id")
+    assert report.excluded_orders == 3  # the three returns, not their four lines
+    assert table.loc["17850", ["frequency", "orders"]].tolist() == [2, 3]  # 7 lines
+    assert table.loc["13047", ["frequency", "orders"]].tolist() == [1, 2]
+    assert table.loc["17850", "monetary"] == pytest.approx(111.28)
+    assert table.loc["13047", "monetary"] == pytest.approx(92.18)  # the return is left out
+    assert table.loc["17850", "revenue_12m"] == pytest.approx(111.28)
+    assert pd.isna(table.loc["14527", "orders"])  # only a return: no purchase
+
+
+def test_purchases_are_orders_with_amount_above_zero_not_lines(small: SimpleNamespace) -> None:
+    """An order of C5 (华南) with a discount line: one purchase of 90, nothing left out."""
+    lines = pd.DataFrame({
+        "order_id": ["D1", "D1"], "customer_id": "C5",
+        "order_date": pd.to_datetime(["2024-11-02", "2024-11-02"]), "amount": [100.0, -10.0],
+    })  # fmt: skip
+    orders = pd.concat([small.orders.assign(order_id=[f"S{i}" for i in range(9)]), lines])
+    report = analyse_value(replace_orders(small, orders), "华南", "2024Q4")
+    table = report.customers.set_index("customer_id")
+    assert report.excluded_orders == 0
+    assert table.loc["C5", "orders"] == 2 and table.loc["C5", "monetary"] == 90_090.0
+
+
+def replace_orders(data: SimpleNamespace, orders: pd.DataFrame) -> SimpleNamespace:
+    return SimpleNamespace(customers=data.customers, orders=orders, interactions=data.interactions)

@@ -1,4 +1,4 @@
-"""Format rules (格式统一): phones, names, e-mails, identifiers and categorical values.
+"""Format rules (格式统一): phones, names, e-mails, identifiers, categorical values, company size.
 
 Each rule takes a frame and the audit log and returns a new frame; every changed cell is an
 audit row, and values a rule cannot settle are left as written and flagged. The work is
@@ -8,7 +8,9 @@ only over the unique values the fast paths leave.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from functools import cache
 
 import pandas as pd
@@ -16,7 +18,10 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from workbench.cleaning.audit import Audit
-from workbench.cleaning.vocabulary import VOCABULARIES, canonical_values
+from workbench.cleaning.settings import SizeBands
+from workbench.cleaning.vocabulary import VOCABULARIES, Vocabulary, canonical_values
+from workbench.extracts.loader import type_extract
+from workbench.extracts.schema import TABLES
 
 PHONE_KINDS = ("mobile", "landline", "service", "invalid", "missing")
 MOBILE = r"1[3-9][0-9]{9}"
@@ -246,14 +251,20 @@ def normalise_ids(frame: pd.DataFrame, audit: Audit, table: str = "customers") -
 # --- categories ---------------------------------------------------------------------------------
 
 
-def normalise_categories(frame: pd.DataFrame, audit: Audit, table: str) -> pd.DataFrame:
-    """Every categorical column of `table` to its canonical value (决策人 → 决策者, M → 男 …).
+def normalise_categories(
+    frame: pd.DataFrame, audit: Audit, table: str, size_bands: SizeBands | None = None
+) -> pd.DataFrame:
+    """Every categorical column of `table` to its canonical value (决策人 → 决策者, M → 男 …);
+    company sizes written as employees or revenue (50-200人) to their class by `size_bands`.
 
     Values no vocabulary knows stay as written and are flagged `unknown_category`.
     """
     new = {}
     for column, vocabulary in VOCABULARIES.get(table, {}).items():
         if column not in frame:
+            continue
+        if (table, column) == ("customers", "size"):
+            new[column] = _sizes(frame, audit, vocabulary, size_bands or SizeBands())
             continue
         values, unknown = canonical_values(frame[column], vocabulary)
         log_changes(audit, table, frame, column, values, "category_canonical")
@@ -265,3 +276,126 @@ def normalise_categories(frame: pd.DataFrame, audit: Audit, table: str) -> pd.Da
             )  # fmt: skip
         new[column] = values
     return with_columns(frame, **new)
+
+
+# --- company size -------------------------------------------------------------------------------
+#
+# 企业规模 is written as a class (小型), as employees (50-200人, 员工250人, 500人以上, 少于50人) or
+# as yearly revenue (营收5000万, 1-5亿元). The rule: a single figure maps to the class whose band
+# holds it; a closed range (50-200人) maps by its midpoint; an open range (500人以上: more than
+# 500; 少于50人 / 50人以下: fewer than 50) maps only when it lies wholly in one class, else it is
+# flagged `size_unmapped`. A figure needs its unit (人, or 元 / 万 / 亿, or a word such as 员工 or
+# 营收): a bare number is not a size.
+
+_AMOUNT = r"(\d+(?:\.\d+)?)(千万|百万|十万|万|亿|千)?"
+_MULTIPLIERS = {None: 1.0, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8}
+_EMPLOYEES = re.compile(r"人|员工|职工|雇员|employee|staff|headcount")
+_REVENUE = re.compile(r"元|万|亿|营收|收入|营业额|销售额|产值|revenue|turnover|rmb|cny")
+_WORDS = re.compile(
+    r"人数|人|员工|职工|雇员|规模|营业收入|营收|营业额|销售额|收入|产值|人民币|元|年|约|大约|左右"
+    r"|employees?|staff|headcount|revenue|turnover|rmb|cny|[:：()（）]"
+)
+_ABOVE = re.compile(r"^(?:超过|大于|多于|高于|>=|>|≥)|(?:及以上|或以上|以上|\+|起|多)$")
+_BELOW = re.compile(r"^(?:少于|小于|不足|低于|不到|<=|<|≤)|(?:及以下|或以下|以下|以内)$")
+_RANGE = re.compile(rf"{_AMOUNT}(?:-|~|至|到|—|–){_AMOUNT}")
+
+
+def size_range(text: str) -> tuple[str, float, float, str] | None:
+    """A size written as employees or revenue, as (measure, low, high, shape): measure
+    `employees` or `revenue` (元); shape `point`, `range`, `above` (more than low) or `below`
+    (fewer than high). None when the text is not a figure with its unit."""
+    key = re.sub(r"\s+|,", "", unicodedata.normalize("NFKC", str(text))).lower()
+    if _EMPLOYEES.search(key):
+        measure = "employees"
+    elif _REVENUE.search(key):
+        measure = "revenue"
+    else:
+        return None
+    core = _WORDS.sub("", key)
+    above, below = _ABOVE.search(core), _BELOW.search(core)
+    core = _BELOW.sub("", _ABOVE.sub("", core))
+    if (match := _RANGE.fullmatch(core)) and not (above or below):
+        low = float(match.group(1)) * _MULTIPLIERS[match.group(2) or match.group(4)]  # 1-5亿
+        high = float(match.group(3)) * _MULTIPLIERS[match.group(4)]
+        return (measure, low, high, "range") if low <= high else None
+    if not (match := re.fullmatch(_AMOUNT, core)) or (above and below):
+        return None
+    value = float(match.group(1)) * _MULTIPLIERS[match.group(2)]
+    if above:
+        return measure, value, math.inf, "above"
+    if below:
+        return measure, 0.0, value, "below"
+    return measure, value, value, "point"
+
+
+def size_class(text: str, bands: SizeBands) -> tuple[str | None, bool]:
+    """(class, recognised): the class 小型 / 中型 / 大型 of a size written as employees or
+    revenue, by `bands` (the rule above); None when it cannot be placed. `recognised` is True
+    when the text is such a figure at all."""
+    parsed = size_range(text)
+    if parsed is None:
+        return None, False
+    measure, low, high, shape = parsed
+    small, large = getattr(bands, measure)
+    if shape == "above":  # (low, ∞) is wholly 大型 only if it starts at or beyond the 大型 bound
+        return ("大型" if low >= large else None), True
+    if shape == "below":  # [0, high) is wholly 小型 only if it ends at or below the 中型 bound
+        return ("小型" if high <= small else None), True
+    figure = (low + high) / 2  # a point, or a closed range's midpoint
+    return ("小型" if figure < small else "中型" if figure <= large else "大型"), True
+
+
+def _sizes(
+    frame: pd.DataFrame, audit: Audit, vocabulary: Vocabulary, bands: SizeBands
+) -> pd.Series:
+    """The size column: aliases to their class (category_canonical), employees and revenue by
+    the bands (size_band); figures that span two classes are flagged `size_unmapped`, other
+    unknown text `unknown_category`, both left as written."""
+    values, unknown = canonical_values(frame["size"], vocabulary)
+    log_changes(audit, "customers", frame, "size", values, "category_canonical")
+    written = frame.loc[unknown, "size"].astype("str")
+    placed = {text: size_class(text, bands) for text in pd.unique(written)}  # unique values only
+    classes = written.map({text: c for text, (c, _) in placed.items()})
+    recognised = written.map({text: r for text, (_, r) in placed.items()}).astype(bool)
+    mapped = classes.notna()
+    log_changes(audit, "customers", frame.loc[mapped[mapped].index], "size",
+                classes[mapped], "size_band")  # fmt: skip
+    values = values.copy()
+    values[mapped[mapped].index] = classes[mapped]
+    (small, large), (low, high) = bands.employees, bands.revenue
+    unmapped = (recognised & ~mapped).reindex(frame.index, fill_value=False)
+    audit.flag(
+        "customers", frame, unmapped, "size", "size_unmapped",
+        f"规模跨越两个规模档（分界：员工 {small:g}、{large:g} 人；营收 {low / 1e4:g}万、"
+        f"{high / 1e4:g}万元），保留原值 (the size spans two classes; left as written)",
+    )  # fmt: skip
+    audit.flag(
+        "customers", frame, (~recognised).reindex(frame.index, fill_value=False), "size",
+        "unknown_category",
+        f"未知取值，保留原值；标准值：{'/'.join(vocabulary.canonical)} (unknown value; left as written)",
+    )  # fmt: skip
+    return values
+
+
+# --- the schema's columns -----------------------------------------------------------------------
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """`table` with no rows and every column of the schema, typed as the loader types them."""
+    return _empty(table).copy()
+
+
+@cache
+def _empty(table: str) -> pd.DataFrame:
+    schema = TABLES[table]
+    return type_extract(pd.DataFrame(columns=schema.required), schema, source="")[0]
+
+
+def with_schema_columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """`frame` with every column of `table`'s schema: an absent one is added empty, as the loader
+    adds it, so the rules and the reports can rely on it (a frame built by hand may lack some)."""
+    template = _empty(table)
+    missing = [c for c in TABLES[table].column_names if c not in frame.columns]
+    if not missing:
+        return frame.copy()
+    return with_columns(frame.copy(), **{c: template[c].reindex(frame.index) for c in missing})

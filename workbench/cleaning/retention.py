@@ -22,9 +22,8 @@ CHURNED = "流失客户"
 def last_activity(tables: dict[str, pd.DataFrame]) -> pd.Series:
     """Latest dated event per customer: orders, interactions, requirements, leads, deal, contact."""
     customers = tables["customers"]
-    events = [
-        customers.set_index("customer_id")[["first_contact_date", "first_deal_date"]].max(axis=1)
-    ]
+    dated = [c for c in ("first_contact_date", "first_deal_date") if c in customers]
+    events = [customers.set_index("customer_id")[dated].max(axis=1).astype("datetime64[ns]")]
     for table, column in (
         ("orders", "order_date"),
         ("interactions", "interaction_date"),
@@ -43,7 +42,8 @@ def retention_list(
     """Every customer past retention at `as_of`: id, status, last activity, keep-until, reason."""
     customers = tables["customers"]
     last = pd.Series(last_activity(tables).to_numpy(), index=customers.index)
-    churned = customers["status"] == CHURNED
+    status = customers.get("status", pd.Series(pd.NA, index=customers.index, dtype="str"))
+    churned = status.eq(CHURNED).fillna(False).astype(bool)
     ended = (as_of - last).dt.days > settings.relationship_end_days
     until = pd.Series(pd.NaT, index=customers.index, dtype="datetime64[ns]")
     for is_churned, years in ((True, settings.retention_years_after_churn),
@@ -58,7 +58,7 @@ def retention_list(
         {
             "customer_id": customers["customer_id"],
             "owner": customers.get("owner"),
-            "status": customers["status"],
+            "status": status,
             "last_activity": last,
             "keep_until": until,
             "reason": reason,

@@ -1,8 +1,9 @@
 """The customer-value report of one region and quarter: RFM classes, ABC, amount tiers, tags, CLV
 and who to follow up, assembled from `rfm`, `segments` and `clv_fit` in one call.
 
-Purchases are orders with amount > 0: returns and corrections (amount ≤ 0, flagged by the
-cleaning) are left out of every value figure and counted in ``excluded_orders``. The cut-off
+Purchases are orders with amount > 0, an order's amount the sum of its lines (`order_totals`):
+returns and corrections (amount ≤ 0) are left out of every value figure and counted in
+``excluded_orders``. The cut-off
 ``as_of`` is the first day after the quarter (exclusive), so "last 12 months" ends with the
 quarter. Customers are shown by a display name: enterprises by name, individuals masked (张**).
 """
@@ -19,6 +20,7 @@ from workbench.clv.fit import PREDICTION_COLUMNS, ClvFit, fit_clv, repeat_buyers
 from workbench.core.errors import WorkbenchError
 from workbench.core.periods import quarter_bounds
 from workbench.extracts.loader import TableAccess
+from workbench.extracts.order_lines import order_totals
 from workbench.profiling.analysis import customers_of_region
 from workbench.value.params import HIGH, ValueParams
 from workbench.value.rfm import rfm_scores, rfm_table, value_classes
@@ -74,8 +76,9 @@ def analyse_value(
     start, as_of = quarter_bounds(quarter)
     customers = customers_of_region(data.customers, region)
     ids = customers["customer_id"]
-    all_purchases = data.orders[data.orders["amount"] > 0]
-    excluded = int((data.orders["customer_id"].isin(ids) & ~(data.orders["amount"] > 0)).sum())
+    orders = order_totals(data.orders)  # order lines summed: the models see orders
+    all_purchases = orders[orders["amount"] > 0]
+    excluded = int((orders["customer_id"].isin(ids) & ~(orders["amount"] > 0)).sum())
     purchases = all_purchases[all_purchases["customer_id"].isin(ids)]
     table = rfm_table(purchases, as_of, params.rfm.window_days)
     scores = value_classes(rfm_scores(table, params.rfm.bins), params)
@@ -134,17 +137,20 @@ def _customer_table(
     out.insert(1, "customer", display_names(customers))
     before = purchases[purchases["order_date"] < as_of]
     dates = before.groupby("customer_id")["order_date"]
-    out["first_purchase"] = out["customer_id"].map(dates.min())
-    out["last_purchase"] = out["customer_id"].map(dates.max())
+    # reindex, not map: pandas cannot map an empty region's ids through dates
+    out["first_purchase"] = dates.min().reindex(out["customer_id"]).to_numpy()
+    out["last_purchase"] = dates.max().reindex(out["customer_id"]).to_numpy()
     out = out.merge(scores.drop(columns=["mean_order_value", "tenure_days", "rfm_total"]),
                     on="customer_id", how="left")  # fmt: skip
     out = out.merge(abc[["customer_id", "revenue", "abc_class"]].rename(
         columns={"revenue": "revenue_12m"}), on="customer_id", how="left")  # fmt: skip
     out = out.merge(tiers[["customer_id", "amount_tier"]], on="customer_id", how="left")
-    predictions = clv.predictions if clv is not None else pd.DataFrame(columns=PREDICTION_COLUMNS)
-    out = out.merge(predictions, left_on="customer_id", right_index=True, how="left")
+    if clv is not None:
+        out = out.merge(clv.predictions, left_on="customer_id", right_index=True, how="left")
+    else:  # no frame to merge: an empty one's index is not text, and a region may be empty
+        out = out.assign(**dict.fromkeys(PREDICTION_COLUMNS, np.nan))
     joined = tagged["tag"].astype("str").groupby(tagged["customer_id"]).agg("、".join)
-    out["tags"] = out["customer_id"].map(joined).fillna("")
+    out["tags"] = out["customer_id"].map(joined).astype(object).fillna("")  # none: float NaNs
     return out[list(CUSTOMER_COLUMNS)].reset_index(drop=True)
 
 

@@ -8,6 +8,7 @@ number or e-mail column.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,8 @@ from workbench.clv.fit import matrices
 from workbench.core.labels import is_label, t
 from workbench.core.periods import quarter_label
 from workbench.extracts.schema import ALL_REGIONS
+from workbench.profiling.gaps import Gap
+from workbench.profiling.tables import gap_sentences
 from workbench.reports.excel import MONEY, PROBABILITY, SHARE, write_workbook
 from workbench.reports.safe_html import styled_table
 from workbench.value.analysis import (
@@ -25,6 +28,7 @@ from workbench.value.analysis import (
     clv_ranking,
     high_value_share,
 )
+from workbench.value.gaps import VALUE_PARTS
 from workbench.value.params import ValueParams
 
 FOLLOW_UP_COLUMNS = (
@@ -62,30 +66,37 @@ def shown(frame: pd.DataFrame, lang: str = "zh") -> Styler:
 
 
 def summary_points(
-    report: ValueReport, lang: str = "zh", params: ValueParams | None = None
+    report: ValueReport,
+    lang: str = "zh",
+    params: ValueParams | None = None,
+    gaps: Mapping[str, Gap] | None = None,
 ) -> list[str]:
-    """Three to five one-line conclusions for the top of the report."""
+    """Three to five one-line conclusions for the top of the report, then what the data cannot
+    show and why (`gaps`, from `value_gaps`)."""
+    gaps = gaps or {}
     abc = report.segments["abc_class"].set_index("class")
     value = report.segments["value_class"].set_index("class")
     follow = report.follow_up()
     counts = follow["action"].value_counts()
     a_customers, a_share = abc.loc["A", "customers"], abc.loc["A", "revenue_share"]
     buyers = abc["customers"].sum()
-    points = [
-        t(
-            "value_point_abc",
-            lang,
-            a_customers=a_customers,
-            a_of_buyers=a_customers / max(buyers, 1),
-            a_share=a_share,
-        ),
-        t(
-            "value_point_high_value",
-            lang,
-            high_customers=value.loc["高价值", "customers"],
-            high_share=high_value_share(report),
-        ),
-    ]
+    points = []
+    if "abc" not in gaps:
+        points += [
+            t(
+                "value_point_abc",
+                lang,
+                a_customers=a_customers,
+                a_of_buyers=a_customers / max(buyers, 1),
+                a_share=a_share,
+            ),
+            t(
+                "value_point_high_value",
+                lang,
+                high_customers=value.loc["高价值", "customers"],
+                high_share=high_value_share(report),
+            ),
+        ]
     if report.clv is not None:
         clv = report.customers["clv"].dropna()
         top = clv.nlargest(max(1, len(clv) // 5)).sum() / clv.sum() if clv.sum() > 0 else 0.0
@@ -103,17 +114,18 @@ def summary_points(
     alert = holdout_alert(report, params or ValueParams(), lang)
     if alert:
         points.append(alert)
-    points.append(
-        t(
-            "value_point_follow_up",
-            lang,
-            customers=len(follow),
-            retain=counts.get("retain", 0),
-            lead=counts.get("lead", 0),
-            repurchase=counts.get("repurchase", 0),
+    if len(report.customers):
+        points.append(
+            t(
+                "value_point_follow_up",
+                lang,
+                customers=len(follow),
+                retain=counts.get("retain", 0),
+                lead=counts.get("lead", 0),
+                repurchase=counts.get("repurchase", 0),
+            )
         )
-    )
-    return points
+    return points + gap_sentences(gaps, lang, VALUE_PARTS)
 
 
 def holdout_alert(report: ValueReport, params: ValueParams, lang: str = "zh") -> str | None:
@@ -140,7 +152,9 @@ def follow_up_table(report: ValueReport, top: int | None = None) -> pd.DataFrame
 
 
 def ranking_table(report: ValueReport, top: int = 20) -> pd.DataFrame:
-    """The ``top`` customers by CLV (names masked for individuals)."""
+    """The ``top`` customers by CLV (names masked for individuals); none without CLV figures."""
+    if report.clv is None:
+        return pd.DataFrame(columns=list(RANKING_COLUMNS))
     return clv_ranking(report.customers, top)[list(RANKING_COLUMNS)]
 
 
@@ -163,9 +177,14 @@ def migration_table(report: ValueReport, lang: str = "zh") -> pd.DataFrame:
 
 
 def export_excel(
-    report: ValueReport, path: str | Path, params: ValueParams | None = None, lang: str = "zh"
+    report: ValueReport,
+    path: str | Path,
+    params: ValueParams | None = None,
+    lang: str = "zh",
+    gaps: Mapping[str, Gap] | None = None,
 ) -> Path:
-    """The report's tables as one formatted workbook: notes, customers, segments, follow-up, CLV."""
+    """The report's tables as one formatted workbook: notes (with what the data cannot show,
+    `gaps`), customers, segments, follow-up, CLV."""
     params = params or ValueParams()
     customers = report.customers.copy()
     for column in ("value_class", "abc_class", "amount_tier"):
@@ -183,7 +202,10 @@ def export_excel(
     sheets = {name: localize(frame, lang) for name, frame in sheets.items()}
     sheets[_sheet("migration", lang)] = migration_table(report, lang)
     formats = {t(f"vc_{c}", lang): f for c, f in _formats(excel=True).items()}
-    return write_workbook(path, sheets, formats, notes=_notes(report, params, lang))
+    notes = _notes(report, params, lang)
+    for i, sentence in enumerate(gap_sentences(gaps or {}, lang, VALUE_PARTS), start=1):
+        notes[t("note_gap", lang, i=i)] = sentence
+    return write_workbook(path, sheets, formats, notes=notes)
 
 
 def _notes(report: ValueReport, params: ValueParams, lang: str) -> dict[str, str]:
@@ -280,3 +302,8 @@ def clv_method_note(report: ValueReport, params: ValueParams, lang: str = "zh") 
     )
     notes = "".join(f"\n- {note}" for note in clv.notes)
     return text + ("\n" + notes if notes else "")
+
+
+def gap_note(gaps: Mapping[str, Gap], part: str, lang: str = "zh") -> str:
+    """The sentence saying why `part` of the report (VALUE_PARTS) is not shown ('' when it is)."""
+    return "".join(gap_sentences(gaps, lang, (part,)))
