@@ -18,7 +18,8 @@ PACKAGE = ROOT / "workbench"
 
 EXTRACTS_AND_CLEANING = ("workbench.extracts", "workbench.cleaning")
 ANALYSES = ("workbench.profiling.analysis", "workbench.quality.analysis", "workbench.value.analysis",
-            "workbench.value.rfm", "workbench.value.segments", "workbench.clv")  # fmt: skip
+            "workbench.value.rfm", "workbench.value.segments", "workbench.clv",
+            "workbench.profiling.gaps", "workbench.value.gaps")  # fmt: skip
 PLOTS = ("workbench.core.charts", "workbench.profiling.plots", "workbench.quality.plots",
          "workbench.value.plots")  # fmt: skip
 RUNNER = ("workbench.reports.runner", "workbench.reports.render", "workbench.reports.index",

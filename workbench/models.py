@@ -11,6 +11,7 @@ from workbench.clv.purchase import (
 )
 from workbench.clv.spend import CLV, GammaGamma, MeanSpend
 from workbench.clv.summary import calibration_holdout, compress, summarize
+from workbench.extracts.order_lines import order_totals, quarantined_revenue
 from workbench.profiling.analysis import (
     channel_mix,
     customers_of_region,
@@ -18,17 +19,22 @@ from workbench.profiling.analysis import (
     kpi_comparison,
     quarter_kpis,
     quarterly_trend,
+    revenue_by_customer,
     revenue_shares,
 )
+from workbench.profiling.gaps import Gap, profile_gaps
 from workbench.quality.analysis import (
     issue_counts,
     merge_counts,
     merged_pairs,
     quarantine_counts,
     retention_counts,
+    review_counts,
+    review_pairs,
     to_complete_by_owner,
 )
 from workbench.value.analysis import ValueReport, analyse_value
+from workbench.value.gaps import value_gaps
 from workbench.value.params import ValueParams, load_value_params
 from workbench.value.rfm import rfm_classes, rfm_scores, rfm_table, value_classes
 from workbench.value.segments import abc_classes, amount_tiers, segment_summary, tags
@@ -39,6 +45,7 @@ __all__ = [
     "MBGNBD",
     "ClvFit",
     "GammaGamma",
+    "Gap",
     "MeanSpend",
     "ParetoNBD",
     "ValueParams",
@@ -59,12 +66,18 @@ __all__ = [
     "merge_counts",
     "merged_pairs",
     "model_selection",
+    "order_totals",
+    "profile_gaps",
     "purchase_model",
     "quarantine_counts",
+    "quarantined_revenue",
     "quarter_kpis",
     "quarterly_trend",
     "retention_counts",
+    "revenue_by_customer",
     "revenue_shares",
+    "review_counts",
+    "review_pairs",
     "rfm_classes",
     "rfm_scores",
     "rfm_table",
@@ -73,4 +86,5 @@ __all__ = [
     "tags",
     "to_complete_by_owner",
     "value_classes",
+    "value_gaps",
 ]

@@ -13,10 +13,11 @@ def test_format_kpis(tiny):
     shown = tables.format_kpis(kpis, "zh")
     assert list(shown.columns) == ["指标", "本季度", "上季度", "环比变化"]
     assert shown.iloc[4].tolist() == ["销售额（元）", "643,000", "0", "–"]
-    assert shown.iloc[6].tolist() == ["复购率", "50.0%", "–", "–"]
+    assert shown.iloc[5].tolist() == ["退货冲销（元）", "0", "0", "–"]  # no return in the quarter
+    assert shown.iloc[7].tolist() == ["复购率", "50.0%", "–", "–"]
     english = tables.format_kpis(kpis, "en")
     assert list(english.columns) == ["Metric", "This quarter", "Previous quarter", "QoQ change"]
-    assert english.iloc[8].tolist() == ["Complaints", "1", "1", "+0.0%"]
+    assert english.iloc[9].tolist() == ["Complaints", "1", "1", "+0.0%"]
 
 
 def test_summary_points(tiny):

@@ -1,6 +1,7 @@
 """A hand-made cleaning result, written here rather than generated: three rules changed or flagged
-cells, two orders were quarantined, two customers were merged (one company, one individual), three
-customers miss key fields and one is past retention."""
+cells, two orders were quarantined, two customers were merged (one company, one individual), two
+pairs wait for review as possible duplicates, three customers miss key fields and one is past
+retention."""
 
 from types import SimpleNamespace
 
@@ -29,6 +30,25 @@ def result() -> SimpleNamespace:
                 "score": [100.0, 92.4],
                 "customer_type": ["企业", "个人"],
                 "name": ["云帆科技", "李娜"],
+            }
+        ),
+        review=pd.DataFrame(
+            {
+                "left_id": ["C3", "C5"],
+                "right_id": ["C4", "C6"],
+                "rule": ["fuzzy_name", "same_phone"],
+                "score": [85.0, 85.0],
+                "reason": ["score", "ambiguous"],
+                "left_name": ["广东粤海智能装备制造有限公司", "王芳"],
+                "left_customer_type": ["企业", None],
+                "left_city": ["佛山", None],
+                "left_phone_masked": [None, "186****5678"],
+                "left_owner": ["王磊", "陈静"],
+                "right_name": ["广东粤瀚智能装备制造有限公司", "王芳芳"],
+                "right_customer_type": ["企业", "个人"],
+                "right_city": ["佛山", "南京"],
+                "right_phone_masked": [None, "186****5678"],
+                "right_owner": ["王磊", "陈静"],
             }
         ),
         customers=pd.DataFrame(

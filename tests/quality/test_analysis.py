@@ -32,6 +32,22 @@ def test_merges_mask_individuals(result):
     assert len(analysis.merged_pairs(result, limit=1)) == 1
 
 
+def test_review_pairs_side_by_side_masked(result):
+    assert analysis.review_counts(result) == {"pairs": 2, "customers": 4}
+    pairs = analysis.review_pairs(result)
+    assert pairs.columns.tolist() == [
+        "customer_id_a", "name_a", "city_a", "phone_a", "owner_a",
+        "customer_id_b", "name_b", "city_b", "phone_b", "owner_b", "rule", "score", "reason",
+    ]  # fmt: skip
+    assert pairs["name_a"].tolist() == ["广东粤海智能装备制造有限公司", "王*"]  # no type: masked
+    assert pairs["name_b"].tolist() == ["广东粤瀚智能装备制造有限公司", "王**"]
+    assert pairs.iloc[1][["phone_a", "reason"]].tolist() == ["186****5678", "ambiguous"]
+    assert len(analysis.review_pairs(result, limit=1)) == 1
+    nothing = result.__class__(**{**vars(result), "review": result.review.head(0)})
+    assert analysis.review_pairs(nothing).empty
+    assert analysis.review_counts(nothing) == {"pairs": 0, "customers": 0}
+
+
 def test_quarantine_to_complete_and_retention(result):
     quarantine = analysis.quarantine_counts(result)
     assert quarantine.to_dict("records") == [

@@ -125,6 +125,8 @@ def test_workbooks_hold_planted_text_as_text_never_formulas(hostile_run):
                 if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
                     formula_like += 1
     assert formula_like > 0  # the planted =HYPERLINK(…) names are there, as text
+    for sheet in load_workbook(hostile_run / "全国" / "data_quality.xlsx"):
+        assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row), sheet.title
 
 
 def test_runs_json_and_the_index_name_every_report(hostile_run):

@@ -79,6 +79,8 @@ def test_quarterly_run_renders_each_region_and_an_index(quarterly):
         ("全国", "data_quality", "ok"), ("华东", "profiling", "ok"), ("华东", "rfm_clv", "ok"),
         ("华南", "profiling", "ok"), ("华南", "rfm_clv", "ok")]  # fmt: skip
     assert runs[2]["files"] == [str(out / "华东" / "rfm_clv.xlsx")]
+    assert runs[0]["files"] == [str(out / "全国" / "data_quality.xlsx")]  # 疑似重复 and merges
+    assert 'href="全国/data_quality.xlsx"' in index
     assert runs[1]["files"] == []
 
 
@@ -88,7 +90,7 @@ def test_no_raw_personal_data_in_any_report_notebook_or_workbook(quarterly, demo
     assert any(v.startswith("0") and "-" in v for v in secrets["phone"])  # landlines too
     scanned = rendered_texts(quarterly)
     kinds = sorted({Path(f).suffix for f in scanned})
-    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 5 + 5 + 2 + 1  # + index
+    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 5 + 5 + 3 + 1  # + index
     assert leaks(quarterly, demo_dir) == []
 
 

@@ -65,6 +65,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_buyers": ("下单客户", "Buying customers"),
     "kpi_orders": ("订单数", "Orders"),
     "kpi_revenue": ("销售额（元）", "Revenue (CNY)"),
+    "kpi_returns": ("退货冲销（元）", "Returns (CNY)"),
     "kpi_aov": ("客单价（元）", "Average order value (CNY)"),
     "kpi_repurchase_rate": ("复购率", "Repurchase rate"),
     "kpi_followups_per_customer": ("人均跟进次数", "Follow-ups per customer"),
@@ -92,6 +93,48 @@ LABELS: dict[str, tuple[str, str]] = {
         "{complaints:,.0f} complaints ({complaints_change}); "
         "{silent_customers:,.0f} customers without follow-up for {days} days.",
     ),
+    # what a report cannot show, and why (workbench.profiling.gaps; profiling.tables.gap_*)
+    "gap_sentence": ("无法展示{what}，因为{why}。", "Could not show {what} because {why}."),
+    "gap_no_table": ("数据中没有{table}文件", "the extracts include no {table} file"),
+    "gap_empty_table": ("{table}文件中没有记录", "the {table} file has no rows"),
+    "gap_no_column": (
+        "{table}中没有「{columns}」数据（该列缺失或全部为空）",
+        "the {table} extract has no {columns} data (the column is missing or empty)",
+    ),
+    "gap_no_region": (
+        "客户表中既没有「区域」也没有「所在省份」，客户无法归入区域",
+        "the customers extract has neither a region nor a province, so no customer can be "
+        "placed in a region",
+    ),
+    "gap_no_customers": ("数据中没有本区域的客户", "the extracts have no customers in this region"),
+    "gap_no_enterprises": ("本区域没有企业客户", "this region has no enterprise customers"),
+    "gap_none_in_quarter": ("本区域本季度没有{table}", "this region has no {table} in the quarter"),
+    "gap_no_purchases": (
+        "本区域客户截至季度末没有购买记录",
+        "the region's customers bought nothing before the quarter's end",
+    ),
+    "gap_few_repeat_buyers": (
+        "本区域及全公司重复购买的客户过少，无法拟合 CLV 模型",
+        "too few customers bought more than once, in the region and company-wide, to fit the "
+        "CLV models",
+    ),
+    "column_name": ("{zh}", "{name}"),  # an extract column: its Chinese header, or its code
+    "part_kpis": ("核心指标", "the key figures"),
+    "part_trend": ("销售趋势", "the revenue trend"),
+    "part_province": ("客户省份分布", "customers by province"),
+    "part_industry": ("企业客户行业分布", "enterprise customers by industry"),
+    "part_size": ("企业客户规模分布", "enterprise customers by company size"),
+    "part_product_category": ("各产品类别销售额占比", "revenue by product category"),
+    "part_source_channel": ("客户来源渠道分布", "customers by source channel"),
+    "part_channel": ("跟进方式分布", "follow-ups by channel"),
+    "part_rfm": ("RFM 价值分层", "the RFM value classes"),
+    "part_abc": ("ABC 分类", "the ABC classes"),
+    "part_amount_tier": ("金额分级", "the amount tiers"),
+    "part_clv": ("客户终身价值（CLV）", "customer lifetime value (CLV)"),
+    "part_leads": (
+        "跟进报价名单（浏览多或询价的线索）",
+        "the hot leads to quote (many pages viewed, or a price question)",
+    ),
     # data-quality report (workbench.quality.tables)
     "quality_title": ("{period}数据质量报告", "Data quality report, {period}"),
     "quality_merges": (
@@ -103,6 +146,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_flagged": ("已标记", "flagged"),
     "kind_quarantined": ("已隔离", "quarantined"),
     "qc_table": ("数据表", "table"),
+    "qc_revenue": ("金额（元）", "amount (CNY)"),
+    "qc_revenue_share": ("占全部交易金额", "share of all order amounts"),
     "qc_rows_read": ("读入行数", "rows read"),
     "qc_clean": ("清洗后", "clean"),
     "qc_merged": ("已合并", "merged"),
@@ -123,6 +168,36 @@ LABELS: dict[str, tuple[str, str]] = {
     "qc_customers": ("客户数", "customers"),
     "qc_owners": ("涉及负责人", "owners"),
     "qc_oldest": ("最早到期", "oldest keep-until"),
+    "qc_customer_a": ("客户A", "customer A"),
+    "qc_name_a": ("名称A", "name A"),
+    "qc_city_a": ("城市A", "city A"),
+    "qc_phone_a": ("电话A", "phone A"),
+    "qc_owner_a": ("负责人A", "owner A"),
+    "qc_customer_b": ("客户B", "customer B"),
+    "qc_name_b": ("名称B", "name B"),
+    "qc_city_b": ("城市B", "city B"),
+    "qc_phone_b": ("电话B", "phone B"),
+    "qc_owner_b": ("负责人B", "owner B"),
+    "qc_review_reason": ("待复核原因", "why listed"),
+    "quality_review": (
+        "共 {pairs:,} 对疑似重复（涉及 {customers:,} 个客户）未自动合并，待人工复核；"
+        "复核结论写入数据目录下的 {file} 后，下次运行时生效。",
+        "{pairs:,} possible duplicate pairs ({customers:,} customers) were not merged and wait "
+        "for review; decisions written to {file} beside the extracts apply on the next run.",
+    ),
+    # why a pair is listed for review (workbench.cleaning.dedupe_review)
+    "review_score": (
+        "相似度介于复核线与合并线之间",
+        "score between the review and merge thresholds",
+    ),
+    "review_group_conflict": (
+        "合并会使同组出现不同城市、行业或证照",
+        "merging would join different cities, trades or IDs in one group",
+    ),
+    "review_ambiguous": (
+        "简称或电话同时指向多个不同客户",
+        "the name or phone points at several customers",
+    ),
     # cleaning rules: their Chinese names; English reports show the rule's code
     "rule_phone_format": ("电话格式统一", "phone_format"),
     "rule_id_format": ("证件号格式统一", "id_format"),
@@ -132,6 +207,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule_bad_email": ("邮箱无效", "bad_email"),
     "rule_category_canonical": ("取值标准化", "category_canonical"),
     "rule_unknown_category": ("未知取值", "unknown_category"),
+    "rule_size_band": ("规模按人数或营收归档", "size_band"),
+    "rule_size_unmapped": ("规模无法归档", "size_unmapped"),
     "rule_region_from_province": ("按省份补全区域", "region_from_province"),
     "rule_province_from_city": ("按城市补全省份", "province_from_city"),
     "rule_region_mismatch": ("区域与省份不符", "region_mismatch"),
@@ -143,6 +220,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule_id_type_mismatch": ("证件类型与客户类型不符", "id_type_mismatch"),
     "rule_deal_before_contact": ("成交早于首次接触", "deal_before_contact"),
     "rule_negative_amount": ("金额为负", "negative_amount"),
+    "rule_positive_return": ("退货金额为正", "positive_return"),
     "rule_absurd_amount": ("金额异常偏大", "absurd_amount"),
     "rule_future_date": ("日期晚于当前", "future_date"),
     "rule_unknown_customer": ("客户编号不存在", "unknown_customer"),
@@ -154,12 +232,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule_missing_required": ("必填字段为空", "missing_required"),
     "rule_unparseable_date": ("日期无法解析", "unparseable_date"),
     "rule_unparseable_amount": ("金额无法解析", "unparseable_amount"),
+    "rule_unparseable_float": ("数值无法解析", "unparseable_float"),
     "rule_duplicate_row": ("重复行", "duplicate_row"),
     "rule_duplicate_key": ("主键重复", "duplicate_key"),
     "rule_same_uscc": ("信用代码相同", "same_uscc"),
     "rule_same_id_number": ("证件号码相同", "same_id_number"),
     "rule_same_phone": ("电话相同", "same_phone"),
     "rule_fuzzy_name": ("名称相似", "fuzzy_name"),
+    "rule_decision_merge": ("人工复核确认合并", "decision_merge"),
+    "rule_dedupe_decision": ("人工复核结论", "dedupe_decision"),
+    "rule_decision_unknown_customer": ("复核结论中的客户不存在", "decision_unknown_customer"),
+    "rule_customer_type_inferred": ("推断客户类型", "customer_type_inferred"),
     # value plots (workbench.value.plots)
     "vp_no_data": ("无数据", "No data"),
     "vp_r_score": ("R 分（越高越近期）", "R score (high = recent)"),
@@ -328,6 +411,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "{model} + {spend}, {months} months, {rate:.1%} a month, fitted on {scope}",
     ),
     "note_clv_note": ("CLV note {i}", "CLV note {i}"),
+    "note_decisions": ("复核结论", "Decisions"),
+    "note_decisions_text": (
+        "在「疑似重复」表的 decision 列填写 merge（合并）或 keep_apart（不合并），另存为 CSV，"
+        "以 {file} 为名放在数据目录下；下次运行时生效，并记入审计轨迹。",
+        "Fill in the decision column of the possible-duplicates sheet with merge or keep_apart, "
+        "save that sheet as CSV named {file} beside the extracts: the next run applies it and "
+        "records it in the audit trail.",
+    ),
+    "note_gap": ("未能展示 {i}", "Not shown {i}"),
     "sheet_value_class": ("价值分层", "Value classes"),
     "sheet_abc_class": ("ABC分类", "ABC classes"),
     "sheet_amount_tier": ("金额分级", "Amount tiers"),
@@ -336,6 +428,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet_models": ("CLV模型比较", "CLV models"),
     "sheet_calibration": ("CLV模型校验", "CLV holdout check"),
     "sheet_migration": ("ABC迁移", "ABC migration"),
+    "sheet_review": ("疑似重复", "Possible duplicates"),
+    "sheet_merges": ("已合并", "Merged"),
     "migration_before": ("季初分类", "Class at quarter start"),
     "migration_after": ("季末分类", "Class at quarter end"),
     "new_class": ("新增", "New"),

@@ -1,15 +1,19 @@
-"""The customer profile as readers see it: the title, the KPI table, the summary sentences and the
-distributions' keys (待补充, 其他) as words, in the report's language (`workbench.core.labels`).
+"""The customer profile as readers see it: the title, the KPI table, the summary sentences, the
+distributions' keys (待补充, 其他) and what the data cannot show (`workbench.profiling.gaps`) as
+words, in the report's language (`workbench.core.labels`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from workbench.core.labels import t
 from workbench.core.periods import quarter_label
-from workbench.extracts.schema import ALL_REGIONS
+from workbench.extracts.schema import ALL_REGIONS, TABLES
 from workbench.profiling.analysis import MISSING, OTHER, SILENT_DAYS
+from workbench.profiling.gaps import Gap
 
 # How each KPI of `analysis.kpi_comparison` is shown; its label is ``kpi_<key>``.
 KPI_FORMATS: dict[str, str] = {
@@ -18,6 +22,7 @@ KPI_FORMATS: dict[str, str] = {
     "buyers": "{:,.0f}",
     "orders": "{:,.0f}",
     "revenue": "{:,.0f}",
+    "returns": "{:,.0f}",
     "aov": "{:,.0f}",
     "repurchase_rate": "{:.1%}",
     "followups_per_customer": "{:.2f}",
@@ -25,12 +30,13 @@ KPI_FORMATS: dict[str, str] = {
     "satisfaction": "{:.2f}",
     "silent_customers": "{:,.0f}",
 }
-SUMMARY_POINTS = (
-    "profile_point_revenue",
-    "profile_point_aov",
-    "profile_point_new_customers",
-    "profile_point_complaints",
-)
+# The summary's sentences and the KPIs each one states.
+SUMMARY_POINTS: dict[str, tuple[str, ...]] = {
+    "profile_point_revenue": ("revenue", "buyers"),
+    "profile_point_aov": ("aov", "repurchase_rate"),
+    "profile_point_new_customers": ("new_customers",),
+    "profile_point_complaints": ("complaints", "silent_customers"),
+}
 
 
 def report_title(region: str, quarter: str, lang: str = "zh") -> str:
@@ -46,8 +52,12 @@ def localize(dist: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return dist.assign(label=dist["label"].map(lambda label: words.get(label, label)))
 
 
-def format_kpis(kpis: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The KPI comparison as display strings, with the metric names and headers in `lang`."""
+def format_kpis(
+    kpis: pd.DataFrame, lang: str = "zh", gaps: Mapping[str, Gap] | None = None
+) -> pd.DataFrame:
+    """The KPI comparison as display strings, with the metric names and headers in `lang`; a KPI
+    the data cannot give (`gaps`: kpi_<key>, or kpis for all) shows –."""
+    kpis = _without_gaps(kpis, gaps or {})
     formats = kpis["key"].map(KPI_FORMATS)
 
     def shown(column: str) -> list[str]:
@@ -66,8 +76,14 @@ def format_kpis(kpis: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     )
 
 
-def summary_points(kpis: pd.DataFrame, lang: str = "zh") -> list[str]:
-    """Four one-line conclusions for the report's summary, from the KPI comparison."""
+def summary_points(
+    kpis: pd.DataFrame, lang: str = "zh", gaps: Mapping[str, Gap] | None = None
+) -> list[str]:
+    """Four one-line conclusions for the report's summary, from the KPI comparison; a sentence
+    whose KPIs the data cannot give is left out, and what is missing is said, with why."""
+    gaps = gaps or {}
+    if "kpis" in gaps:
+        return gap_sentences(gaps, lang, ("kpis",))
     k = kpis.set_index("key")
     fields: dict[str, object] = {
         **k["current"].to_dict(),
@@ -75,7 +91,59 @@ def summary_points(kpis: pd.DataFrame, lang: str = "zh") -> list[str]:
         "revenue_wan": k.loc["revenue", "current"] / 1e4,
         "days": SILENT_DAYS,
     }
-    return [t(point, lang, **fields) for point in SUMMARY_POINTS]
+    points = [
+        t(point, lang, **fields)
+        for point, keys in SUMMARY_POINTS.items()
+        if not any(f"kpi_{key}" in gaps for key in keys)
+    ]
+    return points + gap_sentences(gaps, lang, [f"kpi_{key}" for key in kpis["key"]])
+
+
+def gap_sentences(
+    gaps: Mapping[str, Gap], lang: str = "zh", parts: Iterable[str] | None = None
+) -> list[str]:
+    """「无法展示X、Y，因为Z。」 for the `parts` in `gaps` (all by default), one sentence per
+    reason, in the order of `parts`."""
+    grouped: dict[Gap, list[str]] = {}
+    for part in gaps if parts is None else parts:
+        if part in gaps:
+            grouped.setdefault(gaps[part], []).append(part)
+    sep = t("list_sep", lang)
+    return [
+        t(
+            "gap_sentence",
+            lang,
+            what=sep.join(_part(p, lang) for p in named),
+            why=gap_reason(g, lang),
+        )
+        for g, named in grouped.items()
+    ]
+
+
+def gap_note(gaps: Mapping[str, Gap], part: str, lang: str = "zh") -> str:
+    """The sentence saying why `part` is not shown ('' when it is)."""
+    return "".join(gap_sentences(gaps, lang, (part,)))
+
+
+def gap_reason(gap: Gap, lang: str = "zh") -> str:
+    """Why, in words: 数据中没有跟进记录文件 / the extracts include no interactions file …"""
+    table = TABLES.get(gap.table)
+    columns = t("list_sep", lang).join(
+        t("column_name", lang, zh=table.column(c).zh if table else c, name=c) for c in gap.columns
+    )
+    name = t("table_name", lang, zh=table.zh, name=table.name) if table else ""
+    return t(f"gap_{gap.reason}", lang, table=name, columns=columns)
+
+
+def _part(part: str, lang: str) -> str:
+    """A report part's name: a KPI by its label (kpi_<key>), any other part by part_<name>."""
+    return t(part if part.startswith("kpi_") else f"part_{part}", lang)
+
+
+def _without_gaps(kpis: pd.DataFrame, gaps: Mapping[str, Gap]) -> pd.DataFrame:
+    """The KPI table with the figures of KPIs the data cannot give set to missing."""
+    blank = kpis["key"].map(lambda key: "kpis" in gaps or f"kpi_{key}" in gaps).astype(bool)
+    return kpis.assign(**{c: kpis[c].mask(blank) for c in ("current", "previous", "change")})
 
 
 def _change(change: float) -> str:

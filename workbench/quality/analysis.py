@@ -1,5 +1,6 @@
 """The data-quality figures of a cleaning run: what each rule did, which customers were merged,
-what was quarantined, who has fields to complete and who is past retention.
+which pairs wait for review as possible duplicates, what was quarantined, who has fields to
+complete and who is past retention.
 
 Frames in (a `CleanResult`), frames out, no words: rules and kinds stay codes, which
 `workbench.quality.tables` shows in the report's language. No raw PII leaves here: names of
@@ -36,13 +37,14 @@ def merge_counts(result: CleanResult) -> dict[str, int]:
     return {"merged": len(result.merges), "survivors": result.merges["survivor_id"].nunique()}
 
 
-def merged_pairs(result: CleanResult, limit: int = 30) -> pd.DataFrame:
-    """The first `limit` merged customers with their survivors: merged, merged_name, survivor,
-    survivor_name, rule (code), score; individuals' names masked. Empty when nothing merged."""
+def merged_pairs(result: CleanResult, limit: int | None = 30) -> pd.DataFrame:
+    """The first `limit` merged customers (None: all) with their survivors: merged, merged_name,
+    survivor, survivor_name, rule (code), score; individuals' names masked. Empty when nothing
+    merged."""
     if result.merges.empty:
         return pd.DataFrame()
     names = _display_names(result)
-    merges = result.merges.head(limit)
+    merges = result.merges if limit is None else result.merges.head(limit)
     person = merges["customer_type"] == "个人"
     return pd.DataFrame(
         {
@@ -54,6 +56,34 @@ def merged_pairs(result: CleanResult, limit: int = 30) -> pd.DataFrame:
             "score": merges["score"],
         }
     )
+
+
+def review_counts(result: CleanResult) -> dict[str, int]:
+    """How many pairs are listed as possible duplicates (`pairs`), over how many customers."""
+    review = result.review
+    customers = pd.concat([review["left_id"], review["right_id"]]).nunique() if len(review) else 0
+    return {"pairs": len(review), "customers": int(customers)}
+
+
+def review_pairs(result: CleanResult, limit: int | None = None) -> pd.DataFrame:
+    """The possible duplicates (疑似重复) to review, both records side by side: customer_id_a,
+    name_a, city_a, phone_a, owner_a, the same for b, rule (code), score, reason (code); highest
+    score first, the first `limit`. Names of all but companies masked, phones masked. Empty
+    when nothing is listed."""
+    review = result.review if limit is None else result.review.head(limit)
+    if review.empty:
+        return pd.DataFrame()
+    out = {}
+    for side, key in (("left", "a"), ("right", "b")):
+        names = review[f"{side}_name"].astype("str")
+        company = review[f"{side}_customer_type"].eq("企业").fillna(False).astype(bool)
+        out[f"customer_id_{key}"] = review[f"{side}_id"]
+        out[f"name_{key}"] = names.where(company, mask_person_names(names))
+        out[f"city_{key}"] = review[f"{side}_city"]
+        out[f"phone_{key}"] = review[f"{side}_phone_masked"]
+        out[f"owner_{key}"] = review[f"{side}_owner"]
+    frame = pd.DataFrame(out)
+    return frame.assign(rule=review["rule"], score=review["score"], reason=review["reason"])
 
 
 def _display_names(result: CleanResult) -> pd.Series:

@@ -1,5 +1,6 @@
 """The data-quality report (数据质量报告) as readers see it: the frames of
-`workbench.quality.analysis` with headers, rule names and table names in the report's language.
+`workbench.quality.analysis` with headers, rule names and table names in the report's language,
+and its workbook (the possible duplicates to review, the merges).
 
 Words come from `workbench.core.labels`: column headers are ``qc_<column>``, cleaning rules
 ``rule_<code>`` (the Chinese name; English reports show the code), what a rule did ``kind_<kind>``.
@@ -7,19 +8,33 @@ Words come from `workbench.core.labels`: column headers are ``qc_<column>``, cle
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from workbench.cleaning.dedupe_review import DECISION_COLUMNS, DECISIONS_FILE
 from workbench.core.labels import is_label, t
 from workbench.core.periods import quarter_label
 from workbench.extracts.schema import TABLES
+from workbench.reports.excel import write_workbook
 
 RECONCILIATION_HEADERS = ("qc_table", "qc_rows_read", "qc_clean", "qc_merged", "qc_quarantined",
                           "qc_balanced")  # fmt: skip
 MERGE_HEADERS = ("qc_merged_id", "qc_merged_name", "qc_survivor", "qc_survivor_name", "qc_rule",
                  "qc_score")  # fmt: skip
 QUARANTINE_HEADERS = ("qc_table", "qc_column", "qc_reason", "qc_rows")
+QUARANTINED_REVENUE_HEADERS = (
+    "qc_column",
+    "qc_reason",
+    "qc_rows",
+    "qc_revenue",
+    "qc_revenue_share",
+)
 TO_COMPLETE_HEADERS = ("qc_owner", "qc_to_complete", "qc_top_gaps")
 RETENTION_HEADERS = ("qc_reason", "qc_customers", "qc_owners", "qc_oldest")
+REVIEW_HEADERS = ("qc_customer_a", "qc_name_a", "qc_city_a", "qc_phone_a", "qc_owner_a",
+                  "qc_customer_b", "qc_name_b", "qc_city_b", "qc_phone_b", "qc_owner_b",
+                  "qc_rule", "qc_score", "qc_review_reason")  # fmt: skip
 
 
 def rule_label(rule: str, lang: str = "zh") -> str:
@@ -76,12 +91,65 @@ def merges_table(pairs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return _headers(frame, MERGE_HEADERS, lang)
 
 
+def review_summary(counts: dict[str, int], lang: str = "zh") -> str:
+    """One sentence from `analysis.review_counts`: how many possible duplicate pairs wait for
+    review, and where the decisions go."""
+    return t("quality_review", lang, file=DECISIONS_FILE, **counts)
+
+
+def review_table(pairs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`analysis.review_pairs` with the rule's and the reason's names, the score as a whole
+    number and headers in `lang`."""
+    if pairs.empty:
+        return pd.DataFrame()
+    frame = pairs.assign(
+        rule=pairs["rule"].map(lambda rule: rule_label(rule, lang)),
+        score=pairs["score"].map(lambda score: f"{score:.0f}"),
+        reason=pairs["reason"].map(lambda reason: t(f"review_{reason}", lang)),
+    )
+    return _headers(frame, REVIEW_HEADERS, lang)
+
+
+def export_excel(
+    review: pd.DataFrame, merges: pd.DataFrame, path: str | Path, quarter: str, lang: str = "zh"
+) -> Path:
+    """The review list and the merges as one workbook. The review sheet opens with the columns
+    of the decisions file (customer_id_a, customer_id_b, decision — empty, for the reviewer),
+    so it can be saved as `<data_dir>/dedupe_decisions.csv` once filled in."""
+    sheet = pd.DataFrame(columns=DECISION_COLUMNS)
+    if not review.empty:
+        ids = review[["customer_id_a", "customer_id_b"]].assign(decision="")
+        shown = review_table(review, lang).drop(
+            columns=[t("qc_customer_a", lang), t("qc_customer_b", lang)]  # the ids lead the row
+        )
+        sheet = pd.concat([ids, shown.set_axis(ids.index)], axis=1)
+    notes = {
+        t("note_report", lang): report_title(quarter, lang),
+        t("note_decisions", lang): t("note_decisions_text", lang, file=DECISIONS_FILE),
+    }
+    sheets = {t("sheet_review", lang): sheet, t("sheet_merges", lang): merges_table(merges, lang)}
+    return write_workbook(path, sheets, notes=notes)
+
+
 def quarantine_table(counts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """`analysis.quarantine_counts` with the reason's name and headers in `lang`."""
     if counts.empty:
         return pd.DataFrame()
     frame = counts.assign(reason=counts["reason"].map(lambda rule: rule_label(rule, lang)))
     return _headers(frame, QUARANTINE_HEADERS, lang)
+
+
+def quarantined_revenue_table(revenue: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`quarantined_revenue` (order rows not loaded: how much revenue, what share of all written
+    in the file) with the reason's name, money and shares formatted, headers in `lang`."""
+    if revenue.empty:
+        return pd.DataFrame()
+    frame = revenue.assign(
+        reason=revenue["reason"].map(lambda rule: rule_label(rule, lang)),
+        revenue=revenue["revenue"].map(lambda v: "–" if pd.isna(v) else f"{v:,.0f}"),
+        share=revenue["share"].map(lambda v: "–" if pd.isna(v) else f"{v:.1%}"),
+    )
+    return _headers(frame, QUARANTINED_REVENUE_HEADERS, lang)
 
 
 def to_complete_table(owners: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

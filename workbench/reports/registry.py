@@ -65,7 +65,7 @@ OUT_DIR = Parameter("out_dir", str, "../reports/lab",
 REPORTS: dict[str, Report] = {
     r.name: r
     for r in (
-        Report("data_quality", {"zh": "数据质量", "en": "Data quality"}, "company"),
+        Report("data_quality", {"zh": "数据质量", "en": "Data quality"}, "company", (OUT_DIR,)),
         Report("profiling", {"zh": "客户画像", "en": "Customer profile"}, "region"),
         Report(
             "rfm_clv",
