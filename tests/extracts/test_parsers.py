@@ -303,3 +303,31 @@ def test_dates_outside_the_timestamp_range_are_flagged_and_zones_become_beijing_
     assert parsed[3:].tolist() == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-02 00:00")]
     aware, bad = parse_dates(pd.Series(pd.to_datetime(["2024-03-01T20:00Z"])))
     assert aware.tolist() == [pd.Timestamp("2024-03-02 04:00")] and not bad.any()
+
+
+def test_year_last_dates_take_their_order_from_the_column():
+    """UCI Online Retail as CSV writes 12/1/2010 8:26 (US order); UK exports 13/1/2010."""
+    us = pd.Series(["12/1/2010 8:26", "1/13/2011 10:00", "3/4/2011"], dtype=object)
+    parsed, bad = parse_dates(us)
+    assert parsed.tolist() == [pd.Timestamp("2010-12-01 08:26"), pd.Timestamp("2011-01-13 10:00"),
+                               pd.Timestamp("2011-03-04")]  # fmt: skip
+    assert not bad.any()
+    uk = pd.Series(["13/1/2010", "1/2/2011 09:30:15"], dtype=object)
+    assert parse_dates(uk)[0].tolist() == [pd.Timestamp("2010-01-13"),
+                                           pd.Timestamp("2011-02-01 09:30:15")]  # fmt: skip
+    both, bad = parse_dates(pd.Series(["13/1/2010", "1/13/2011"], dtype=object))
+    assert both.isna().all() and bad.all()  # a column showing both orders is not guessed
+    impossible, bad = parse_dates(pd.Series(["2/30/2011", "12/1/2010"], dtype=object))
+    assert pd.isna(impossible[0]) and bad.tolist() == [True, False]
+    assert pd.isna(parse_dates(pd.Series(["12/1/10"], dtype=object))[0][0])  # two-digit year
+    ambiguous = parse_dates(pd.Series(["12/1/2010 8:26", "3/4/2011"], dtype=object))[0]
+    assert ambiguous.tolist() == [pd.Timestamp("2010-12-01 08:26"), pd.Timestamp("2011-03-04")]
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_a_year_last_date_round_trips_in_a_column_that_shows_its_order(day):
+    us = pd.Series([f"{day.month}/{day.day}/{day.year}", "1/13/2020"], dtype=object)
+    uk = pd.Series([f"{day.day}/{day.month}/{day.year}", "13/1/2020"], dtype=object)
+    for column in (us, uk):
+        parsed, bad = parse_dates(column)
+        assert parsed[0] == pd.Timestamp(day) and not bad.any()

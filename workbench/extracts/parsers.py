@@ -44,7 +44,8 @@ def _to_text(values: pd.Series) -> pd.Series:
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse mixed-format dates (2024-05-01, 2024/5/1, 2024年5月1日, 20240501, Excel serials).
+    """Parse mixed-format dates (2024-05-01, 2024/5/1, 2024年5月1日, 20240501, Excel serials,
+    and year-last 12/1/2010 8:26 with the day/month order read from the column).
 
     Returns (datetime64[ns] series with NaT, mask of present-but-unparseable cells).
     """
@@ -89,9 +90,37 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             ok = parsed.notna() & parsed.between(_EARLIEST, _LATEST)  # year 0001 is no date
             out.loc[ok[ok].index] = parsed[ok]
             text = text[~ok]
+        if not text.empty:
+            parsed = _year_last(text)
+            out.loc[parsed.index] = parsed
+            text = text.drop(parsed.index)
         todo = pd.Series(False, index=values.index)
         todo.loc[text.index] = True
     return out, todo
+
+
+_YEAR_LAST = r"(\d{1,2})-(\d{1,2})-(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+
+
+def _year_last(text: pd.Series) -> pd.Series:
+    """Dates written with the year last (12/1/2010 8:26, exports of US or UK systems), parsed
+    once the column shows its order: a first number above 12 somewhere means day first, a
+    second above 12 month first; with neither, month first (the US order of English exports).
+    A column showing both orders is left unparsed. Returns only the values it could parse."""
+    parts = text.str.extract("^" + _YEAR_LAST + "$").dropna()
+    if parts.empty:
+        return pd.Series(dtype="datetime64[ns]")
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first and month_first:
+        return pd.Series(dtype="datetime64[ns]")
+    order = "%d-%m-%Y" if day_first else "%m-%d-%Y"
+    candidates = text.loc[parts.index]
+    parsed = pd.Series(pd.NaT, index=candidates.index, dtype="datetime64[ns]")
+    for fmt in (order, order + " %H:%M", order + " %H:%M:%S"):
+        tried = pd.to_datetime(candidates, format=fmt, errors="coerce")
+        parsed = parsed.fillna(tried)
+    return parsed.dropna().astype("datetime64[ns]")
 
 
 def _timestamp(value: object) -> pd.Timestamp | None:
