@@ -41,6 +41,7 @@ def test_profiling_notebook_runs_in_english_for_all_regions(demo_dir, tmp_path):
     assert markdown[0] == "# All regions customer profile, 2024 Q4"
     html = Path(result.html).read_text(encoding="utf-8")
     assert "<title>All regions customer profile, 2024 Q4</title>" in html
+    assert '<html lang="en">' in html
     assert "load_extracts" not in html  # code cells are not rendered
 
 
@@ -59,6 +60,7 @@ def test_quarterly_run_renders_each_region_and_an_index(quarterly):
     for region in ("华东", "华南"):
         html = (out / region / "profiling.html").read_text(encoding="utf-8")
         assert f"2024年Q4{region}区域客户画像分析报告" in html
+        assert '<html lang="zh-CN">' in html
         assert "data:image/png;base64" in html
         assert not PHONE.search(html) and not EMAIL.search(html)  # no raw PII in a report
     quality = (out / "全国" / "data_quality.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
+from workbench.core.labels import LANGS, t
 from workbench.reports.fonts import embed_cjk_font
 from workbench.reports.safe_html import CSP_META, check_inert
 
@@ -43,12 +44,19 @@ def render_html(executed: Path, target: Path) -> Path:
         extra_loaders=[DictLoader({"workbench_report.html.j2": _REPORT_TEMPLATE})],
         template_file="workbench_report.html.j2",
     )  # fmt: skip
+    exporter.language_code = _html_lang(notebook)  # not taken as a constructor argument
     title = _title_of(notebook) or executed.stem
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     page = embed_cjk_font(body)
     check_inert(page, str(target))
     target.write_text(page, encoding="utf-8")
     return target
+
+
+def _html_lang(notebook: nbformat.NotebookNode) -> str:
+    """The page's language (zh-CN or en) from the `lang` parameter Papermill ran it with."""
+    lang = notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang", "zh")
+    return t("html_lang", lang if lang in LANGS else "zh")
 
 
 def _title_of(notebook: nbformat.NotebookNode) -> str | None:
