@@ -10,7 +10,7 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
-from workbench.core.labels import LANGS, t
+from workbench.core.labels import t
 from workbench.reports.fonts import embed_cjk_font
 from workbench.reports.safe_html import CSP_META, check_inert
 
@@ -56,7 +56,7 @@ def render_html(executed: Path, target: Path) -> Path:
 def _html_lang(notebook: nbformat.NotebookNode) -> str:
     """The page's language (zh-CN or en) from the `lang` parameter Papermill ran it with."""
     lang = notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang", "zh")
-    return t("html_lang", lang if lang in LANGS else "zh")
+    return t("html_lang", lang)
 
 
 def _title_of(notebook: nbformat.NotebookNode) -> str | None:
