@@ -9,14 +9,11 @@ Data sets are generated once into data/bench/ (git-ignored) and reused.
 from __future__ import annotations
 
 import argparse
-import platform
-import resource
 import shutil
-import time
 from pathlib import Path
 
 import duckdb
-from common import dataset, timed  # benchmarks/common.py
+from common import dataset, machine_line, peak_rss_gb, timed  # benchmarks/common.py
 
 from workbench.cleaning.cache import CACHE_DIR, cache_key, load_clean, write_result
 from workbench.cleaning.pipeline import clean
@@ -46,7 +43,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, nargs="+", default=[100_000])
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    print(f"# {platform.machine()}, {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+    print(machine_line())
     print("| customers | orders | load s | clean s | load+clean s | DuckDB raw CSV scan s | "
           "(load+clean)/scan | cache write s | cached read s | peak RSS GB |")  # fmt: skip
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -66,7 +63,7 @@ def main() -> None:
         del result
         scan_s, _ = timed(lambda folder=folder: duckdb_scan(folder), args.repeat)
         cached_s, _ = timed(lambda folder=folder: load_clean(folder), max(args.repeat, 3))
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        peak = peak_rss_gb()
         total = load_s + clean_s
         print(f"| {n:,} | {orders:,} | {load_s:.1f} | {clean_s:.1f} | {total:.1f} | {scan_s:.1f} | "
               f"{total / scan_s:.1f}× | {write_s:.1f} | {cached_s:.2f} | {peak:.1f} |",

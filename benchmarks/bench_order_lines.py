@@ -13,15 +13,12 @@ Country: no amount column, so the loader computes Quantity × UnitPrice) and UCI
 from __future__ import annotations
 
 import argparse
-import platform
-import resource
-import time
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
-from common import BENCH_DATA, timed  # benchmarks/common.py
+from common import BENCH_DATA, machine_line, peak_rss_gb, timed  # benchmarks/common.py
 
 from workbench.extracts.order_lines import order_totals
 from workbench.io import load_extracts
@@ -86,7 +83,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, nargs="+", default=[500_000])
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    print(f"# {platform.machine()}, {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+    print(machine_line())
     print("| lines in file | MB | load s | order totals s | load + totals s | DuckDB raw scan s | "
           "ratio | loaded | quarantined | possible repeats | orders | returns | peak RSS GB |")  # fmt: skip
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
@@ -102,7 +99,7 @@ def main() -> None:
         reasons = extracts.quarantine["reason"].value_counts()
         quarantined = ", ".join(f"{r} {c:,}" for r, c in reasons.items())
         repeats = int(extracts.issues["problem"].str.startswith("repeats row").sum())
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        peak = peak_rss_gb()
         total = load_s + totals_s
         print(f"| {rows:,} | {file.stat().st_size / 1e6:.0f} | {load_s:.2f} | {totals_s:.2f} | "
               f"{total:.2f} | {scan_s:.2f} | {total / scan_s:.0f}× | {len(extracts.orders):,} | "

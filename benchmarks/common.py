@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import platform
+import resource
 import statistics
 import sys
 import time
@@ -34,3 +36,13 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
         result = fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+def machine_line() -> str:
+    """The first line of a results table: machine, Python and date."""
+    return f"# {platform.machine()}, {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+
+
+def peak_rss_gb() -> float:
+    """This process's peak resident memory so far, in GB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
