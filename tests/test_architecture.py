@@ -19,13 +19,23 @@ PACKAGE = ROOT / "workbench"
 EXTRACTS_AND_CLEANING = ("workbench.extracts", "workbench.cleaning")
 ANALYSES = ("workbench.profiling.analysis", "workbench.quality.analysis", "workbench.value.analysis",
             "workbench.value.rfm", "workbench.value.segments", "workbench.clv",
-            "workbench.profiling.gaps", "workbench.value.gaps")  # fmt: skip
+            "workbench.profiling.gaps", "workbench.value.gaps", "workbench.funnel.analysis",
+            "workbench.funnel.metrics", "workbench.funnel.stages", "workbench.funnel.gaps",
+            "workbench.funnel.params", "workbench.requirements.analysis",
+            "workbench.requirements.prepare", "workbench.requirements.themes",
+            "workbench.requirements.gaps", "workbench.requirements.params",
+            "workbench.trends.analysis", "workbench.trends.anomalies", "workbench.trends.cohorts",
+            "workbench.trends.gaps", "workbench.trends.params", "workbench.segments.fields",
+            "workbench.segments.definitions", "workbench.segments.analysis")  # fmt: skip
 PLOTS = ("workbench.core.charts", "workbench.profiling.plots", "workbench.quality.plots",
-         "workbench.value.plots")  # fmt: skip
+         "workbench.value.plots", "workbench.funnel.plots",
+         "workbench.requirements.plots", "workbench.trends.plots")  # fmt: skip
 RUNNER = ("workbench.reports.runner", "workbench.reports.render", "workbench.reports.index",
           "workbench.reports.config", "workbench.reports.registry")  # fmt: skip
 ANALYSIS_PACKAGES = ("workbench.profiling", "workbench.value", "workbench.clv",
-                     "workbench.quality")  # fmt: skip
+                     "workbench.quality", "workbench.funnel",
+                     "workbench.requirements", "workbench.trends",
+                     "workbench.segments")  # fmt: skip
 PRESENTATION = ("workbench.reports", "workbench.core.charts")
 FILE_READERS = ("open", "read_text", "read_bytes", "read_csv", "read_excel", "read_parquet",
                 "load_workbook", "imread")  # fmt: skip
@@ -87,7 +97,7 @@ def _violations(sources: tuple[str, ...], forbidden: tuple[str, ...]) -> list[st
 
 def test_the_package_has_the_domain_layout():
     for package in ("core", "extracts", "cleaning", "profiling", "value", "clv", "quality",
-                    "reports"):  # fmt: skip
+                    "reports", "requirements", "funnel", "trends", "segments"):  # fmt: skip
         assert (PACKAGE / package / "__init__.py").is_file(), package
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == ["__init__.py", "__main__.py", "cli.py", "io.py", "models.py"]

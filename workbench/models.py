@@ -12,6 +12,19 @@ from workbench.clv.purchase import (
 from workbench.clv.spend import CLV, GammaGamma, MeanSpend
 from workbench.clv.summary import calibration_holdout, compress, summarize
 from workbench.extracts.order_lines import order_totals, quarantined_revenue
+from workbench.funnel.analysis import FunnelReport, analyse_funnel, follow_up_prospects
+from workbench.funnel.gaps import funnel_gaps
+from workbench.funnel.metrics import (
+    funnel_by,
+    funnel_table,
+    loss_reasons,
+    quarter_cohorts,
+    stage_days,
+    weakest_stage,
+    win_rate,
+)
+from workbench.funnel.params import FunnelParams, load_funnel_params
+from workbench.funnel.stages import lead_stages
 from workbench.profiling.analysis import (
     channel_mix,
     customers_of_region,
@@ -33,47 +46,113 @@ from workbench.quality.analysis import (
     review_pairs,
     to_complete_by_owner,
 )
+from workbench.requirements.analysis import (
+    RequirementReport,
+    analyse_requirements,
+    quadrant_counts,
+    resolution_kpis,
+    service_levels,
+)
+from workbench.requirements.gaps import requirement_gaps
+from workbench.requirements.params import RequirementParams, load_requirement_params
+from workbench.requirements.prepare import customer_values, requirement_frame
+from workbench.requirements.themes import corpus_idf, keywords, rising_themes, stop_words, themes
+from workbench.segments.analysis import (
+    segment_counts,
+    segment_gaps,
+    segment_lists,
+    segment_members,
+)
+from workbench.segments.definitions import Segment, load_segments
+from workbench.segments.fields import customer_fields
+from workbench.trends.analysis import TrendReport, analyse_trends, region_growth
+from workbench.trends.anomalies import complaint_rises, order_drops
+from workbench.trends.cohorts import acquisition_cohorts, cohort_sizes, retention_matrix
+from workbench.trends.gaps import trend_gaps
+from workbench.trends.params import TrendParams, load_trend_params
 from workbench.value.analysis import ValueReport, analyse_value
 from workbench.value.gaps import value_gaps
 from workbench.value.params import ValueParams, load_value_params
 from workbench.value.rfm import rfm_classes, rfm_scores, rfm_table, value_classes
-from workbench.value.segments import abc_classes, amount_tiers, segment_summary, tags
+from workbench.value.segments import (
+    abc_classes,
+    amount_tiers,
+    follow_up_leads,
+    segment_summary,
+    tags,
+)
 
 __all__ = [
     "BGNBD",
     "CLV",
     "MBGNBD",
     "ClvFit",
+    "FunnelParams",
+    "FunnelReport",
     "GammaGamma",
     "Gap",
     "MeanSpend",
     "ParetoNBD",
+    "RequirementParams",
+    "RequirementReport",
+    "Segment",
+    "TrendParams",
+    "TrendReport",
     "ValueParams",
     "ValueReport",
     "abc_classes",
+    "acquisition_cohorts",
     "amount_tiers",
+    "analyse_funnel",
+    "analyse_requirements",
+    "analyse_trends",
     "analyse_value",
     "calibration_holdout",
     "channel_mix",
+    "cohort_sizes",
+    "complaint_rises",
     "compress",
+    "corpus_idf",
+    "customer_fields",
+    "customer_values",
     "customers_of_region",
     "distribution",
     "fit_clv",
+    "follow_up_leads",
+    "follow_up_prospects",
+    "funnel_by",
+    "funnel_gaps",
+    "funnel_table",
     "holdout_by_frequency",
     "issue_counts",
+    "keywords",
     "kpi_comparison",
+    "lead_stages",
+    "load_funnel_params",
+    "load_requirement_params",
+    "load_segments",
+    "load_trend_params",
     "load_value_params",
+    "loss_reasons",
     "merge_counts",
     "merged_pairs",
     "model_selection",
+    "order_drops",
     "order_totals",
     "profile_gaps",
     "purchase_model",
+    "quadrant_counts",
     "quarantine_counts",
     "quarantined_revenue",
+    "quarter_cohorts",
     "quarter_kpis",
     "quarterly_trend",
+    "region_growth",
+    "requirement_frame",
+    "requirement_gaps",
+    "resolution_kpis",
     "retention_counts",
+    "retention_matrix",
     "revenue_by_customer",
     "revenue_shares",
     "review_counts",
@@ -81,10 +160,22 @@ __all__ = [
     "rfm_classes",
     "rfm_scores",
     "rfm_table",
+    "rising_themes",
+    "segment_counts",
+    "segment_gaps",
+    "segment_lists",
+    "segment_members",
     "segment_summary",
+    "service_levels",
+    "stage_days",
+    "stop_words",
     "summarize",
     "tags",
+    "themes",
     "to_complete_by_owner",
+    "trend_gaps",
     "value_classes",
     "value_gaps",
+    "weakest_stage",
+    "win_rate",
 ]

@@ -49,7 +49,8 @@ def test_check_parameters_refuses_unknown_and_mistyped_values():
 
 
 def test_jobs_follow_the_declared_scope_and_parameters(tmp_path):
-    config = RunConfig(out_dir=tmp_path, regions=("华东", "西北"))
+    config = RunConfig(out_dir=tmp_path, regions=("华东", "西北"),
+                       notebooks=("data_quality", "profiling", "rfm_clv"))  # fmt: skip
     jobs = plan_jobs(config)
     assert [(j.region, j.notebook) for j in jobs] == [
         ("全国", "data_quality"), ("华东", "profiling"), ("华东", "rfm_clv"),

@@ -82,6 +82,66 @@ REPORTS: dict[str, Report] = {
                 Parameter("top_n", int, 20, "rows of the ranking and follow-up list shown"),
             ),
         ),
+        Report(
+            "trends",
+            {"zh": "趋势与群组", "en": "Trends and cohorts"},
+            "region",
+            parameters=(
+                OUT_DIR,
+                Parameter(
+                    "trend_params",
+                    str,
+                    "../params/trends.yml",
+                    "growth window, churn window, anomaly rules and cohort settings",
+                ),
+                Parameter(
+                    "segment_params", str, "../params/segments.yml", "the saved segments listed"
+                ),
+                Parameter(
+                    "value_params",
+                    str,
+                    "../params/value.yml",
+                    "RFM, ABC and tag thresholds behind the segments' fields",
+                ),
+                Parameter("top_n", int, 20, "rows of the customer lists shown (Excel has all)"),
+            ),
+        ),
+        Report(
+            "requirements",
+            {"zh": "需求分布", "en": "Requirements"},
+            "region",
+            parameters=(
+                OUT_DIR,
+                Parameter(
+                    "requirement_params",
+                    str,
+                    "../params/requirements.yml",
+                    "high value, urgency, target days per quadrant and theme settings",
+                ),
+                Parameter(
+                    "value_params",
+                    str,
+                    "../params/value.yml",
+                    "RFM and ABC thresholds of the value classes",
+                ),
+                Parameter("top_n", int, 20, "rows of the lists shown (Excel has all)"),
+            ),
+        ),
+        Report(
+            "funnel",
+            {"zh": "销售漏斗", "en": "Sales funnel"},
+            "region",
+            parameters=(
+                OUT_DIR,
+                Parameter(
+                    "funnel_params",
+                    str,
+                    "../params/funnel.yml",
+                    "funnel convention, window, weakest-stage and 重点跟进 thresholds",
+                ),
+                Parameter("top_n", int, 20, "rows of the owner and follow-up lists shown"),
+            ),
+        ),
     )
 }
 

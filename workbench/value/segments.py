@@ -17,6 +17,7 @@ from workbench.core.errors import ParameterError
 from workbench.value.params import (
     HIGH,
     AbcParams,
+    TagParams,
     Tier,
     TierParams,
     ValueParams,
@@ -173,17 +174,32 @@ def _churn_risk(data: _TagInput) -> pd.Index:
 
 
 def _follow_up(data: _TagInput) -> pd.Index:
-    """重点跟进: a lead (status in lead_statuses, or no purchase before as_of) whose interactions in
-    the last follow_up_window_days view ≥ follow_up_min_pages pages in total or ask a question of
-    a type in follow_up_question_types (价格 …)."""
-    p, customers, inter = data.params.tags, data.customers, data.interactions
-    is_lead = ~_member(customers["customer_id"], data.orders["customer_id"])
+    """重点跟进: see `follow_up_leads`."""
+    return follow_up_leads(
+        data.customers, data.orders, data.interactions, data.as_of, data.params.tags
+    )
+
+
+def follow_up_leads(
+    customers: pd.DataFrame,
+    purchases: pd.DataFrame,
+    interactions: pd.DataFrame,
+    as_of: pd.Timestamp | str,
+    params: TagParams | None = None,
+) -> pd.Index:
+    """重点跟进 (the one definition, also used by the funnel report): a lead (status in
+    lead_statuses, or no purchase before as_of) whose interactions in the last
+    follow_up_window_days view ≥ follow_up_min_pages pages in total or ask a question of a type in
+    follow_up_question_types (价格 …). `purchases`: orders with amount > 0."""
+    p, inter, as_of = params or TagParams(), interactions, pd.Timestamp(as_of).normalize()
+    bought = purchases.loc[purchases["order_date"] < as_of, "customer_id"]
+    is_lead = ~_member(customers["customer_id"], bought)
     if "status" in customers:
         is_lead |= customers["status"].isin(p.lead_statuses).to_numpy(dtype=bool)
     leads = customers.loc[is_lead, "customer_id"]
-    start = data.as_of - pd.Timedelta(days=p.follow_up_window_days)
+    start = as_of - pd.Timedelta(days=p.follow_up_window_days)
     dates = inter["interaction_date"]
-    recent = inter[_member(inter["customer_id"], leads) & (dates >= start) & (dates < data.as_of)]
+    recent = inter[_member(inter["customer_id"], leads) & (dates >= start) & (dates < as_of)]
     hot = pd.Series(False, index=pd.Index(pd.unique(recent["customer_id"])))
     if "pages_viewed" in recent:
         pages = pd.to_numeric(recent["pages_viewed"]).groupby(recent["customer_id"]).sum()

@@ -1,0 +1,1 @@
+"""Regional trends, anomalies and acquisition cohorts (the trends report)."""

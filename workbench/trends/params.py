@@ -1,0 +1,153 @@
+"""Thresholds of the trends report (growth window, churn window, anomaly rules, cohorts), from
+params/trends.yml, validated strictly: an unknown key or a malformed value is a ParameterError.
+
+The dataclass defaults equal params/trends.yml (a test checks it), so code and YAML cannot drift.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from workbench.core.config import params_file, read_yaml
+from workbench.core.errors import ParameterError
+
+COHORT_PERIODS = ("month", "quarter")
+
+
+def _int(name: str, value: Any, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ParameterError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
+
+
+def _number(name: str, value: Any, minimum: float) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < minimum:
+        raise ParameterError(f"{name} must be a number ≥ {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class GrowthParams:
+    """How many quarters the growth tables and charts show, ending with the report's."""
+
+    quarters: int = 8
+
+    def __post_init__(self) -> None:
+        _int("growth.quarters", self.quarters, 2)
+
+
+@dataclass(frozen=True)
+class ChurnParams:
+    """The behavioural churn window (see `workbench.churn.definition`)."""
+
+    window_days: int = 90
+    active_days: int = 365
+
+    def __post_init__(self) -> None:
+        _int("churn.window_days", self.window_days, 1)
+        _int("churn.active_days", self.active_days, 1)
+
+
+@dataclass(frozen=True)
+class DropRule:
+    """A sudden drop in a customer's orders per quarter against their own history."""
+
+    history_quarters: int = 8
+    min_history_quarters: int = 4
+    min_median: float = 1.0
+    z_threshold: float = 3.5
+    min_change: float = 0.5
+    scale_floor: float = 0.25
+
+    def __post_init__(self) -> None:
+        _check_rule("order_drop", self)
+        _number("order_drop.min_median", self.min_median, 0.0)
+        if self.min_change > 1:
+            raise ParameterError(f"order_drop.min_change is a share ≤ 1, got {self.min_change!r}")
+
+
+@dataclass(frozen=True)
+class RiseRule:
+    """A rise in a region's complaints per quarter against the region's own history."""
+
+    history_quarters: int = 8
+    min_history_quarters: int = 4
+    min_count: int = 5
+    z_threshold: float = 3.5
+    min_change: float = 0.5
+    scale_floor: float = 1.0
+
+    def __post_init__(self) -> None:
+        _check_rule("complaint_rise", self)
+        _int("complaint_rise.min_count", self.min_count, 1)
+
+
+def _check_rule(name: str, rule: DropRule | RiseRule) -> None:
+    _int(f"{name}.history_quarters", rule.history_quarters, 2)
+    _int(f"{name}.min_history_quarters", rule.min_history_quarters, 2)
+    if rule.min_history_quarters > rule.history_quarters:
+        raise ParameterError(f"{name}.min_history_quarters is above history_quarters")
+    _number(f"{name}.z_threshold", rule.z_threshold, 0.0)
+    _number(f"{name}.min_change", rule.min_change, 0.0)
+    _number(f"{name}.scale_floor", rule.scale_floor, 1e-9)
+
+
+@dataclass(frozen=True)
+class CohortParams:
+    """Acquisition cohorts: by month or quarter, how many cohorts, how many periods after."""
+
+    period: str = "quarter"
+    cohorts: int = 8
+    periods: int = 8
+
+    def __post_init__(self) -> None:
+        if self.period not in COHORT_PERIODS:
+            raise ParameterError(
+                f"cohorts.period must be one of {', '.join(COHORT_PERIODS)}, got {self.period!r}"
+            )
+        _int("cohorts.cohorts", self.cohorts, 1)
+        _int("cohorts.periods", self.periods, 1)
+
+
+@dataclass(frozen=True)
+class TrendParams:
+    """Every setting of the trends report; load it with `load_trend_params`."""
+
+    growth: GrowthParams = field(default_factory=GrowthParams)
+    churn: ChurnParams = field(default_factory=ChurnParams)
+    order_drop: DropRule = field(default_factory=DropRule)
+    complaint_rise: RiseRule = field(default_factory=RiseRule)
+    cohorts: CohortParams = field(default_factory=CohortParams)
+
+
+_SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(TrendParams)}  # type: ignore[misc]
+
+
+def load_trend_params(path: str | Path | None = None) -> TrendParams:
+    """Read and validate params/trends.yml (or another file); missing keys take the defaults."""
+    path = params_file("trends.yml") if path is None else path
+    raw = read_yaml(path)
+    try:
+        sections = _settings(raw, "the file", _SECTIONS)
+        return TrendParams(**{
+            name: _SECTIONS[name](**_settings(value, name, _known(_SECTIONS[name])))
+            for name, value in sections.items()
+        })  # fmt: skip
+    except ParameterError as exc:
+        raise ParameterError(f"{path}: {exc}") from None
+
+
+def _known(cls: type) -> dict[str, object]:
+    return {f.name: f for f in fields(cls)}
+
+
+def _settings(raw: Any, where: str, known: dict[str, object]) -> dict[str, Any]:
+    """`raw` as a mapping of known keys; anything else is a ParameterError naming `where`."""
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{where}: expected a mapping of settings, got {type(raw).__name__}")
+    unknown = sorted(set(map(str, raw)) - set(known))
+    if unknown:
+        raise ParameterError(f"{where}: unknown setting(s) {unknown}; known: {sorted(known)}")
+    return dict(raw)
