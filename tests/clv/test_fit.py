@@ -124,3 +124,31 @@ def test_matrices_for_the_median_customer(fitted) -> None:
     assert expected.index[-1] == int(np.ceil(fitted.summary["frequency"].quantile(0.99)))
     assert alive.loc[0, 0] == pytest.approx(1.0)  # BG/NBD: no repeat purchase, still alive
     assert expected.attrs["t"] == pytest.approx(3 * 365.25 / 12 / 7)
+
+
+def test_a_gamma_gamma_fit_that_does_not_converge_is_penalised_then_replaced(
+    purchases: pd.DataFrame, monkeypatch
+) -> None:
+    """lifetimes raises ConvergenceError on some spend data (seen on a CRM's orders): a penalty
+    of 0.001 is tried, then each buyer's own mean; the report says so, it never crashes."""
+    import workbench.clv.spend as spend
+
+    penalties = []
+
+    class Stubborn(spend.GammaGammaFitter):
+        def fit(self, *args, **kwargs):
+            penalties.append(self.penalizer_coef)
+            if self.penalizer_coef == 0 or fail_always:
+                raise spend.ConvergenceError("no")
+            return super().fit(*args, **kwargs)
+
+    monkeypatch.setattr(GammaGamma, "_fitter", Stubborn)
+    params = ClvParams(holdout_months=9, compare_models=("bgnbd",))
+    fail_always = False
+    fit = fit_clv(purchases, AS_OF, params)
+    assert penalties == [0.0, 0.001] and fit.gamma_gamma.penalizer_coef == 0.001
+    assert isinstance(fit.model.models()[1], GammaGamma)
+    fail_always = True
+    fit = fit_clv(purchases, AS_OF, params)
+    assert isinstance(fit.model.models()[1], MeanSpend)
+    assert any("Gamma-Gamma did not converge" in note for note in fit.notes)

@@ -167,9 +167,20 @@ def _fit_spend(
     summary: pd.DataFrame, notes: list[str]
 ) -> tuple[GammaGamma, GammaGamma | MeanSpend]:
     """Gamma-Gamma on compressed rows, and the spend model to use: Gamma-Gamma itself, or
-    MeanSpend where Gamma-Gamma does not apply (q ≤ 1)."""
+    MeanSpend where Gamma-Gamma does not apply (q ≤ 1) or does not converge even with a small
+    penalty (then the returned Gamma-Gamma is unfitted)."""
     rows = compress(summary, ("frequency", "monetary_value"))
-    gamma_gamma = GammaGamma().fit(*rows)
+    gamma_gamma = GammaGamma()
+    for penalty in (0.0, 0.001):
+        try:
+            gamma_gamma = GammaGamma(penalizer_coef=penalty).fit(*rows)
+            break
+        except WorkbenchError as exc:
+            failure = str(exc)
+    else:
+        notes.append(f"gammagamma: {failure}; each repeat buyer's own mean purchase value is used "
+                     "instead (MeanSpend)")  # fmt: skip
+        return gamma_gamma, MeanSpend().fit(*rows)
     if gamma_gamma.applies:
         return gamma_gamma, gamma_gamma
     notes.append(

@@ -12,6 +12,8 @@ References
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from typing import Any
 
@@ -25,6 +27,7 @@ from workbench.core.errors import WorkbenchError
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter at import
     warnings.filterwarnings("ignore", message=".*chained_assignment")  # its pandas 2 option
     from lifetimes import GammaGammaFitter
+    from lifetimes.utils import ConvergenceError
 
 # A month in summary units, as lifetimes counts it (weeks: 4.345; days: 30; hours: 720).
 MONTH_UNITS = {7.0: 4.345, 1.0: 30.0, 1.0 / 24.0: 720.0}
@@ -59,7 +62,14 @@ class GammaGamma(BaseModel):
             )
         with warnings.catch_warnings():
             fitter = self._fitter(penalizer_coef=self.penalizer_coef)
-            fitter.fit(frequency[repeat], monetary[repeat], weights=weights[repeat])
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):  # it prints the optimiser's state
+                    fitter.fit(frequency[repeat], monetary[repeat], weights=weights[repeat])
+            except ConvergenceError:
+                raise WorkbenchError(
+                    f"Gamma-Gamma did not converge on {int(np.sum(weights[repeat]))} repeat "
+                    "buyers: try a penalizer_coef such as 0.001"
+                ) from None
         self.params_ = {name: float(fitter.params_[name]) for name in self.param_names}
         self.n_customers_ = int(np.sum(weights[repeat]))
         log_params = np.log([self.params_[name] for name in self.param_names])
