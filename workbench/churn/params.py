@@ -5,27 +5,22 @@ test checks it), so code and YAML cannot drift.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.config import params_file, read_yaml
+from workbench.core.config import params_file
 from workbench.core.errors import ParameterError
+from workbench.core.settings import (
+    check_choice,
+    check_share,
+    check_texts,
+    check_whole,
+    load_settings,
+)
 
 DEFINITIONS = ("behaviour", "status")
 CALIBRATIONS = ("isotonic", "sigmoid")
-
-
-def _whole(name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ParameterError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
-
-
-def _share(name: str, value: Any) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or not 0 < value < 1:
-        raise ParameterError(f"{name} must be a number between 0 and 1, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -51,23 +46,17 @@ class ChurnParams:
     extra_features: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.definition not in DEFINITIONS:
-            raise ParameterError(
-                f"definition must be one of {', '.join(DEFINITIONS)}, got {self.definition!r}"
-            )
-        if self.calibration not in CALIBRATIONS:
-            raise ParameterError(
-                f"calibration must be one of {', '.join(CALIBRATIONS)}, got {self.calibration!r}"
-            )
-        _whole("window_days", self.window_days, 30)
-        _whole("active_days", self.active_days, 30)
-        _whole("training_cutoffs", self.training_cutoffs, 1)
-        _whole("step_months", self.step_months, 1)
-        _whole("min_churners", self.min_churners, 5)
-        _whole("random_state", self.random_state, 0)
-        _whole("top_factors", self.top_factors, 1)
+        check_choice("definition", self.definition, DEFINITIONS)
+        check_choice("calibration", self.calibration, CALIBRATIONS)
+        check_whole("window_days", self.window_days, 30)
+        check_whole("active_days", self.active_days, 30)
+        check_whole("training_cutoffs", self.training_cutoffs, 1)
+        check_whole("step_months", self.step_months, 1)
+        check_whole("min_churners", self.min_churners, 5)
+        check_whole("random_state", self.random_state, 0)
+        check_whole("top_factors", self.top_factors, 1)
         for name in ("band_medium", "band_high", "grade_a", "grade_b", "follow_up_share"):
-            _share(name, getattr(self, name))
+            check_share(name, getattr(self, name))
         if self.band_medium >= self.band_high:
             raise ParameterError(
                 f"band_medium ({self.band_medium}) must be below band_high ({self.band_high})"
@@ -80,9 +69,7 @@ class ChurnParams:
             raise ParameterError(
                 f"status_date_column must be a column name or null, got {self.status_date_column!r}"
             )
-        extra = self.extra_features
-        if not isinstance(extra, tuple) or not all(isinstance(c, str) and c for c in extra):
-            raise ParameterError(f"extra_features must list column names, got {extra!r}")
+        check_texts("extra_features", self.extra_features, "list column names")
 
     @property
     def by_status(self) -> bool:
@@ -94,15 +81,4 @@ def load_churn_params(path: str | Path | None = None, **overrides: Any) -> Churn
     """Read and validate params/churn.yml (or another file); missing keys take the defaults and
     ``overrides`` (a notebook's parameters, like window_days=60) win over the file."""
     path = params_file("churn.yml") if path is None else path
-    raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise ParameterError(f"{path}: expected a mapping of settings, got {type(raw).__name__}")
-    known = {f.name for f in fields(ChurnParams)}
-    unknown = sorted(set(map(str, raw)) - known)
-    if unknown:
-        raise ParameterError(f"{path}: unknown setting(s) {unknown}; known: {sorted(known)}")
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in (raw | overrides).items()}
-    try:
-        return ChurnParams(**values)
-    except ParameterError as exc:
-        raise ParameterError(f"{path}: {exc}") from None
+    return load_settings(ChurnParams, path, overrides=overrides)

@@ -7,20 +7,15 @@ checked by `workbench.value.params.TagParams`, the rule's own parameters, so the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from workbench.core.config import params_file, read_yaml
+from workbench.core.config import params_file
 from workbench.core.errors import ParameterError
+from workbench.core.settings import check_choice, check_whole, load_settings
 from workbench.value.params import TagParams
 
 CONVENTIONS: tuple[str, ...] = ("reached", "in_order")
-
-
-def _whole(name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ParameterError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -61,39 +56,12 @@ class FunnelParams:
     follow_up: FollowUpParams = field(default_factory=FollowUpParams)
 
     def __post_init__(self) -> None:
-        if self.convention not in CONVENTIONS:
-            raise ParameterError(
-                f"convention must be one of {', '.join(CONVENTIONS)}, got {self.convention!r}"
-            )
-        _whole("window_months", self.window_months, 1)
-        _whole("weakest_min_leads", self.weakest_min_leads, 1)
+        check_choice("convention", self.convention, CONVENTIONS)
+        check_whole("window_months", self.window_months, 1)
+        check_whole("weakest_min_leads", self.weakest_min_leads, 1)
 
 
 def load_funnel_params(path: str | Path | None = None) -> FunnelParams:
     """Read and validate params/funnel.yml (or another file); missing keys take the defaults."""
     path = params_file("funnel.yml") if path is None else path
-    try:
-        return _build(read_yaml(path))
-    except ParameterError as exc:
-        raise ParameterError(f"{path}: {exc}") from None
-
-
-def _build(raw: Any) -> FunnelParams:
-    """FunnelParams from a mapping, refusing unknown keys (also inside follow_up)."""
-    _known("the file", raw, FunnelParams)
-    values = dict(raw)
-    if "follow_up" in values:
-        _known("follow_up", values["follow_up"], FollowUpParams)
-        values["follow_up"] = FollowUpParams(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in values["follow_up"].items()}
-        )
-    return FunnelParams(**values)
-
-
-def _known(label: str, raw: Any, cls: type) -> None:
-    if not isinstance(raw, dict):
-        raise ParameterError(f"{label}: expected a mapping of settings, got {type(raw).__name__}")
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(map(str, raw)) - known)
-    if unknown:
-        raise ParameterError(f"{label}: unknown setting(s) {unknown}; known: {sorted(known)}")
+    return load_settings(FunnelParams, path, {"follow_up": FollowUpParams})

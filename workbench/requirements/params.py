@@ -9,12 +9,13 @@ them from params/value.yml); a customer without purchases is never high value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.core.config import params_file, read_yaml
+from workbench.core.config import params_file
 from workbench.core.errors import ParameterError
+from workbench.core.settings import check_number, check_texts, check_whole, load_settings
 from workbench.value.params import VALUE_CLASSES
 
 QUADRANTS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
@@ -22,29 +23,11 @@ URGENCIES: tuple[str, ...] = ("紧急", "重要", "一般")
 ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
 
 
-def _int(name: str, value: Any, minimum: int = 0, maximum: int | None = None) -> None:
-    bad = isinstance(value, bool) or not isinstance(value, int) or value < minimum
-    if bad or (maximum is not None and value > maximum):
-        upto = f" and ≤ {maximum}" if maximum is not None else ""
-        raise ParameterError(f"{name} must be a whole number ≥ {minimum}{upto}, got {value!r}")
-
-
-def _number(name: str, value: Any, minimum: float = 0.0) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= minimum:
-        raise ParameterError(f"{name} must be a number ≥ {minimum}, got {value!r}")
-
-
 def _choices(name: str, value: Any, allowed: tuple[str, ...], empty: bool = True) -> None:
-    if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
-        raise ParameterError(f"{name} must be a list of texts, got {value!r}")
+    check_texts(name, value)
     wrong = [v for v in value if v not in allowed]
     if wrong or (not empty and not value):
         raise ParameterError(f"{name} must list some of {', '.join(allowed)}, got {list(value)!r}")
-
-
-def _words(name: str, value: Any) -> None:
-    if not isinstance(value, tuple) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ParameterError(f"{name} must be a list of words, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -72,7 +55,7 @@ class TargetDays:
 
     def __post_init__(self) -> None:
         for quadrant in QUADRANTS:
-            _int(f"target_days.{quadrant}", getattr(self, quadrant), 1)
+            check_whole(f"target_days.{quadrant}", getattr(self, quadrant), 1)
 
 
 @dataclass(frozen=True)
@@ -91,12 +74,12 @@ class ThemeParams:
     rising_min_growth: float = 0.5
 
     def __post_init__(self) -> None:
-        _int("themes.min_length", self.min_length, 1)
-        _int("themes.top", self.top, 1)
-        _words("themes.stop_words", self.stop_words)
-        _words("themes.user_words", self.user_words)
-        _int("themes.rising_min_count", self.rising_min_count, 1)
-        _number("themes.rising_min_growth", self.rising_min_growth)
+        check_whole("themes.min_length", self.min_length, 1)
+        check_whole("themes.top", self.top, 1)
+        check_texts("themes.stop_words", self.stop_words, "be a list of words")
+        check_texts("themes.user_words", self.user_words, "be a list of words")
+        check_whole("themes.rising_min_count", self.rising_min_count, 1)
+        check_number("themes.rising_min_growth", self.rising_min_growth)
 
 
 @dataclass(frozen=True)
@@ -111,38 +94,14 @@ class RequirementParams:
 
     def __post_init__(self) -> None:
         _choices("urgent", self.urgent, URGENCIES, empty=False)
-        _int("unsatisfied_max", self.unsatisfied_max, 1, 4)
+        check_whole("unsatisfied_max", self.unsatisfied_max, 1, 4)
 
 
-_NESTED = {"high_value": HighValue, "target_days": TargetDays, "themes": ThemeParams}
+_SECTIONS: dict[str, type] = {"high_value": HighValue, "target_days": TargetDays,
+                              "themes": ThemeParams}  # fmt: skip
 
 
 def load_requirement_params(path: str | Path | None = None) -> RequirementParams:
     """Read and validate params/requirements.yml (or another file); missing keys take defaults."""
     path = params_file("requirements.yml") if path is None else path
-    try:
-        return _build(RequirementParams, read_yaml(path), "")
-    except ParameterError as exc:
-        raise ParameterError(f"{path}: {exc}") from None
-
-
-def _build(cls: type, raw: Any, where: str) -> Any:
-    """Dataclass `cls` from a mapping, refusing unknown keys and recursing into sections."""
-    assert is_dataclass(cls)
-    label = where or "the file"
-    if not isinstance(raw, dict):
-        raise ParameterError(f"{label}: expected a mapping of settings, got {type(raw).__name__}")
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(map(str, raw)) - known)
-    if unknown:
-        raise ParameterError(f"{label}: unknown setting(s) {unknown}; known: {sorted(known)}")
-    values = {}
-    for key, value in raw.items():
-        name = f"{where}.{key}" if where else key
-        if cls is RequirementParams and key in _NESTED:
-            values[key] = _build(_NESTED[key], value, name)
-        elif isinstance(value, list):
-            values[key] = tuple(value)
-        else:
-            values[key] = value
-    return cls(**values)
+    return load_settings(RequirementParams, path, _SECTIONS)

@@ -6,26 +6,14 @@ The dataclass defaults equal params/trends.yml (a test checks it), so code and Y
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from workbench.core.config import params_file, read_yaml
+from workbench.core.config import params_file
 from workbench.core.errors import ParameterError
+from workbench.core.settings import check_choice, check_number, check_whole, load_settings
 
 COHORT_PERIODS = ("month", "quarter")
-
-
-def _int(name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ParameterError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
-
-
-def _number(name: str, value: Any, minimum: float) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < minimum:
-        raise ParameterError(f"{name} must be a number ≥ {minimum}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -35,7 +23,7 @@ class GrowthParams:
     quarters: int = 8
 
     def __post_init__(self) -> None:
-        _int("growth.quarters", self.quarters, 2)
+        check_whole("growth.quarters", self.quarters, 2)
 
 
 @dataclass(frozen=True)
@@ -46,8 +34,8 @@ class ChurnParams:
     active_days: int = 365
 
     def __post_init__(self) -> None:
-        _int("churn.window_days", self.window_days, 1)
-        _int("churn.active_days", self.active_days, 1)
+        check_whole("churn.window_days", self.window_days, 1)
+        check_whole("churn.active_days", self.active_days, 1)
 
 
 @dataclass(frozen=True)
@@ -63,7 +51,7 @@ class DropRule:
 
     def __post_init__(self) -> None:
         _check_rule("order_drop", self)
-        _number("order_drop.min_median", self.min_median, 0.0)
+        check_number("order_drop.min_median", self.min_median, 0.0)
         if self.min_change > 1:
             raise ParameterError(f"order_drop.min_change is a share ≤ 1, got {self.min_change!r}")
 
@@ -81,17 +69,17 @@ class RiseRule:
 
     def __post_init__(self) -> None:
         _check_rule("complaint_rise", self)
-        _int("complaint_rise.min_count", self.min_count, 1)
+        check_whole("complaint_rise.min_count", self.min_count, 1)
 
 
 def _check_rule(name: str, rule: DropRule | RiseRule) -> None:
-    _int(f"{name}.history_quarters", rule.history_quarters, 2)
-    _int(f"{name}.min_history_quarters", rule.min_history_quarters, 2)
+    check_whole(f"{name}.history_quarters", rule.history_quarters, 2)
+    check_whole(f"{name}.min_history_quarters", rule.min_history_quarters, 2)
     if rule.min_history_quarters > rule.history_quarters:
         raise ParameterError(f"{name}.min_history_quarters is above history_quarters")
-    _number(f"{name}.z_threshold", rule.z_threshold, 0.0)
-    _number(f"{name}.min_change", rule.min_change, 0.0)
-    _number(f"{name}.scale_floor", rule.scale_floor, 1e-9)
+    check_number(f"{name}.z_threshold", rule.z_threshold, 0.0)
+    check_number(f"{name}.min_change", rule.min_change, 0.0)
+    check_number(f"{name}.scale_floor", rule.scale_floor, 1e-9)
 
 
 @dataclass(frozen=True)
@@ -103,12 +91,9 @@ class CohortParams:
     periods: int = 8
 
     def __post_init__(self) -> None:
-        if self.period not in COHORT_PERIODS:
-            raise ParameterError(
-                f"cohorts.period must be one of {', '.join(COHORT_PERIODS)}, got {self.period!r}"
-            )
-        _int("cohorts.cohorts", self.cohorts, 1)
-        _int("cohorts.periods", self.periods, 1)
+        check_choice("cohorts.period", self.period, COHORT_PERIODS)
+        check_whole("cohorts.cohorts", self.cohorts, 1)
+        check_whole("cohorts.periods", self.periods, 1)
 
 
 @dataclass(frozen=True)
@@ -122,32 +107,13 @@ class TrendParams:
     cohorts: CohortParams = field(default_factory=CohortParams)
 
 
-_SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(TrendParams)}  # type: ignore[misc]
+_SECTIONS: dict[str, type] = {"growth": GrowthParams, "churn": ChurnParams,
+                              "order_drop": DropRule, "complaint_rise": RiseRule,
+                              "cohorts": CohortParams}  # fmt: skip
 
 
 def load_trend_params(path: str | Path | None = None) -> TrendParams:
     """Read and validate params/trends.yml (or another file); missing keys take the defaults."""
-    path = params_file("trends.yml") if path is None else path
-    raw = read_yaml(path)
-    try:
-        sections = _settings(raw, "the file", _SECTIONS)
-        return TrendParams(**{
-            name: _SECTIONS[name](**_settings(value, name, _known(_SECTIONS[name])))
-            for name, value in sections.items()
-        })  # fmt: skip
-    except ParameterError as exc:
-        raise ParameterError(f"{path}: {exc}") from None
-
-
-def _known(cls: type) -> dict[str, object]:
-    return {f.name: f for f in fields(cls)}
-
-
-def _settings(raw: Any, where: str, known: dict[str, object]) -> dict[str, Any]:
-    """`raw` as a mapping of known keys; anything else is a ParameterError naming `where`."""
-    if not isinstance(raw, dict):
-        raise ParameterError(f"{where}: expected a mapping of settings, got {type(raw).__name__}")
-    unknown = sorted(set(map(str, raw)) - set(known))
-    if unknown:
-        raise ParameterError(f"{where}: unknown setting(s) {unknown}; known: {sorted(known)}")
-    return dict(raw)
+    return load_settings(
+        TrendParams, params_file("trends.yml") if path is None else path, _SECTIONS
+    )

@@ -6,33 +6,24 @@ The dataclass defaults equal params/value.yml (a test checks it), so code and YA
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from workbench.core.config import params_file, read_yaml
+from workbench.core.config import params_file
 from workbench.core.errors import ParameterError
+from workbench.core.settings import (
+    build_settings,
+    check_choice,
+    check_number,
+    check_texts,
+    check_whole,
+    load_settings,
+)
 
 HIGH, MID, LOW, POTENTIAL = "高价值", "中价值", "低价值", "潜在价值"
 VALUE_CLASSES: tuple[str, ...] = (HIGH, MID, LOW, POTENTIAL)
-
-
-def _int(name: str, value: Any, minimum: int = 0) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ParameterError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
-
-
-def _number(name: str, value: Any, minimum: float = 0.0) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < minimum:
-        raise ParameterError(f"{name} must be a number ≥ {minimum}, got {value!r}")
-
-
-def _labels(name: str, value: Any) -> None:
-    if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
-        raise ParameterError(f"{name} must be a list of texts, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -43,9 +34,9 @@ class RfmParams:
     window_days: int | None = None
 
     def __post_init__(self) -> None:
-        _int("rfm.bins", self.bins, 2)
+        check_whole("rfm.bins", self.bins, 2)
         if self.window_days is not None:
-            _int("rfm.window_days", self.window_days, 1)
+            check_whole("rfm.window_days", self.window_days, 1)
 
 
 @dataclass(frozen=True)
@@ -61,7 +52,7 @@ class ClassRules:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            _int(f"classes.{f.name}", getattr(self, f.name), 1)
+            check_whole(f"classes.{f.name}", getattr(self, f.name), 1)
 
 
 @dataclass(frozen=True)
@@ -73,7 +64,7 @@ class AbcParams:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shares", check_shares(self.shares))
-        _int("abc.window_months", self.window_months, 1)
+        check_whole("abc.window_months", self.window_months, 1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +77,7 @@ class Tier:
     def __post_init__(self) -> None:
         if not isinstance(self.label, str) or not self.label:
             raise ParameterError(f"amount tier label must be text, got {self.label!r}")
-        _number(f"amount tier {self.label}: min", self.min)
+        check_number(f"amount tier {self.label}: min", self.min)
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,7 @@ class TierParams:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tiers", check_tiers(self.tiers))
-        _int("amount_tiers.window_months", self.window_months, 1)
+        check_whole("amount_tiers.window_months", self.window_months, 1)
 
 
 @dataclass(frozen=True)
@@ -116,22 +107,15 @@ class TagParams:
 
     def __post_init__(self) -> None:
         for name in ("no_repurchase_days", "follow_up_window_days", "follow_up_min_pages"):
-            _int(f"tags.{name}", getattr(self, name), 1)
-        _int("tags.repeat_min_days", self.repeat_min_days, 2)
-        _int("tags.churn_min_days", self.churn_min_days, 0)
-        _number("tags.churn_gap_factor", self.churn_gap_factor, 1.0)
-        _labels("tags.follow_up_question_types", self.follow_up_question_types)
-        _labels("tags.lead_statuses", self.lead_statuses)
+            check_whole(f"tags.{name}", getattr(self, name), 1)
+        check_whole("tags.repeat_min_days", self.repeat_min_days, 2)
+        check_whole("tags.churn_min_days", self.churn_min_days, 0)
+        check_number("tags.churn_gap_factor", self.churn_gap_factor, 1.0)
+        check_texts("tags.follow_up_question_types", self.follow_up_question_types)
+        check_texts("tags.lead_statuses", self.lead_statuses)
 
 
 PURCHASE_MODEL_NAMES = ("bgnbd", "mbgnbd", "paretonbd")
-
-
-def _model_name(name: str, value: Any) -> None:
-    if value not in PURCHASE_MODEL_NAMES:
-        raise ParameterError(
-            f"{name} must be one of {', '.join(PURCHASE_MODEL_NAMES)}, got {value!r}"
-        )
 
 
 @dataclass(frozen=True)
@@ -149,18 +133,18 @@ class ClvParams:
     holdout_alert: float = 0.15
 
     def __post_init__(self) -> None:
-        _model_name("clv.model", self.model)
-        _number("clv.holdout_alert", self.holdout_alert)
+        check_choice("clv.model", self.model, PURCHASE_MODEL_NAMES)
+        check_number("clv.holdout_alert", self.holdout_alert)
         if not isinstance(self.compare_models, tuple) or not self.compare_models:
             raise ParameterError(
                 f"clv.compare_models must list models, got {self.compare_models!r}"
             )
         for name in self.compare_models:
-            _model_name("clv.compare_models", name)
-        _int("clv.horizon_months", self.horizon_months, 1)
-        _int("clv.holdout_months", self.holdout_months, 1)
-        _int("clv.min_repeat_buyers", self.min_repeat_buyers, 10)
-        _number("clv.discount_rate", self.discount_rate)
+            check_choice("clv.compare_models", name, PURCHASE_MODEL_NAMES)
+        check_whole("clv.horizon_months", self.horizon_months, 1)
+        check_whole("clv.holdout_months", self.holdout_months, 1)
+        check_whole("clv.min_repeat_buyers", self.min_repeat_buyers, 10)
+        check_number("clv.discount_rate", self.discount_rate)
         if self.discount_rate >= 1:
             raise ParameterError(
                 f"clv.discount_rate is per month, below 1; got {self.discount_rate!r}"
@@ -198,7 +182,7 @@ def check_shares(shares: Any) -> tuple[float, float, float]:
     if not isinstance(shares, list | tuple) or len(shares) != 3:
         raise ParameterError(f"abc.shares must list three shares (A, B, C), got {shares!r}")
     for share in shares:
-        _number("abc.shares", share)
+        check_number("abc.shares", share)
     if abs(sum(shares) - 1) > 1e-9 or shares[0] <= 0:
         raise ParameterError(f"abc.shares must add up to 1 with A > 0, got {list(shares)}")
     return (float(shares[0]), float(shares[1]), float(shares[2]))
@@ -208,7 +192,9 @@ def check_tiers(tiers: Any) -> tuple[Tier, ...]:
     """Tiers highest first with strictly decreasing minimums, the last starting at 0."""
     if not isinstance(tiers, list | tuple) or not tiers:
         raise ParameterError(f"amount_tiers.tiers must list at least one tier, got {tiers!r}")
-    out = tuple(t if isinstance(t, Tier) else _build(Tier, t, "amount_tiers.tiers") for t in tiers)
+    out = tuple(
+        t if isinstance(t, Tier) else build_settings(Tier, t, "amount_tiers.tiers") for t in tiers
+    )
     mins = [t.min for t in out]
     if any(a <= b for a, b in pairwise(mins)) or mins[-1] != 0:
         raise ParameterError(
@@ -219,37 +205,11 @@ def check_tiers(tiers: Any) -> tuple[Tier, ...]:
     return out
 
 
+_SECTIONS: dict[str, type] = {"rfm": RfmParams, "classes": ClassRules, "abc": AbcParams,
+                              "amount_tiers": TierParams, "tags": TagParams,
+                              "clv": ClvParams}  # fmt: skip
+
+
 def load_value_params(path: str | Path | None = None) -> ValueParams:
     """Read and validate params/value.yml (or another file); missing keys take the defaults."""
-    path = params_file("value.yml") if path is None else path
-    raw = read_yaml(path)
-    try:
-        return _build(ValueParams, raw, "")
-    except ParameterError as exc:
-        raise ParameterError(f"{path}: {exc}") from None
-
-
-_NESTED = {"rfm": RfmParams, "classes": ClassRules, "abc": AbcParams, "amount_tiers": TierParams,
-           "tags": TagParams, "clv": ClvParams}  # fmt: skip
-
-
-def _build(cls: type, raw: Any, where: str) -> Any:
-    """Build dataclass `cls` from a mapping, refusing unknown keys and recursing into sections."""
-    assert is_dataclass(cls)
-    label = where or "the file"
-    if not isinstance(raw, dict):
-        raise ParameterError(f"{label}: expected a mapping of settings, got {type(raw).__name__}")
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(map(str, raw)) - known)
-    if unknown:
-        raise ParameterError(f"{label}: unknown setting(s) {unknown}; known: {sorted(known)}")
-    values = {}
-    for key, value in raw.items():
-        name = f"{where}.{key}" if where else key
-        if cls is ValueParams:
-            values[key] = _build(_NESTED[key], value, name)
-        elif isinstance(value, list):
-            values[key] = tuple(value)
-        else:
-            values[key] = value
-    return cls(**values)
+    return load_settings(ValueParams, params_file("value.yml") if path is None else path, _SECTIONS)
