@@ -1,5 +1,9 @@
 """Front door to the analyses: import models from here, not from their modules."""
 
+from workbench.churn.analysis import ChurnReport, analyse_churn
+from workbench.churn.definition import behavioural_churn_rate, behavioural_labels, status_labels
+from workbench.churn.params import ChurnParams, load_churn_params
+from workbench.churn.training import ChurnFit, ChurnModel, fit_churn, load_churn_model
 from workbench.clv.fit import ClvFit, fit_clv
 from workbench.clv.purchase import (
     BGNBD,
@@ -86,6 +90,10 @@ __all__ = [
     "BGNBD",
     "CLV",
     "MBGNBD",
+    "ChurnFit",
+    "ChurnModel",
+    "ChurnParams",
+    "ChurnReport",
     "ClvFit",
     "FunnelParams",
     "FunnelReport",
@@ -103,10 +111,13 @@ __all__ = [
     "abc_classes",
     "acquisition_cohorts",
     "amount_tiers",
+    "analyse_churn",
     "analyse_funnel",
     "analyse_requirements",
     "analyse_trends",
     "analyse_value",
+    "behavioural_churn_rate",
+    "behavioural_labels",
     "calibration_holdout",
     "channel_mix",
     "cohort_sizes",
@@ -117,6 +128,7 @@ __all__ = [
     "customer_values",
     "customers_of_region",
     "distribution",
+    "fit_churn",
     "fit_clv",
     "follow_up_leads",
     "follow_up_prospects",
@@ -128,6 +140,8 @@ __all__ = [
     "keywords",
     "kpi_comparison",
     "lead_stages",
+    "load_churn_model",
+    "load_churn_params",
     "load_funnel_params",
     "load_requirement_params",
     "load_segments",
@@ -168,6 +182,7 @@ __all__ = [
     "segment_summary",
     "service_levels",
     "stage_days",
+    "status_labels",
     "stop_words",
     "summarize",
     "tags",

@@ -44,8 +44,8 @@ def test_check_parameters_refuses_unknown_and_mistyped_values():
         check_parameters("rfm_clv", top_n=True)
     with pytest.raises(ParameterError, match="region must be one of"):
         check_parameters("profiling", region="江南")
-    with pytest.raises(ParameterError, match="no report 'churn'"):
-        check_parameters("churn", region="华东")
+    with pytest.raises(ParameterError, match="no report 'churn_clv'"):
+        check_parameters("churn_clv", region="华东")
 
 
 def test_jobs_follow_the_declared_scope_and_parameters(tmp_path):

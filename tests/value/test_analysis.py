@@ -164,3 +164,19 @@ def test_purchases_are_orders_with_amount_above_zero_not_lines(small: SimpleName
 
 def replace_orders(data: SimpleNamespace, orders: pd.DataFrame) -> SimpleNamespace:
     return SimpleNamespace(customers=data.customers, orders=orders, interactions=data.interactions)
+
+
+def test_the_churn_models_tags_replace_the_silence_rule(small: SimpleNamespace) -> None:
+    """With the churn report's tags, 高流失风险 (and so 挽留回访) is the model's band 高: C1,
+    valuable (A), gets it and heads the follow-up list; nobody keeps the rule's tag."""
+    plain = analyse_value(small, "华东", "2024Q4")
+    churn = pd.DataFrame({"customer_id": ["C1", "C9", "C2"],
+                          "tag": ["高流失风险", "高流失风险", "重点跟进"]})  # fmt: skip
+    report = analyse_value(small, "华东", "2024Q4", churn_tags=churn)
+    tagged = report.tags[report.tags["tag"] == "高流失风险"]["customer_id"].tolist()
+    assert tagged == ["C1"]  # C9 is not a customer of 华东; 重点跟进 of churn is not taken
+    follow = report.follow_up()
+    assert follow.iloc[0]["customer_id"] == "C1" and follow.iloc[0]["action"] == "retain"
+    others = report.tags[report.tags["tag"] != "高流失风险"].reset_index(drop=True)
+    expected = plain.tags[plain.tags["tag"] != "高流失风险"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(others, expected)

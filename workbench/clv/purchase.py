@@ -117,6 +117,24 @@ class _PurchaseModel(BaseModel):
             values = self._lifetimes().conditional_probability_alive(frequency, recency, T)
         return pd.Series(np.asarray(values, dtype=float), index=summary.index, name="p_alive")
 
+    def p_no_purchase(self, t: float, summary: pd.DataFrame) -> pd.Series:
+        """Probability of no purchase in the next ``t`` units, given each customer's history.
+
+        BG/NBD and MBG/NBD: dropout happens only right after a purchase, so a customer alive at T
+        buys nothing in (T, T + t] with probability exp(-λt); given alive, λ ~ Gamma(r + x,
+        α + T), whose mean of exp(-λt) is ((α + T) / (α + T + t))^(r + x). Hence
+        P = 1 − P(alive) · (1 − ((α + T) / (α + T + t))^(r + x)).
+        """
+        if self.name not in ("bgnbd", "mbgnbd"):
+            raise WorkbenchError(
+                f"p_no_purchase is derived for BG/NBD and MBG/NBD, not {self.name}"
+            )
+        frequency, _, T = summary_columns(summary, ("frequency", "recency", "T"))
+        r, alpha = self.params_["r"], self.params_["alpha"]
+        stay_silent = ((alpha + T) / (alpha + T + t)) ** (r + frequency)
+        alive = self.p_alive(summary).to_numpy(float)
+        return pd.Series(1 - alive * (1 - stay_silent), index=summary.index, name="p_no_purchase")
+
     def expected_purchases_new(self, t: float | np.ndarray) -> np.ndarray:
         """Expected repeat purchases in ``t`` units of a customer just acquired (population mean)."""
         with warnings.catch_warnings():

@@ -491,6 +491,284 @@ LABELS: dict[str, tuple[str, str]] = {
     "rqv_西南": ("西南", "Southwest"),
     "rqv_西北": ("西北", "Northwest"),
     "rqv_东北": ("东北", "Northeast"),
+    # churn (workbench.churn.tables, workbench.churn.plots)
+    "churn_title": ("{period}{region}区域客户流失预测报告", "{region} churn prediction, {period}"),
+    "churn_definition_behaviour": (
+        "流失定义（行为）：快照前{active}天内有购买的活跃客户，在快照后{window}天内没有再购买。",
+        "Churn, by behaviour: a customer with a purchase in the {active} days before the snapshot "
+        "makes no purchase in the {window} days after it.",
+    ),
+    "churn_definition_status_dated": (
+        "流失定义（CRM 标签）：状态为「{status}」，且流失日期（{column}）落在快照后{window}天内。",
+        "Churn, by the CRM's label: status '{status}' with its date ({column}) in the {window} "
+        "days after the snapshot.",
+    ),
+    "churn_definition_status": (
+        "流失定义（CRM 标签）：状态为「{status}」。导出中没有流失日期，无法按时间切分："
+        "模型为横截面模型，在随机保留的25%客户上检验，描述“像已流失客户的程度”，而非预测未来。",
+        "Churn, by the CRM's label: status '{status}'. The extract has no churn date, so there "
+        "is no time split: the model is cross-sectional, checked on a random 25% of customers, "
+        "and says how much a customer resembles the churned ones rather than predicting.",
+    ),
+    "churn_snapshots": (
+        "训练快照：{training}；验证快照：{validation}；评分日：{scoring}（季度末）。"
+        "每个快照的特征只取快照日之前的数据，标签取其后的窗口。",
+        "Training snapshots: {training}; validation: {validation}; scored as of {scoring} (the "
+        "quarter's end). Features use only data before each snapshot; labels, the window after.",
+    ),
+    "churn_counts": (
+        "训练样本 {training_churners} 个流失、{training_stayers} 个留存；验证样本 "
+        "{validation_churners} 个流失、{validation_stayers} 个留存（全公司）。",
+        "Training rows: {training_churners} churned, {training_stayers} stayed; validation: "
+        "{validation_churners} churned, {validation_stayers} stayed (all regions).",
+    ),
+    "churn_score_model": ("梯度提升模型", "Gradient boosting model"),
+    "churn_score_recency_rule": ("最近购买规则（{window}天）", "Recency rule ({window} days)"),
+    "churn_score_logistic": ("逻辑回归", "Logistic regression"),
+    "churn_score_bgnbd": ("BG/NBD 无购买概率", "BG/NBD P(no purchase)"),
+    "churn_col_score": ("模型", "Score"),
+    "churn_col_roc_auc": ("ROC-AUC", "ROC-AUC"),
+    "churn_col_pr_auc": ("PR-AUC", "PR-AUC"),
+    "churn_col_brier": ("Brier 分数（越低越好）", "Brier score (lower is better)"),
+    "churn_col_lift_top10": ("前10%提升度", "Lift, top 10%"),
+    "churn_col_capture_top10": ("前10%捕获率", "Capture, top 10%"),
+    "churn_grade_A": (
+        "模型评级 A：PR-AUC 比最近购买规则高 {gain:.0%}，可用于挽留决策。",
+        "Grade A: PR-AUC {gain:.0%} above the recency rule's; fit for retention decisions.",
+    ),
+    "churn_grade_B": (
+        "模型评级 B：PR-AUC 比最近购买规则高 {gain:.0%}，可参考使用，结合客户经理判断。",
+        "Grade B: PR-AUC {gain:.0%} above the recency rule's; use it with the owner's judgement.",
+    ),
+    "churn_grade_C": (
+        "模型评级 C：PR-AUC 仅比最近购买规则高 {gain:.0%}，模型不应用于决策，请以最近购买规则为准。",
+        "Grade C: PR-AUC only {gain:.0%} above the recency rule's; the model should not be used "
+        "for decisions: rely on the recency rule.",
+    ),
+    "churn_unavailable_no_orders": (
+        "无法训练流失模型：按行为定义流失需要交易记录，而导出中没有交易记录。"
+        "可在 params/churn.yml 中设 definition: status，改用 CRM 的「流失客户」状态。",
+        "No churn model: churn by behaviour needs orders and the extracts have none. Set "
+        "definition: status in params/churn.yml to use the CRM's 流失客户 status instead.",
+    ),
+    "churn_unavailable_short_history": (
+        "无法训练流失模型：历史太短，季度末之前容不下一个验证快照和至少一个训练快照"
+        "（每个快照需要{window}天的观察窗口）。",
+        "No churn model: the history is too short for a validation snapshot and a training "
+        "snapshot before the quarter's end (each needs a {window}-day window).",
+    ),
+    "churn_unavailable_few_churners": (
+        "无法训练可靠的流失模型：流失样本太少（训练 {training_churners} 个、验证 "
+        "{validation_churners} 个，至少需要各 {minimum} 个）。下表改用最近购买规则评分（{window}天未购买即视为有流失风险）。",
+        "No reliable churn model: too few churners (training {training_churners}, validation "
+        "{validation_churners}; each needs {minimum}). Customers are scored by the recency rule "
+        "instead (silent for {window} days or more).",
+    ),
+    "churn_scored_by_rule": (
+        "本报告的流失风险来自最近购买规则，不是模型。",
+        "The risks in this report come from the recency rule, not a model.",
+    ),
+    "churn_note_bgnbd_failed": (
+        "BG/NBD 模型在验证快照上未收敛，未列入对比。",
+        "BG/NBD did not converge on the validation snapshot and is left out of the comparison.",
+    ),
+    "churn_band": ("风险等级", "Risk band"),
+    "churn_col_band": ("风险等级", "Risk band"),
+    "churn_band_低": ("低", "Low"),
+    "churn_band_中": ("中", "Medium"),
+    "churn_band_高": ("高", "High"),
+    "churn_tag_高流失风险": ("高流失风险", "High churn risk"),
+    "churn_tag_重点跟进": ("重点跟进", "Key follow-up"),
+    "churn_col_customer": ("客户", "Customer"),
+    "churn_col_customer_id": ("客户编号", "Customer ID"),
+    "churn_col_owner": ("负责人", "Owner"),
+    "churn_col_customer_type": ("客户类型", "Customer type"),
+    "churn_col_churn_probability": ("流失概率", "Churn probability"),
+    "churn_col_clv": ("CLV（元，12个月）", "CLV (CNY, 12 months)"),
+    "churn_col_value_at_risk": ("风险价值（元）", "Value at risk (CNY)"),
+    "churn_col_days_since_last_order": ("距上次购买（天）", "Days since last order"),
+    "churn_col_tags": ("标签", "Tags"),
+    "churn_col_raising": ("推高风险的因素", "Raising the risk"),
+    "churn_col_lowering": ("降低风险的因素", "Lowering the risk"),
+    "churn_col_action": ("建议行动", "Suggested action"),
+    "churn_col_feature": ("因素", "Factor"),
+    "churn_col_importance": ("重要性（PR-AUC 下降）", "Importance (PR-AUC drop)"),
+    "churn_col_quarter": ("季度", "Quarter"),
+    "churn_col_active": ("季初活跃客户", "Active at the start"),
+    "churn_col_churned": ("流失客户", "Churned"),
+    "churn_col_churn_rate": ("流失率", "Churn rate"),
+    "churn_col_customers": ("客户数", "Customers"),
+    "churn_action_retain": (
+        "一周内由客户经理上门或电话回访，了解原因并制定挽留方案",
+        "Owner visits or calls within a week: find out why and agree a retention plan",
+    ),
+    "churn_action_call": (
+        "电话回访，了解不满意或停购原因",
+        "Call to learn why they stopped buying",
+    ),
+    "churn_action_care": (
+        "安排关怀回访，推荐增值服务或优惠",
+        "Arrange a care call; offer value-added services or a discount",
+    ),
+    "churn_action_nurture": (
+        "纳入自动化关怀触达（短信/邮件）",
+        "Automated care messages (SMS / e-mail)",
+    ),
+    "churn_summary_rate": (
+        "本季度（{quarter}）季初活跃客户 {active} 位，其中 {churned} 位在{window}天内未再购买，流失率 {rate:.1%}{change}。",
+        "Of {active} customers active at the start of {quarter}, {churned} made no purchase in "
+        "the next {window} days: a churn rate of {rate:.1%}{change}.",
+    ),
+    "churn_summary_rate_open": (
+        "最近一个完整窗口（{quarter}）流失率 {rate:.1%}{change}；本季度的窗口尚未结束。",
+        "The latest complete window ({quarter}) had a churn rate of {rate:.1%}{change}; this "
+        "quarter's window has not ended yet.",
+    ),
+    "churn_summary_change": ("（上季度 {previous:.1%}）", " (previous quarter {previous:.1%})"),
+    "churn_summary_scored": (
+        "季度末评分客户 {scored} 位：高风险 {high} 位、中风险 {medium} 位；高风险客户的风险价值合计 {value:,.0f} 元。",
+        "{scored} customers scored at the quarter's end: {high} high risk, {medium} medium; the "
+        "high-risk customers' value at risk totals {value:,.0f} CNY.",
+    ),
+    "churn_summary_follow_up": (
+        "{follow} 位客户标为「重点跟进」（中高风险且风险价值居前 {share:.0%}），名单按负责人导出至 Excel。",
+        "{follow} customers are tagged Key follow-up (medium or high risk with a value at risk "
+        "in the top {share:.0%}); the lists per owner are in the Excel workbook.",
+    ),
+    "churn_summary_none": (
+        "本区域没有可评分的活跃客户。",
+        "The region has no active customer to score.",
+    ),
+    "churn_calibration_predicted": ("预测流失概率", "Predicted churn probability"),
+    "churn_calibration_observed": ("实际流失率", "Observed churn rate"),
+    "churn_calibration_title": ("校准曲线（验证快照）", "Calibration (validation snapshot)"),
+    "churn_importance_title": (
+        "流失驱动因素（置换重要性）",
+        "Churn drivers (permutation importance)",
+    ),
+    "churn_trend_title": ("各季度流失率", "Churn rate by quarter"),
+    "churn_bands_title": ("风险等级分布", "Customers by risk band"),
+    "churn_sheet_summary": ("模型对比", "Model comparison"),
+    "churn_sheet_customers": ("全部评分客户", "All scored customers"),
+    "churn_sheet_owner": ("{owner}", "{owner}"),
+    "churn_no_owner": ("未分配", "Unassigned"),
+    # churn features: their names and their words as a factor (value = the customer's value)
+    "churn_feature_days_since_last_order": ("距上次购买天数", "Days since the last order"),
+    "churn_factor_days_since_last_order": ("{value:.0f}天未下单", "no order for {value:.0f} days"),
+    "churn_feature_purchase_days": ("购买天数", "Purchase days"),
+    "churn_factor_purchase_days": ("累计购买{value:.0f}天", "bought on {value:.0f} days"),
+    "churn_feature_orders_last_90d": ("近90天订单数", "Orders, last 90 days"),
+    "churn_factor_orders_last_90d": ("近90天订单{value:.0f}笔", "{value:.0f} orders in 90 days"),
+    "churn_feature_orders_prev_90d": ("前一个90天订单数", "Orders, the 90 days before"),
+    "churn_factor_orders_prev_90d": (
+        "前一季度订单{value:.0f}笔",
+        "{value:.0f} orders the quarter before",
+    ),
+    "churn_feature_orders_trend": ("订单数变化（近90天−前90天）", "Change in orders (90 days)"),
+    "churn_factor_orders_trend": (
+        "订单数比上季度{value:+.0f}笔",
+        "orders {value:+.0f} on the previous quarter",
+    ),
+    "churn_feature_revenue_last_90d": ("近90天销售额", "Revenue, last 90 days"),
+    "churn_factor_revenue_last_90d": ("近90天消费{value:,.0f}元", "{value:,.0f} CNY in 90 days"),
+    "churn_feature_revenue_prev_90d": ("前一个90天销售额", "Revenue, the 90 days before"),
+    "churn_factor_revenue_prev_90d": (
+        "前一季度消费{value:,.0f}元",
+        "{value:,.0f} CNY the quarter before",
+    ),
+    "churn_feature_revenue_365d": ("近一年销售额", "Revenue, last 365 days"),
+    "churn_factor_revenue_365d": ("近一年消费{value:,.0f}元", "{value:,.0f} CNY in a year"),
+    "churn_feature_revenue_total": ("累计销售额", "Revenue to date"),
+    "churn_factor_revenue_total": ("累计消费{value:,.0f}元", "{value:,.0f} CNY to date"),
+    "churn_feature_mean_order_value": ("平均订单金额", "Mean order value"),
+    "churn_factor_mean_order_value": ("客单价{value:,.0f}元", "mean order {value:,.0f} CNY"),
+    "churn_feature_tenure_days": ("首购至今天数", "Days since the first order"),
+    "churn_factor_tenure_days": ("首购已{value:.0f}天", "first order {value:.0f} days ago"),
+    "churn_feature_usual_gap_days": ("平均购买间隔", "Usual gap between purchases"),
+    "churn_factor_usual_gap_days": ("平均{value:.0f}天购买一次", "buys every {value:.0f} days"),
+    "churn_feature_gap_ratio": ("沉默天数/平均间隔", "Silence over the usual gap"),
+    "churn_factor_gap_ratio": (
+        "已沉默平常间隔的{value:.1f}倍",
+        "silent {value:.1f}× the usual gap",
+    ),
+    "churn_feature_returns_365d": ("近一年退货次数", "Returns, last 365 days"),
+    "churn_factor_returns_365d": ("近一年退货{value:.0f}次", "{value:.0f} returns in a year"),
+    "churn_feature_interactions_90d": ("近90天跟进次数", "Follow-ups, last 90 days"),
+    "churn_factor_interactions_90d": (
+        "近90天跟进{value:.0f}次",
+        "{value:.0f} follow-ups in 90 days",
+    ),
+    "churn_feature_days_since_interaction": ("距上次跟进天数", "Days since the last follow-up"),
+    "churn_factor_days_since_interaction": (
+        "{value:.0f}天未跟进",
+        "no follow-up for {value:.0f} days",
+    ),
+    "churn_feature_complaints_90d": ("近90天投诉次数", "Complaints, last 90 days"),
+    "churn_factor_complaints_90d": ("近90天投诉{value:.0f}次", "{value:.0f} complaints in 90 days"),
+    "churn_feature_complaints_365d": ("近一年投诉次数", "Complaints, last 365 days"),
+    "churn_factor_complaints_365d": ("近一年投诉{value:.0f}次", "{value:.0f} complaints in a year"),
+    "churn_feature_satisfaction_180d": ("近半年满意度", "Satisfaction, last 180 days"),
+    "churn_factor_satisfaction_180d": (
+        "近半年满意度{value:.1f}分",
+        "satisfaction {value:.1f} lately",
+    ),
+    "churn_feature_satisfaction_change": ("满意度变化", "Change in satisfaction"),
+    "churn_factor_satisfaction_change": ("满意度变化{value:+.1f}分", "satisfaction {value:+.1f}"),
+    "churn_feature_requirements_365d": ("近一年需求数", "Requirements, last 365 days"),
+    "churn_factor_requirements_365d": (
+        "近一年提出需求{value:.0f}个",
+        "{value:.0f} requirements in a year",
+    ),
+    "churn_feature_open_requirements": ("未解决需求数", "Open requirements"),
+    "churn_factor_open_requirements": ("{value:.0f}个需求未解决", "{value:.0f} open requirements"),
+    "churn_feature_overdue_requirements": ("逾期需求数", "Overdue requirements"),
+    "churn_factor_overdue_requirements": (
+        "{value:.0f}个需求逾期",
+        "{value:.0f} overdue requirements",
+    ),
+    "churn_feature_rejected_requirements_365d": (
+        "近一年无法满足的需求",
+        "Requirements not met, last year",
+    ),
+    "churn_factor_rejected_requirements_365d": (
+        "{value:.0f}个需求无法满足",
+        "{value:.0f} requirements not met",
+    ),
+    "churn_feature_open_leads": ("进行中的商机", "Open leads"),
+    "churn_factor_open_leads": ("{value:.0f}个商机进行中", "{value:.0f} open leads"),
+    "churn_feature_funnel_stage": ("商机阶段", "Funnel stage"),
+    "churn_factor_funnel_stage": ("商机阶段：{value}", "funnel stage: {value}"),
+    "churn_feature_contact_age_days": ("首次接触至今天数", "Days since first contact"),
+    "churn_factor_contact_age_days": (
+        "首次接触已{value:.0f}天",
+        "first contact {value:.0f} days ago",
+    ),
+    "churn_feature_deal_age_days": ("首次合作至今天数", "Days since the first deal"),
+    "churn_factor_deal_age_days": ("合作已{value:.0f}天", "customer for {value:.0f} days"),
+    "churn_feature_owner_load": ("负责人客户数", "Owner's customers"),
+    "churn_factor_owner_load": ("负责人名下{value:.0f}位客户", "owner has {value:.0f} customers"),
+    "churn_feature_customer_type": ("客户类型", "Customer type"),
+    "churn_factor_customer_type": ("{value}客户", "{value} customer"),
+    "churn_feature_industry_section": ("行业门类", "Industry section"),
+    "churn_factor_industry_section": ("行业：{value}", "industry: {value}"),
+    "churn_feature_size": ("企业规模", "Company size"),
+    "churn_factor_size": ("规模：{value}", "size: {value}"),
+    "churn_feature_region": ("区域", "Region"),
+    "churn_factor_region": ("区域：{value}", "region: {value}"),
+    "churn_feature_source_channel": ("来源渠道", "Source channel"),
+    "churn_factor_source_channel": ("来源：{value}", "source: {value}"),
+    "churn_feature_decision_role": ("决策角色", "Decision role"),
+    "churn_factor_decision_role": ("联系人为{value}", "contact is a {value}"),
+    "churn_feature_channel": ("近一年{category}跟进次数", "Follow-ups by {category}, last year"),
+    "churn_factor_channel": (
+        "近一年{category}跟进{value:.0f}次",
+        "{value:.0f} follow-ups by {category} in a year",
+    ),
+    "churn_feature_type": ("近一年{category}次数", "{category} interactions, last year"),
+    "churn_factor_type": ("近一年{category}{value:.0f}次", "{value:.0f} × {category} in a year"),
+    "churn_feature_extra": ("{category}", "{category}"),
+    "churn_factor_extra": ("{category}：{value}", "{category}: {value}"),
+    "churn_factor_missing": ("{feature}：无记录", "{feature}: not recorded"),
     # value report (workbench.value.analysis, workbench.value.tables)
     "value_title": ("{period}{region}区域客户价值分析报告", "{region} customer value, {period}"),
     "vc_customer_id": ("客户编号", "Customer ID"),

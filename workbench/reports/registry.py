@@ -80,6 +80,30 @@ REPORTS: dict[str, Report] = {
                     "RFM, ABC, tier, tag and CLV thresholds",
                 ),
                 Parameter("top_n", int, 20, "rows of the ranking and follow-up list shown"),
+                Parameter(
+                    "churn_params",
+                    str,
+                    "../params/churn.yml",
+                    "the churn model behind the 高流失风险 tag of the follow-up list",
+                ),
+            ),
+        ),
+        Report(
+            "churn",
+            {"zh": "客户流失", "en": "Churn"},
+            "region",
+            parameters=(
+                OUT_DIR,
+                Parameter(
+                    "churn_params",
+                    str,
+                    "../params/churn.yml",
+                    "churn definition, snapshots, risk bands, grade and tag thresholds",
+                ),
+                Parameter(
+                    "value_params", str, "../params/value.yml", "the CLV settings (value at risk)"
+                ),
+                Parameter("top_n", int, 20, "rows of the at-risk list shown (Excel has all)"),
             ),
         ),
         Report(

@@ -32,6 +32,7 @@ from workbench.value.segments import (
     tags,
 )
 
+CHURN_RISK = "高流失风险"
 # Follow-up priorities, checked in this order; a customer gets the first that applies.
 FOLLOW_UP_RULES: tuple[tuple[str, str], ...] = (
     ("retain", "高流失风险 and (高价值客户, or ABC class A or B)"),
@@ -69,9 +70,18 @@ class ValueReport:
 
 
 def analyse_value(
-    data: TableAccess, region: str, quarter: str, params: ValueParams | None = None
+    data: TableAccess,
+    region: str,
+    quarter: str,
+    params: ValueParams | None = None,
+    churn_tags: pd.DataFrame | None = None,
 ) -> ValueReport:
-    """The value report of ``region`` (or 全国) for ``quarter`` from cleaned extracts."""
+    """The value report of ``region`` (or 全国) for ``quarter`` from cleaned extracts.
+
+    ``churn_tags`` (customer_id, tag: the churn report's `ChurnReport.tags()`): when given, the
+    高流失风险 tag, and so the follow-up list's retain priority, is the churn model's (band 高)
+    instead of the silence rule of params/value.yml.
+    """
     params = params or ValueParams()
     start, as_of = quarter_bounds(quarter)
     customers = customers_of_region(data.customers, region)
@@ -86,6 +96,8 @@ def analyse_value(
     before = abc_classes(purchases, start, params.abc)
     tiers = amount_tiers(purchases, as_of, params.amount_tiers)
     tagged = tags(customers, purchases, data.interactions, as_of, params)
+    if churn_tags is not None:
+        tagged = _with_churn_risk(tagged, churn_tags, ids)
     clv, scope = _clv(purchases, all_purchases, as_of, params)
     frame = _customer_table(customers, purchases, as_of, scores, abc, tiers, tagged, clv)
     segments = {
@@ -108,6 +120,19 @@ def analyse_value(
         clv_scope=scope,
         excluded_orders=excluded,
     )
+
+
+def _with_churn_risk(
+    tagged: pd.DataFrame, churn_tags: pd.DataFrame, ids: pd.Series
+) -> pd.DataFrame:
+    """The tags with 高流失风险 taken from the churn model instead of the silence rule."""
+    model = churn_tags[(churn_tags["tag"] == CHURN_RISK) & churn_tags["customer_id"].isin(ids)]
+    kept = tagged[tagged["tag"].astype(str) != CHURN_RISK]
+    added = pd.DataFrame({"customer_id": model["customer_id"].to_numpy(),
+                          "tag": pd.Categorical([CHURN_RISK] * len(model),
+                                                categories=tagged["tag"].cat.categories)})  # fmt: skip
+    merged = pd.concat([kept, added], ignore_index=True)
+    return merged.sort_values(["customer_id", "tag"], ignore_index=True)
 
 
 def _clv(
