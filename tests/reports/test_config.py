@@ -14,7 +14,8 @@ def test_shipped_quarterly_config_is_valid():
     config = load_run_config(ROOT / "params" / "quarterly.yml")
     assert config.quarter == "2024Q4"
     assert len(config.regions) == 7
-    assert config.notebooks == ("data_quality", "profiling", "rfm_clv")
+    assert config.notebooks == ("data_quality", "profiling", "rfm_clv", "churn", "requirements",
+                                "funnel", "trends")  # fmt: skip
 
 
 def test_unknown_keys_are_errors_not_warnings(tmp_path):

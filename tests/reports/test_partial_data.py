@@ -137,7 +137,10 @@ def test_quarterly_on_customers_and_orders_only(tmp_path):
     reports = out / "2024Q4"
     runs = json.loads((reports / "runs.json").read_text(encoding="utf-8"))
     assert [(r["notebook"], r["status"]) for r in runs] == [
-        ("data_quality", "ok"), ("profiling", "ok"), ("rfm_clv", "ok")]  # fmt: skip
+        ("data_quality", "ok"), ("profiling", "ok"), ("rfm_clv", "ok"), ("churn", "ok"),
+        ("requirements", "ok"), ("funnel", "ok"), ("trends", "ok")]  # fmt: skip
+    churn = _text(reports / "华东" / "churn.html")  # eight customers: the rule, and why
+    assert "无法训练" in churn and "最近购买规则" in churn
     profile = reports / "华东" / "profiling.html"
     assert NOT_SHOWN.findall(_text(profile)) == [
         "无法展示人均跟进次数、投诉次数、平均满意度、90天未跟进客户，因为数据中没有跟进记录文件。",

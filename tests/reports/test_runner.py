@@ -72,14 +72,20 @@ def test_quarterly_run_renders_each_region_and_an_index(quarterly):
         assert value.count("data:image/png;base64") >= 4  # four figures, seven charts
         assert not PHONE.search(value) and not EMAIL.search(value)
         assert _xlsx_text(out / region / "rfm_clv.xlsx")  # written beside the HTML
+    for region in ("华东", "华南"):
+        churn = (out / region / "churn.html").read_text(encoding="utf-8")
+        assert f"2024年Q4{region}区域客户流失预测报告" in churn and "模型评级" in churn
+        assert not PHONE.search(churn) and not EMAIL.search(churn)
+        assert _xlsx_text(out / region / "churn.xlsx")
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('class="ok"') == 5  # data quality once (全国) + two notebooks × two regions
+    assert index.count('class="ok"') == 13  # data quality once (全国) + six notebooks × two regions
     assert 'href="华东/profiling.html"' in index and "2024年Q4客户分析报告" in index
     assert 'href="华东/rfm_clv.xlsx"' in index  # the Excel tables are linked from the index
     runs = json.loads((out / "runs.json").read_text(encoding="utf-8"))
+    per_region = ("profiling", "rfm_clv", "churn", "requirements", "funnel", "trends")
     assert [(r["region"], r["notebook"], r["status"]) for r in runs] == [
-        ("全国", "data_quality", "ok"), ("华东", "profiling", "ok"), ("华东", "rfm_clv", "ok"),
-        ("华南", "profiling", "ok"), ("华南", "rfm_clv", "ok")]  # fmt: skip
+        ("全国", "data_quality", "ok"),
+        *[(region, name, "ok") for region in ("华东", "华南") for name in per_region]]  # fmt: skip
     assert runs[2]["files"] == [str(out / "华东" / "rfm_clv.xlsx")]
     assert runs[0]["files"] == [str(out / "全国" / "data_quality.xlsx")]  # 疑似重复 and merges
     assert 'href="全国/data_quality.xlsx"' in index
@@ -92,7 +98,8 @@ def test_no_raw_personal_data_in_any_report_notebook_or_workbook(quarterly, demo
     assert any(v.startswith("0") and "-" in v for v in secrets["phone"])  # landlines too
     scanned = rendered_texts(quarterly)
     kinds = sorted({Path(f).suffix for f in scanned})
-    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 5 + 5 + 3 + 1  # + index
+    # 13 reports and executed notebooks, 11 workbooks (all but the profiles), the index
+    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 13 + 13 + 11 + 1
     assert leaks(quarterly, demo_dir) == []
 
 
