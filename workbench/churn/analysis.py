@@ -149,9 +149,9 @@ def _clv(data: object, as_of: pd.Timestamp, params: ClvParams | None, ids: pd.In
     if orders is None or orders.empty or len(ids) == 0:
         return empty
     params = params or ClvParams()
-    # the configured model only: the comparison table belongs to the value report, and
-    # Pareto/NBD's Nelder-Mead fit can take minutes on some data
-    params = replace(params, compare_models=(params.model,))
+    # the configured model, BG/NBD and MBG/NBD as fallbacks: the comparison table belongs to
+    # the value report, and Pareto/NBD's Nelder-Mead fit can take minutes on some data
+    params = replace(params, compare_models=tuple(dict.fromkeys((params.model, "bgnbd", "mbgnbd"))))
     try:
         fit = fit_clv(purchases_of(orders), as_of, params, ids, scope="company")
     except WorkbenchError:

@@ -284,7 +284,8 @@ def compare_models(
             row["holdout_predicted"] = float(predicted.sum())
             row["holdout_actual"] = float(actual.sum())
         rows.append(row)
-    return pd.DataFrame(rows).set_index("model").sort_values("bic"), fitted
+    table = pd.DataFrame(rows).set_index("model")
+    return (table.sort_values("bic") if "bic" in table else table), fitted  # none converged
 
 
 def model_selection(

@@ -108,7 +108,8 @@ def _interaction_fields(data: object, ids: pd.Series, as_of: pd.Timestamp) -> di
     last = before.groupby("customer_id")["interaction_date"].max()
     recent = before[before["interaction_date"] >= as_of - pd.Timedelta(days=RECENT_DAYS)]
     fields = {
-        "last_interaction_days": (as_of - ids.map(last)).dt.days.astype("float64"),
+        # reindex, not map: an empty ids Series maps to a datetime Series that as_of − x keeps
+        "last_interaction_days": _days_since(last.reindex(ids.to_numpy()), as_of, ids.index),
         "interactions_90d": ids.map(recent["customer_id"].value_counts()).fillna(0.0),
         "complaints_90d": missing,
     }
@@ -116,6 +117,12 @@ def _interaction_fields(data: object, ids: pd.Series, as_of: pd.Timestamp) -> di
         found = complaints(recent)["customer_id"].value_counts()
         fields["complaints_90d"] = ids.map(found).fillna(0.0)
     return {k: v.astype("float64").set_axis(ids.index) for k, v in fields.items()}
+
+
+def _days_since(dates: pd.Series, as_of: pd.Timestamp, index: pd.Index) -> pd.Series:
+    """Days from each date to as_of (NaN where there is none), on ``index``."""
+    days = (as_of - pd.to_datetime(dates.to_numpy())).days.astype("float64")
+    return pd.Series(np.asarray(days), index=index, dtype="float64")
 
 
 def split_values(values: pd.Series) -> pd.Series:
