@@ -60,6 +60,8 @@ def test_factor_words():
     assert tables.factor_words("channel:微信", 4.0, "en") == "4 follow-ups by 微信 in a year"
     assert tables.factor_words("satisfaction_180d", np.nan, "zh") == "近半年满意度：无记录"
     assert tables.factor_words("会员等级", "金卡", "zh") == "会员等级：金卡"
+    assert tables.factor_words("funnel_stage", "流失", "en") == "funnel stage: Lost"
+    assert tables.factor_words("size", "小型", "en") == "size: Small"
 
 
 def test_the_fit_is_read_from_the_cache(data, cache, monkeypatch, report):

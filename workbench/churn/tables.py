@@ -92,6 +92,8 @@ def factor_words(feature: str, value: object, lang: str = "zh") -> str:
     missing = value is None or (isinstance(value, float) and np.isnan(value))
     if missing:
         return t("churn_factor_missing", lang, feature=feature_name(feature, lang))
+    if isinstance(value, str) and is_label(f"val_{value}"):  # a category value: 流失 → Lost
+        value = t(f"val_{value}", lang)
     kind, _, category = feature.partition(":")
     if category:
         return t(f"churn_factor_{kind}", lang, category=category, value=value)
