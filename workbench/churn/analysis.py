@@ -117,9 +117,10 @@ def _scores(
         population = model.population(data, as_of)
         features = model.features(data, as_of, population[population.isin(ids)])
         probability = model.estimator.predict_proba(features)[:, 1] if len(features) else []
-        effects = (
-            contributions(model.estimator, features, model.reference) if len(features) else None
-        )
+        # factors for the customers at risk (band 中 or 高): the ones anyone reads about; the
+        # others' would cost one prediction per feature for nothing (benchmarks/RESULTS.md)
+        risky = features[np.asarray(probability, float) >= params.band_medium]
+        effects = contributions(model.estimator, risky, model.reference) if len(risky) else None
         factors = top_factors(effects, params.top_factors) if effects is not None else empty_factors
         if len(factors):
             values = features.stack(future_stack=True)

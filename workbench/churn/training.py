@@ -115,7 +115,7 @@ def data_digest(data: object) -> str:
     for name in sorted(data.tables):
         frame = data.tables[name]
         digest.update(f"{name}:{list(frame.columns)}".encode())
-        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy())
     return digest.hexdigest()[:24]
 
 
