@@ -30,16 +30,18 @@ ANALYSES = ("workbench.profiling.analysis", "workbench.quality.analysis", "workb
             "workbench.churn.analysis", "workbench.churn.training", "workbench.churn.features",
             "workbench.churn.definition", "workbench.churn.snapshots", "workbench.churn.model",
             "workbench.churn.baselines", "workbench.churn.evaluation", "workbench.churn.explain",
-            "workbench.churn.params")  # fmt: skip
+            "workbench.churn.params", "workbench.value.weighted", "workbench.value.weighted_params",
+            "workbench.value.moves", "workbench.value.classes")  # fmt: skip
 PLOTS = ("workbench.core.charts", "workbench.profiling.plots", "workbench.quality.plots",
          "workbench.value.plots", "workbench.funnel.plots",
-         "workbench.requirements.plots", "workbench.trends.plots", "workbench.churn.plots")  # fmt: skip
+         "workbench.requirements.plots", "workbench.trends.plots", "workbench.churn.plots",
+         "workbench.kpis.plots")  # fmt: skip
 RUNNER = ("workbench.reports.runner", "workbench.reports.render", "workbench.reports.index",
           "workbench.reports.config", "workbench.reports.registry")  # fmt: skip
 ANALYSIS_PACKAGES = ("workbench.profiling", "workbench.value", "workbench.clv", "workbench.churn",
                      "workbench.quality", "workbench.funnel",
                      "workbench.requirements", "workbench.trends",
-                     "workbench.segments")  # fmt: skip
+                     "workbench.segments", "workbench.kpis")  # fmt: skip
 PRESENTATION = ("workbench.reports", "workbench.core.charts")
 FILE_READERS = ("open", "read_text", "read_bytes", "read_csv", "read_excel", "read_parquet",
                 "load_workbook", "imread")  # fmt: skip
@@ -101,7 +103,7 @@ def _violations(sources: tuple[str, ...], forbidden: tuple[str, ...]) -> list[st
 
 def test_the_package_has_the_domain_layout():
     for package in ("core", "extracts", "cleaning", "profiling", "value", "clv", "quality",
-                    "reports", "requirements", "funnel", "trends", "segments", "churn"):  # fmt: skip
+                    "reports", "requirements", "funnel", "trends", "segments", "churn", "kpis"):  # fmt: skip
         assert (PACKAGE / package / "__init__.py").is_file(), package
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == ["__init__.py", "__main__.py", "cli.py", "io.py", "models.py"]

@@ -29,6 +29,9 @@ from workbench.funnel.metrics import (
 )
 from workbench.funnel.params import FunnelParams, load_funnel_params
 from workbench.funnel.stages import lead_stages
+from workbench.kpis.analysis import KpiReport, analyse_kpis
+from workbench.kpis.params import KpiParams, load_kpi_params
+from workbench.kpis.summary import anomalies, largest_movements, region_overview
 from workbench.profiling.analysis import (
     channel_mix,
     customers_of_region,
@@ -75,16 +78,21 @@ from workbench.trends.cohorts import acquisition_cohorts, cohort_sizes, retentio
 from workbench.trends.gaps import trend_gaps
 from workbench.trends.params import TrendParams, load_trend_params
 from workbench.value.analysis import ValueReport, analyse_value
+from workbench.value.classes import ClassViews, class_views
 from workbench.value.gaps import value_gaps
+from workbench.value.moves import ClassMoves, class_moves
 from workbench.value.params import ValueParams, load_value_params
 from workbench.value.rfm import rfm_classes, rfm_scores, rfm_table, value_classes
 from workbench.value.segments import (
     abc_classes,
     amount_tiers,
+    class_migration,
     follow_up_leads,
     segment_summary,
     tags,
 )
+from workbench.value.weighted import WeightedScores, class_agreement, weighted_scores
+from workbench.value.weighted_params import WeightedParams
 
 __all__ = [
     "BGNBD",
@@ -94,11 +102,15 @@ __all__ = [
     "ChurnModel",
     "ChurnParams",
     "ChurnReport",
+    "ClassMoves",
+    "ClassViews",
     "ClvFit",
     "FunnelParams",
     "FunnelReport",
     "GammaGamma",
     "Gap",
+    "KpiParams",
+    "KpiReport",
     "MeanSpend",
     "ParetoNBD",
     "RequirementParams",
@@ -108,18 +120,26 @@ __all__ = [
     "TrendReport",
     "ValueParams",
     "ValueReport",
+    "WeightedParams",
+    "WeightedScores",
     "abc_classes",
     "acquisition_cohorts",
     "amount_tiers",
     "analyse_churn",
     "analyse_funnel",
+    "analyse_kpis",
     "analyse_requirements",
     "analyse_trends",
     "analyse_value",
+    "anomalies",
     "behavioural_churn_rate",
     "behavioural_labels",
     "calibration_holdout",
     "channel_mix",
+    "class_agreement",
+    "class_migration",
+    "class_moves",
+    "class_views",
     "cohort_sizes",
     "complaint_rises",
     "compress",
@@ -139,10 +159,12 @@ __all__ = [
     "issue_counts",
     "keywords",
     "kpi_comparison",
+    "largest_movements",
     "lead_stages",
     "load_churn_model",
     "load_churn_params",
     "load_funnel_params",
+    "load_kpi_params",
     "load_requirement_params",
     "load_segments",
     "load_trend_params",
@@ -162,6 +184,7 @@ __all__ = [
     "quarter_kpis",
     "quarterly_trend",
     "region_growth",
+    "region_overview",
     "requirement_frame",
     "requirement_gaps",
     "resolution_kpis",
@@ -192,5 +215,6 @@ __all__ = [
     "value_classes",
     "value_gaps",
     "weakest_stage",
+    "weighted_scores",
     "win_rate",
 ]

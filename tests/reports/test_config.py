@@ -14,7 +14,7 @@ def test_shipped_quarterly_config_is_valid():
     config = load_run_config(ROOT / "params" / "quarterly.yml")
     assert config.quarter == "2024Q4"
     assert len(config.regions) == 7
-    assert config.notebooks == ("data_quality", "profiling", "rfm_clv", "churn", "requirements",
+    assert config.notebooks == ("summary", "data_quality", "profiling", "rfm_clv", "churn", "requirements",
                                 "funnel", "trends")  # fmt: skip
 
 
@@ -33,7 +33,7 @@ def test_unquoted_yaml_dates_are_rejected(tmp_path):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [({"quarter": "2024Q5"}, "2024Q4"), ({"regions": ("华东", "江南")}, "江南"),
-     ({"lang": "fr"}, "lang"), ({"notebooks": ("nope",)}, "no report .nope.; the reports are data_quality")],
+     ({"lang": "fr"}, "lang"), ({"notebooks": ("nope",)}, "no report .nope.; the reports are summary, data_quality")],
 )  # fmt: skip
 def test_bad_values_say_what_is_wrong(overrides, message):
     with pytest.raises(ParameterError, match=message):

@@ -137,7 +137,8 @@ def test_quarterly_on_customers_and_orders_only(tmp_path):
     reports = out / "2024Q4"
     runs = json.loads((reports / "runs.json").read_text(encoding="utf-8"))
     assert [(r["notebook"], r["status"]) for r in runs] == [
-        ("data_quality", "ok"), ("profiling", "ok"), ("rfm_clv", "ok"), ("churn", "ok"),
+        ("summary", "ok"), ("data_quality", "ok"), ("profiling", "ok"), ("rfm_clv", "ok"),
+        ("churn", "ok"),
         ("requirements", "ok"), ("funnel", "ok"), ("trends", "ok")]  # fmt: skip
     churn = _text(reports / "华东" / "churn.html")  # eight customers: the rule, and why
     assert "无法训练" in churn and "最近购买规则" in churn

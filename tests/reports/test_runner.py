@@ -78,18 +78,19 @@ def test_quarterly_run_renders_each_region_and_an_index(quarterly):
         assert not PHONE.search(churn) and not EMAIL.search(churn)
         assert _xlsx_text(out / region / "churn.xlsx")
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('class="ok"') == 13  # data quality once (全国) + six notebooks × two regions
+    assert index.count('class="ok"') == 14  # summary, data quality once (全国) + 6 × two regions
     assert 'href="华东/profiling.html"' in index and "2024年Q4客户分析报告" in index
     assert 'href="华东/rfm_clv.xlsx"' in index  # the Excel tables are linked from the index
     runs = json.loads((out / "runs.json").read_text(encoding="utf-8"))
     per_region = ("profiling", "rfm_clv", "churn", "requirements", "funnel", "trends")
     assert [(r["region"], r["notebook"], r["status"]) for r in runs] == [
-        ("全国", "data_quality", "ok"),
+        ("全国", "summary", "ok"), ("全国", "data_quality", "ok"),
         *[(region, name, "ok") for region in ("华东", "华南") for name in per_region]]  # fmt: skip
-    assert runs[2]["files"] == [str(out / "华东" / "rfm_clv.xlsx")]
-    assert runs[0]["files"] == [str(out / "全国" / "data_quality.xlsx")]  # 疑似重复 and merges
+    assert runs[3]["files"] == [str(out / "华东" / "rfm_clv.xlsx")]
+    assert runs[0]["files"] == [str(out / "全国" / "summary.xlsx")]
+    assert runs[1]["files"] == [str(out / "全国" / "data_quality.xlsx")]  # 疑似重复 and merges
     assert 'href="全国/data_quality.xlsx"' in index
-    assert runs[1]["files"] == []
+    assert runs[2]["files"] == []
 
 
 def test_no_raw_personal_data_in_any_report_notebook_or_workbook(quarterly, demo_dir):
@@ -98,8 +99,8 @@ def test_no_raw_personal_data_in_any_report_notebook_or_workbook(quarterly, demo
     assert any(v.startswith("0") and "-" in v for v in secrets["phone"])  # landlines too
     scanned = rendered_texts(quarterly)
     kinds = sorted({Path(f).suffix for f in scanned})
-    # 13 reports and executed notebooks, 11 workbooks (all but the profiles), the index
-    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 13 + 13 + 11 + 1
+    # 14 reports and executed notebooks, 12 workbooks (all but the profiles), the index
+    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 14 + 14 + 12 + 1
     assert leaks(quarterly, demo_dir) == []
 
 

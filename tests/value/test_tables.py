@@ -20,7 +20,10 @@ def test_excel_export_has_every_table(demo, tmp_path) -> None:
     path = tables.export_excel(report, tmp_path / "rfm_clv.xlsx", params)
     book = load_workbook(path)
     assert book.sheetnames == ["说明", "价值分层", "ABC分类", "金额分级", "跟进名单", "客户价值明细",
-                               "CLV模型比较", "CLV模型校验", "ABC迁移"]  # fmt: skip
+                               "CLV模型比较", "CLV模型校验", "分层对比", "加权因子", "分层迁移（客户）",
+                               "分层迁移（销售额）", "退出高价值", "ABC迁移"]  # fmt: skip
+    follow_headers = [cell.value for cell in book["跟进名单"][1]]
+    assert "运营策略" in follow_headers  # the playbook of the customer's class
     detail = book["客户价值明细"]
     assert detail.max_row == len(report.customers) + 1
     header = [c.value for c in detail[1]]

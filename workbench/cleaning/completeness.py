@@ -24,6 +24,15 @@ def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
     return empty
 
 
+def field_cells(customers: pd.DataFrame, field: str) -> tuple[pd.Series, pd.Series]:
+    """Per customer: whether `field` counts for it (industry, size and USCC for enterprises
+    only) and whether it is filled; the cells behind `completeness`, for other groupings."""
+    counted = pd.Series(True, index=customers.index)
+    if field in ("industry", "size", "uscc") and "customer_type" in customers:
+        counted = (customers["customer_type"] != "个人").astype(bool)
+    return counted, counted & ~_missing(customers, field)
+
+
 def completeness(customers: pd.DataFrame, fields: tuple[str, ...], target: float) -> pd.DataFrame:
     """Per field: filled, missing, completeness share and whether it meets the target.
 
@@ -31,11 +40,9 @@ def completeness(customers: pd.DataFrame, fields: tuple[str, ...], target: float
     """
     rows = []
     for field in fields:
-        scope = customers
-        if field in ("industry", "size", "uscc") and "customer_type" in customers:
-            scope = customers[customers["customer_type"] != "个人"]
-        missing = int(_missing(scope, field).sum())
-        total = len(scope)
+        counted, filled = field_cells(customers, field)
+        missing = int((counted & ~filled).sum())
+        total = int(counted.sum())
         share = (total - missing) / total if total else float("nan")
         rows.append(
             {

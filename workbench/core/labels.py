@@ -814,6 +814,61 @@ LABELS: dict[str, tuple[str, str]] = {
     "vc_actual": ("持有期人均实际购买", "Mean actual holdout purchases"),
     "vc_predicted": ("持有期人均预测购买", "Mean predicted holdout purchases"),
     "vc_tag": ("标签", "Tag"),
+    # weighted score, class agreement, quarterly moves, playbooks (workbench.value.class_tables)
+    "vc_rfm_class": ("RFM分层", "RFM class"),
+    "vc_weighted_score": ("加权评分", "Weighted score"),
+    "vc_weighted_class": ("加权分层", "Weighted class"),
+    "vc_playbook": ("运营策略", "Playbook"),
+    "vc_class_before": ("上季末分层", "Class, previous quarter"),
+    "vc_class_after": ("本季末分层", "Class, this quarter"),
+    "vc_changed": ("变化", "What changed"),
+    "vc_factor": ("因子", "Factor"),
+    "vc_weight": ("权重", "Weight"),
+    "wf_industry_potential": ("行业潜力", "Industry potential"),
+    "wf_decision_influence": ("决策影响力", "Decision influence"),
+    "wf_willingness": ("合作意愿", "Willingness to cooperate"),
+    "wf_revenue_pct": ("近12个月销售额分位", "12-month revenue percentile"),
+    "wf_frequency_pct": ("购买天数分位", "Frequency percentile"),
+    "wf_recency_pct": ("最近购买分位", "Recency percentile"),
+    "wf_r_score": ("R分", "R score"),
+    "wf_f_score": ("F分", "F score"),
+    "wf_m_score": ("M分", "M score"),
+    "wv_method_rfm": ("RFM 规则", "the RFM rules"),
+    "wv_method_weighted": ("加权评分", "the weighted score"),
+    "wv_classes_by": (
+        "本报告的价值分层采用{method}；另一种方法的分层见下表对比。",
+        "This report's value classes come from {method}; the table compares them with the other way.",
+    ),
+    "wv_agreement": (
+        "{customers:,} 位有购买的客户中，RFM 与加权评分分层一致的占 {same:.1%}，"
+        "一致或相邻的占 {adjacent:.1%}（相邻按 高价值、中价值、潜在价值、低价值 的顺序）。",
+        "Of {customers:,} buying customers, {same:.1%} get the same class from RFM and from the "
+        "weighted score, {adjacent:.1%} the same or an adjacent one (in the order high, medium, "
+        "potential, low value).",
+    ),
+    "wv_left_out": (
+        "缺少 {missing}：因子「{factor}」未计入加权评分，其余因子权重按比例放大。",
+        "{missing} missing: the factor {factor} is left out of the weighted score and the "
+        "other weights scaled up.",
+    ),
+    "wv_part_missing": (
+        "缺少 {missing}：「{factor}」仅用其余数据计算。",
+        "{missing} missing: {factor} is computed from the other data only.",
+    ),
+    "wv_fell_out": (
+        "上季末的高价值客户中有 {customers:,} 位本季末不再是高价值（{previous} → {current}）。",
+        "{customers:,} customers of the high-value class at the end of {previous} are no longer "
+        "in it at the end of {current}.",
+    ),
+    "wv_change": ("{name} {before}→{after}", "{name} {before}→{after}"),
+    "wv_unchanged": ("各项不变", "no change in the measures"),
+    "wv_row_label": ("上季末分层 ↓ / 本季末分层 →", "previous quarter ↓ / this quarter →"),
+    "wv_rfm_vs_weighted": ("RFM分层 ↓ / 加权分层 →", "RFM class ↓ / weighted class →"),
+    "sheet_agreement": ("分层对比", "RFM vs weighted"),
+    "sheet_moves_customers": ("分层迁移（客户）", "Class moves (customers)"),
+    "sheet_moves_revenue": ("分层迁移（销售额）", "Class moves (revenue)"),
+    "sheet_fell_out": ("退出高价值", "Left high value"),
+    "sheet_weights": ("加权因子", "Weighted factors"),
     "action_retain": (
         "挽留回访：高价值客户出现流失迹象",
         "Retain: a valuable customer going quiet",
@@ -1036,6 +1091,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "fld_last_interaction_days": ("距最近跟进天数", "Days since last interaction"),
     "fld_interactions_90d": ("近90天跟进次数", "Interactions, last 90 days"),
     "fld_complaints_90d": ("近90天投诉次数", "Complaints, last 90 days"),
+    "val_潜在线索": ("潜在线索", "Lead"),
+    "val_方案洽谈": ("方案洽谈", "Proposal"),
+    "val_成交": ("成交", "Won"),
+    "val_流失": ("流失", "Lost"),
     "val_高价值": ("高价值", "High value"),
     "val_中价值": ("中价值", "Medium value"),
     "val_低价值": ("低价值", "Low value"),
@@ -1056,6 +1115,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "val_高价值客户": ("高价值客户", "High-value customer"),
     "val_高流失风险": ("高流失风险", "High churn risk"),
     "val_重点跟进": ("重点跟进", "Hot lead"),
+    "val_专属客户经理": ("专属客户经理", "Dedicated account manager"),
+    "val_定期高层拜访": ("定期高层拜访", "Regular executive visits"),
+    "val_定制方案": ("定制方案", "Tailored solutions"),
+    "val_标准产品+增值服务": ("标准产品+增值服务", "Standard products + value-added services"),
+    "val_自动化触达": ("自动化触达", "Automated outreach"),
+    "val_案例白皮书": ("案例白皮书", "Case studies and white papers"),
+    "val_促销": ("促销", "Promotions"),
     "sheet_growth": ("区域增长趋势", "Growth by region"),
     "sheet_comparison": ("区域对比", "Regions compared"),
     "sheet_order_drops": ("订单骤降客户", "Order drops"),
@@ -1231,6 +1297,126 @@ LABELS: dict[str, tuple[str, str]] = {
     "note_funnel_convention": ("展示口径", "Convention shown"),
     "note_funnel_leads": ("线索数", "Leads"),
     "fn_rule": ("规则", "Rule"),
+    # KPIs against targets and the management summary (workbench.kpis.tables / plots)
+    "summary_title": ("{period}管理层摘要", "Management summary, {period}"),
+    "kp_completeness": ("数据完整性", "Data completeness"),
+    "kp_high_value_repurchase": ("高价值客户复购率", "Repurchase rate of high-value customers"),
+    "kp_churn_rate": ("行为流失率", "Behavioural churn rate"),
+    "kp_win_rate": ("线索赢单率", "Lead win rate"),
+    "kp_resolution_rate": ("需求解决率", "Requirement resolution rate"),
+    "kp_status_met": ("达标", "Met"),
+    "kp_status_missed": ("未达标", "Missed"),
+    "kp_status_no_data": ("无数据", "No data"),
+    "kp_target_level_higher": ("≥ {value:.0%}", "≥ {value:.0%}"),
+    "kp_target_level_lower": ("≤ {value:.0%}", "≤ {value:.0%}"),
+    "kp_target_change_higher": ("较对比期 ≥ {value:+.0%}", "≥ {value:+.0%} vs comparison"),
+    "kp_target_change_lower": ("较对比期 ≤ {value:+.0%}", "≤ {value:+.0%} vs comparison"),
+    "kp_target_points_higher": (
+        "较对比期 ≥ {points:+.1f} 个百分点",
+        "≥ {points:+.1f} points vs comparison",
+    ),
+    "kp_target_points_lower": (
+        "较对比期 ≤ {points:+.1f} 个百分点",
+        "≤ {points:+.1f} points vs comparison",
+    ),
+    "kp_compare_previous_quarter": ("上季度（环比）", "the previous quarter"),
+    "kp_compare_last_year": ("去年同期（同比）", "the same quarter last year"),
+    "kp_comparison_note": (
+        "本季度 {quarter}，对比期为{comparison}（{comparison_quarter}）。",
+        "This quarter is {quarter}, compared with {comparison} ({comparison_quarter}).",
+    ),
+    "kp_col_region": ("区域", "Region"),
+    "kp_col_kpi": ("指标", "KPI"),
+    "kp_col_current": ("本季度", "This quarter"),
+    "kp_col_comparison": ("对比期", "Comparison"),
+    "kp_col_change": ("变化", "Change"),
+    "kp_col_target": ("目标", "Target"),
+    "kp_col_status": ("状态", "Status"),
+    "kp_col_quarter": ("季度", "Quarter"),
+    "kp_col_value": ("数值", "Value"),
+    "kp_col_customers": ("客户数", "Customers"),
+    "kp_col_revenue": ("销售额（元）", "Revenue (CNY)"),
+    "kp_col_revenue_qoq": ("销售额环比", "Revenue QoQ"),
+    "kp_col_revenue_yoy": ("销售额同比", "Revenue YoY"),
+    "kp_col_churn_rate": ("行为流失率", "Churn rate"),
+    "kp_col_win_rate": ("线索赢单率", "Win rate"),
+    "kp_col_resolution_rate": ("需求解决率", "Resolution rate"),
+    "kp_col_completeness": ("数据完整性", "Completeness"),
+    "kp_col_kpis_met": ("达标指标数", "KPIs met"),
+    "kp_col_measure": ("指标", "Measure"),
+    "kp_col_complaints": ("本季度投诉", "Complaints"),
+    "kp_col_complaint_z": ("投诉Z值", "Complaints z"),
+    "kp_col_complaint_rise": ("投诉异常上升", "Abnormal rise"),
+    "kp_col_order_drops": ("订单骤降客户", "Customers with a drop"),
+    "kp_measure_revenue_qoq": ("销售额环比", "Revenue QoQ"),
+    "kp_measure_revenue_yoy": ("销售额同比", "Revenue YoY"),
+    "kp_measure_new_buyers_qoq": ("新增购买客户环比", "New buyers QoQ"),
+    "kp_measure_churn_rate_change": ("流失率变化（百分点）", "Churn rate change (points)"),
+    "kp_target": ("目标", "Target"),
+    "kp_point_counts": (
+        "全国 {total} 项指标中 {met} 项达标，{missed} 项未达标，{no_data} 项无数据。",
+        "Company-wide, {met} of {total} KPIs met their target, {missed} missed it and "
+        "{no_data} had no data.",
+    ),
+    "kp_point_met": (
+        "{kpi}达标：本季度 {current}，对比期 {comparison}，目标 {target}。",
+        "{kpi} met its target: {current} this quarter against {comparison}, target {target}.",
+    ),
+    "kp_point_missed": (
+        "{kpi}未达标：本季度 {current}，对比期 {comparison}，目标 {target}。",
+        "{kpi} missed its target: {current} this quarter against {comparison}, target {target}.",
+    ),
+    "kp_point_no_data": (
+        "{kpi}无数据：缺少本季度或对比期的数据。",
+        "{kpi}: no data for this quarter or the comparison period.",
+    ),
+    "kp_point_growth": (
+        "销售额同比增长最快的是{best}（{best_change}），最慢的是{worst}（{worst_change}）。",
+        "Revenue grew fastest year on year in {best} ({best_change}) and slowest in {worst} "
+        "({worst_change}).",
+    ),
+    "kp_point_churn": (
+        "行为流失率最高的是{region}（{rate:.1%}），全国为 {company:.1%}。",
+        "The highest behavioural churn rate is {region}'s ({rate:.1%}); company-wide "
+        "{company:.1%}.",
+    ),
+    "kp_point_complaints": (
+        "投诉异常上升的区域：{regions}。",
+        "Regions whose complaints rose abnormally: {regions}.",
+    ),
+    "kp_point_no_complaints": (
+        "本季度没有区域的投诉异常上升。",
+        "No region's complaints rose abnormally this quarter.",
+    ),
+    "kp_point_drops": (
+        "{count} 位客户的订单较自身历史骤降，最多的是{region}（{region_count} 位）。",
+        "{count} customers' orders dropped suddenly against their own history, most in "
+        "{region} ({region_count}).",
+    ),
+    "kp_no_clv": (
+        "未展示各区域预期价值（CLV）：它需要按区域拟合模型，见各区域的客户价值报告。",
+        "Expected value (CLV) per region is not shown: it needs a model fitted per region; see "
+        "each region's customer value report.",
+    ),
+    "kp_sheet_kpis": ("指标达标", "KPIs"),
+    "kp_sheet_trend": ("指标趋势", "KPI trend"),
+    "kp_sheet_regions": ("区域对比", "Regions"),
+    "kp_sheet_movements": ("主要变化", "Largest movements"),
+    "kp_sheet_anomalies": ("异常", "Anomalies"),
+    "kp_note_title": ("报告", "Report"),
+    "kp_note_comparison": ("对比期", "Comparison"),
+    "kp_note_definitions": ("指标定义", "Definitions"),
+    "kp_definitions": (
+        "完整性 = 截至季度末已知客户的关键字段已填单元格 ÷ 应填单元格；高价值客户复购率 = 季度初"
+        "RFM 高价值（全国统一评分）客户中本季度购买≥2天的客户 ÷ 本季度购买的客户；行为流失率见"
+        "趋势报告；线索赢单率 = 本季度创建线索截至季度末 成交 ÷（成交+流失）；需求解决率 = 本季度"
+        "创建需求截至季度末已解决的比例。",
+        "Completeness = key-field cells filled ÷ cells to fill, customers known by the quarter's "
+        "end; high-value repurchase = of the customers 高价值 (RFM, scored company-wide) at the "
+        "quarter's start, those buying on ≥ 2 days ÷ those buying in the quarter; churn as in the "
+        "trends report; win rate = leads created in the quarter, won ÷ (won + lost) at its end; "
+        "resolution = requirements created in the quarter resolved by its end.",
+    ),
 }
 
 

@@ -65,6 +65,17 @@ OUT_DIR = Parameter("out_dir", str, "../reports/lab",
 REPORTS: dict[str, Report] = {
     r.name: r
     for r in (
+        Report(
+            "summary",
+            {"zh": "管理层摘要", "en": "Management summary"},
+            "company",
+            parameters=(
+                OUT_DIR,
+                Parameter("kpi_params", str, "../params/kpis.yml", "KPI targets and comparison"),
+                Parameter("value_params", str, "../params/value.yml", "RFM classes (高价值)"),
+                Parameter("trend_params", str, "../params/trends.yml", "growth and anomalies"),
+            ),
+        ),
         Report("data_quality", {"zh": "数据质量", "en": "Data quality"}, "company", (OUT_DIR,)),
         Report("profiling", {"zh": "客户画像", "en": "Customer profile"}, "region"),
         Report(

@@ -124,6 +124,13 @@ def public_descriptions(requirements: pd.DataFrame, customers: pd.DataFrame) -> 
     )
 
 
+def resolved_by(status: pd.Series, resolved_date: pd.Series, as_of: pd.Timestamp) -> pd.Series:
+    """Resolved by ``as_of``: status 已解决 and resolved before it (or with no resolved date)."""
+    is_resolved = status.astype("object").eq(RESOLVED).fillna(False).astype(bool)
+    resolved = resolved_date.dt.normalize()
+    return is_resolved & (resolved.isna() | (resolved < as_of))
+
+
 def _flags(
     out: pd.DataFrame, start: pd.Timestamp, as_of: pd.Timestamp, params: object
 ) -> pd.DataFrame:
@@ -134,7 +141,7 @@ def _flags(
     status = out["status"].astype("object")
     is_resolved = status.eq(RESOLVED).fillna(False).astype(bool)
     out["in_quarter"] = out["created_date"] >= start
-    out["resolved_by_end"] = is_resolved & (resolved.isna() | (resolved < as_of))
+    out["resolved_by_end"] = resolved_by(status, out["resolved_date"], as_of)
     out["resolved_in_quarter"] = is_resolved & (resolved >= start) & (resolved < as_of)
     days = (resolved - created).dt.days
     out["days_to_resolve"] = days.where(is_resolved).astype("Float64")

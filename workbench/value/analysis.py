@@ -22,6 +22,7 @@ from workbench.core.periods import quarter_bounds
 from workbench.extracts.loader import TableAccess
 from workbench.extracts.order_lines import order_totals
 from workbench.profiling.analysis import customers_of_region
+from workbench.value.classes import EXTRACTS, ClassViews, class_views, with_class_columns
 from workbench.value.params import HIGH, ValueParams
 from workbench.value.rfm import rfm_scores, rfm_table, value_classes
 from workbench.value.segments import (
@@ -43,7 +44,7 @@ CUSTOMER_COLUMNS = (
     "customer_id", "customer", "customer_type", "owner", "city", "status", "first_purchase",
     "last_purchase", "recency_days", "frequency", "orders", "monetary", "r_score", "f_score",
     "m_score", "value_class", "revenue_12m", "abc_class", "amount_tier", *PREDICTION_COLUMNS,
-    "tags",
+    "tags", "rfm_class", "weighted_score", "weighted_class", "playbook",
 )  # fmt: skip
 
 
@@ -63,6 +64,7 @@ class ValueReport:
     clv: ClvFit | None
     clv_scope: str  # "region", "company", or "none" (too few purchases to fit)
     excluded_orders: int
+    classes: ClassViews  # weighted score, agreement with RFM, quarter-over-quarter moves
 
     def follow_up(self, top: int | None = None) -> pd.DataFrame:
         """Customers to follow up, most urgent first (see `follow_up_list`)."""
@@ -99,11 +101,15 @@ def analyse_value(
     if churn_tags is not None:
         tagged = _with_churn_risk(tagged, churn_tags, ids)
     clv, scope = _clv(purchases, all_purchases, as_of, params)
+    extracts = {name: _optional(data, name) for name in EXTRACTS}
+    revenue = abc.set_index("customer_id")["revenue"]
+    views = class_views(customers, purchases, extracts, quarter, scores, revenue, params)
     frame = _customer_table(customers, purchases, as_of, scores, abc, tiers, tagged, clv)
+    frame = with_class_columns(frame, views, params)[list(CUSTOMER_COLUMNS)]
     segments = {
         column: segment_summary(source, purchases, by=column, as_of=as_of,
                                 window_months=params.abc.window_months)
-        for column, source in (("value_class", scores), ("abc_class", abc),
+        for column, source in (("value_class", views.in_use(scores)), ("abc_class", abc),
                                ("amount_tier", tiers))
     }  # fmt: skip
     return ValueReport(
@@ -119,7 +125,16 @@ def analyse_value(
         clv=clv,
         clv_scope=scope,
         excluded_orders=excluded,
+        classes=views,
     )
+
+
+def _optional(data: TableAccess, name: str) -> pd.DataFrame | None:
+    """The extract ``name``, or None when the data set has none."""
+    try:
+        return getattr(data, name)
+    except (AttributeError, KeyError):
+        return None
 
 
 def _with_churn_risk(
@@ -176,7 +191,7 @@ def _customer_table(
         out = out.assign(**dict.fromkeys(PREDICTION_COLUMNS, np.nan))
     joined = tagged["tag"].astype("str").groupby(tagged["customer_id"]).agg("、".join)
     out["tags"] = out["customer_id"].map(joined).astype(object).fillna("")  # none: float NaNs
-    return out[list(CUSTOMER_COLUMNS)].reset_index(drop=True)
+    return out[list(CUSTOMER_COLUMNS[:-4])].reset_index(drop=True)
 
 
 def follow_up_list(customers: pd.DataFrame, top: int | None = None) -> pd.DataFrame:

@@ -21,6 +21,12 @@ from workbench.core.settings import (
     check_whole,
     load_settings,
 )
+from workbench.value.weighted_params import (
+    CLASSES_BY,
+    WeightedParams,
+    check_playbooks,
+    default_playbooks,
+)
 
 HIGH, MID, LOW, POTENTIAL = "高价值", "中价值", "低价值", "潜在价值"
 VALUE_CLASSES: tuple[str, ...] = (HIGH, MID, LOW, POTENTIAL)
@@ -161,8 +167,13 @@ class ValueParams:
     amount_tiers: TierParams = field(default_factory=TierParams)
     tags: TagParams = field(default_factory=TagParams)
     clv: ClvParams = field(default_factory=ClvParams)
+    classes_by: str = "rfm"  # rfm | weighted: which value classes the report uses
+    weighted: WeightedParams = field(default_factory=WeightedParams)
+    playbooks: dict[str, tuple[str, ...]] = field(default_factory=default_playbooks)
 
     def __post_init__(self) -> None:
+        check_choice("classes_by", self.classes_by, CLASSES_BY)
+        object.__setattr__(self, "playbooks", check_playbooks(self.playbooks, VALUE_CLASSES))
         bins, rules = self.rfm.bins, self.classes
         for name in (
             "high_min_r",
@@ -207,7 +218,7 @@ def check_tiers(tiers: Any) -> tuple[Tier, ...]:
 
 _SECTIONS: dict[str, type] = {"rfm": RfmParams, "classes": ClassRules, "abc": AbcParams,
                               "amount_tiers": TierParams, "tags": TagParams,
-                              "clv": ClvParams}  # fmt: skip
+                              "clv": ClvParams, "weighted": WeightedParams}  # fmt: skip
 
 
 def load_value_params(path: str | Path | None = None) -> ValueParams:

@@ -292,15 +292,23 @@ def segment_summary(
     return out[["class", "customers", "customer_share", "revenue", "revenue_share"]]
 
 
-def class_migration(before: pd.DataFrame, after: pd.DataFrame, column: str) -> pd.DataFrame:
+def class_migration(
+    before: pd.DataFrame, after: pd.DataFrame, column: str, weights: pd.Series | None = None
+) -> pd.DataFrame:
     """Customers per (class before → class after): rows the earlier class, or "新增" for customers
-    first classified later; columns the later class. Every customer of `after` is counted once."""
+    first classified later; columns the later class. Every customer of `after` is counted once;
+    with `weights` (customer_id → a number, e.g. 12-month revenue) their weights are summed."""
     joined = after[["customer_id", column]].merge(
         before[["customer_id", column]], on="customer_id", how="left", suffixes=("", "_before")
     )
     order = list(after[column].cat.categories)
     rows = joined[f"{column}_before"].astype("object").fillna(NEW)
-    table = pd.crosstab(rows, joined[column].astype("object"))
+    cols = joined[column].astype("object")
+    if weights is None:
+        table = pd.crosstab(rows, cols)
+    else:
+        values = joined["customer_id"].map(weights).fillna(0.0).astype("float64")
+        table = pd.crosstab(rows, cols, values=values, aggfunc="sum").fillna(0.0)
     return table.reindex(index=[*order, NEW], columns=order, fill_value=0).rename_axis(
         index=f"{column}_before", columns=column
     )

@@ -28,19 +28,29 @@ from workbench.value.analysis import (
     clv_ranking,
     high_value_share,
 )
+from workbench.value.class_tables import (  # noqa: F401 (the notebook's views)
+    agreement_table,
+    category_values,
+    class_sentences,
+    class_sheets,
+    class_summary,
+    fell_out_table,
+    transition_tables,
+    weights_table,
+)
 from workbench.value.gaps import VALUE_PARTS
 from workbench.value.params import ValueParams
 
 FOLLOW_UP_COLUMNS = (
     "priority", "action", "customer", "owner", "value_class", "abc_class", "last_purchase",
-    "revenue_12m", "p_alive", "clv", "tags",
+    "revenue_12m", "p_alive", "clv", "tags", "playbook",
 )  # fmt: skip
 RANKING_COLUMNS = (
     "customer", "owner", "value_class", "abc_class", "amount_tier", "revenue_12m", "p_alive",
     "expected_purchases", "clv",
 )  # fmt: skip
 MONEY_COLUMNS = ("monetary", "revenue_12m", "revenue", "expected_spend", "clv")
-SHARE_COLUMNS = ("customer_share", "revenue_share")
+SHARE_COLUMNS = ("customer_share", "revenue_share", "weight")
 PROBABILITY_COLUMNS = ("p_alive", "expected_purchases", "actual", "predicted", "holdout_mae")
 FIT_COLUMNS = ("log_likelihood", "aic", "bic", "holdout_predicted", "holdout_actual")
 
@@ -52,8 +62,8 @@ def report_title(region: str, quarter: str, lang: str = "zh") -> str:
 
 
 def localize(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The frame with headers in ``lang`` and action keys as their text."""
-    out = frame.copy()
+    """The frame with headers, category values and action keys in ``lang``."""
+    out = category_values(frame, lang)
     if "action" in out:
         out["action"] = out["action"].map(lambda key: t(f"action_{key}", lang) if key else "")
     return out.rename(columns={c: t(f"vc_{c}", lang) for c in out.columns if _known(c)})
@@ -187,10 +197,10 @@ def export_excel(
     `gaps`), customers, segments, follow-up, CLV."""
     params = params or ValueParams()
     customers = report.customers.copy()
-    for column in ("value_class", "abc_class", "amount_tier"):
+    for column in ("value_class", "rfm_class", "weighted_class", "abc_class", "amount_tier"):
         customers[column] = customers[column].astype("object").fillna(t("not_classified", lang))
     sheets = {
-        _sheet("value_class", lang): report.segments["value_class"],
+        _sheet("value_class", lang): class_summary(report, params),
         _sheet("abc_class", lang): report.segments["abc_class"],
         _sheet("amount_tier", lang): report.segments["amount_tier"],
         _sheet("follow_up", lang): follow_up_table(report),
@@ -199,7 +209,9 @@ def export_excel(
     if report.clv is not None:
         sheets[_sheet("models", lang)] = model_table(report)
         sheets[_sheet("calibration", lang)] = report.clv.calibration.reset_index()
-    sheets = {name: localize(frame, lang) for name, frame in sheets.items()}
+    sheets = {
+        name: localize(frame, lang) for name, frame in (sheets | class_sheets(report, lang)).items()
+    }
     sheets[_sheet("migration", lang)] = migration_table(report, lang)
     formats = {t(f"vc_{c}", lang): f for c, f in _formats(excel=True).items()}
     notes = _notes(report, params, lang)
