@@ -97,6 +97,8 @@ def test_english_tables_translate_bands_tags_and_actions(report, tmp_path):
     assert not table["Tags"].str.contains("[\u4e00-\u9fff]").any()
     comparison = tables.comparison_table(report, "en")
     assert comparison["Score"].tolist()[0] == "Gradient boosting model"
+    formats = tables.shown_formats("en")  # metrics with three decimals, not pandas' six
+    assert all(formats[c] == "{:.3f}" for c in comparison.columns[1:])
     book = tables.export_excel(report, tmp_path / "churn.xlsx", "zh")
     sheets = load_workbook(book, read_only=True).sheetnames
     owners = sorted(set(report.at_risk["owner"]))

@@ -228,7 +228,9 @@ def export_excel(report: ChurnReport, path: str | Path, lang: str = "zh") -> Pat
 
 
 SHOWN_FORMATS = {"churn_probability": "{:.0%}", "clv": "{:,.0f}", "value_at_risk": "{:,.0f}",
-                 "days_since_last_order": "{:.0f}", "churn_rate": "{:.1%}"}  # fmt: skip
+                 "days_since_last_order": "{:.0f}", "churn_rate": "{:.1%}",
+                 **dict.fromkeys(("roc_auc", "pr_auc", "brier", "lift_top10",
+                                  "capture_top10"), "{:.3f}")}  # fmt: skip
 
 
 def shown_formats(lang: str = "zh") -> dict[str, str]:
