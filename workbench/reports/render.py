@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from jinja2 import DictLoader
@@ -12,10 +14,12 @@ from nbconvert import HTMLExporter
 
 from workbench.core.labels import t
 from workbench.reports.fonts import embed_cjk_font
+from workbench.reports.provenance import footer_html
 from workbench.reports.safe_html import CSP_META, check_inert
 
 # nbconvert's lab page without its scripts (require.js, MathJax, Mermaid, widgets: all loaded
-# from CDNs, none needed by a static report) and with the Content-Security-Policy first.
+# from CDNs, none needed by a static report), with the Content-Security-Policy first and the
+# provenance footer (already escaped) at the end of <main>.
 _REPORT_TEMPLATE = f"""{{%- extends 'lab/index.html.j2' -%}}
 {{%- block html_head -%}}
 {CSP_META}
@@ -27,13 +31,19 @@ _REPORT_TEMPLATE = f"""{{%- extends 'lab/index.html.j2' -%}}
 {{%- block html_head_js_mermaidjs -%}}{{%- endblock html_head_js_mermaidjs -%}}
 {{%- block data_javascript -%}}{{%- endblock data_javascript -%}}
 {{%- block data_widget_view -%}}{{%- endblock data_widget_view -%}}
+{{% block body_footer %}}
+{{{{ resources.workbench_footer }}}}
+{{{{ super() }}}}
+{{% endblock body_footer %}}
 """
 
 
-def render_html(executed: Path, target: Path) -> Path:
+def render_html(executed: Path, target: Path, manifest: Mapping[str, Any] | None = None) -> Path:
     """HTML for readers: no code, no prompts, no stderr noise, no script; charts embedded.
 
-    The page is checked inert (`safe_html.check_inert`) before it is written.
+    With a provenance `manifest` the page ends with its footer (`provenance.footer_html`), linking
+    `<name>.manifest.json` beside it. The page is checked inert (`safe_html.check_inert`) before
+    it is written.
     """
     notebook = nbformat.read(executed, as_version=4)
     for cell in notebook.cells:
@@ -44,19 +54,21 @@ def render_html(executed: Path, target: Path) -> Path:
         extra_loaders=[DictLoader({"workbench_report.html.j2": _REPORT_TEMPLATE})],
         template_file="workbench_report.html.j2",
     )  # fmt: skip
-    exporter.language_code = _html_lang(notebook)  # not taken as a constructor argument
+    lang = _lang_of(notebook)
+    exporter.language_code = t("html_lang", lang)  # not taken as a constructor argument
     title = _title_of(notebook) or executed.stem
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    footer = "" if manifest is None else footer_html(manifest, lang, f"{target.stem}.manifest.json")
+    resources = {"metadata": {"name": title}, "workbench_footer": footer}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     page = embed_cjk_font(body)
     check_inert(page, str(target))
     target.write_text(page, encoding="utf-8")
     return target
 
 
-def _html_lang(notebook: nbformat.NotebookNode) -> str:
-    """The page's language (zh-CN or en) from the `lang` parameter Papermill ran it with."""
-    lang = notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang", "zh")
-    return t("html_lang", lang)
+def _lang_of(notebook: nbformat.NotebookNode) -> str:
+    """The report's language (zh or en): the `lang` parameter Papermill ran it with."""
+    return notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang", "zh")
 
 
 def _title_of(notebook: nbformat.NotebookNode) -> str | None:
