@@ -12,7 +12,7 @@ SEED ?= 7
 WB := $(BIN)/python -m workbench
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data quarterly test test-fast lint format lab docs lock bench clean clean-cache clean-all
+.PHONY: help venv data quarterly run test test-fast lint format lab docs lock bench clean clean-cache clean-all
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -34,6 +34,10 @@ data: $(STAMP) ## Generate the demo CRM extracts into DATA (CUSTOMERS=5000 SEED=
 
 quarterly: $(STAMP) $(DATA)/customers.csv ## Render every region's reports for QUARTER into reports/QUARTER/
 	$(WB) quarterly --params $(PARAMS) --quarter $(QUARTER) --data-dir $(DATA)
+
+run: $(STAMP) $(DATA)/customers.csv ## Re-run one report into reports/review/ (NOTEBOOK=churn ARGS="-p region 华南")
+	@test -n "$(NOTEBOOK)" || { echo 'give the report: make run NOTEBOOK=churn ARGS="-p region 华南"' >&2; exit 2; }
+	$(WB) run $(NOTEBOOK) --data-dir $(DATA) $(ARGS)
 
 test: $(STAMP) ## Run the whole test suite (unit + notebooks + quarterly end to end)
 	$(BIN)/python -m pytest

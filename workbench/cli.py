@@ -1,4 +1,4 @@
-"""Command line: `python -m workbench generate | load | schema | quarterly` (see `--help`)."""
+"""Command line: `python -m workbench generate | load | schema | quarterly | run` (see `--help`)."""
 
 from __future__ import annotations
 
@@ -81,6 +81,22 @@ def _quarterly(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from workbench.core.config import notebook_dir
+    from workbench.reports.rerun import rerun
+
+    result = rerun(
+        args.notebook, [tuple(p) for p in args.param or []], data_dir=args.data_dir,
+        out_root=args.out, notebook_dir=notebook_dir(), timeout=args.timeout,
+    )  # fmt: skip
+    mark = "ok    " if result.status == "ok" else "FAILED"
+    print(f"{mark} {result.region} {result.notebook} {result.seconds:.1f} s  "
+          f"{result.html or result.executed}")  # fmt: skip
+    if result.error:
+        print(f"       {result.error}")
+    return 0 if result.status == "ok" else 1
+
+
 def _schema(args: argparse.Namespace) -> int:
     from workbench.extracts.schema import schema_markdown
 
@@ -89,7 +105,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with its three sub-commands."""
+    """The argument parser with its sub-commands."""
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -120,6 +136,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--workers", type=int)
     q.add_argument("--lang", choices=("zh", "en"))
     q.set_defaults(run=_quarterly)
+
+    run = sub.add_parser(
+        "run", help="re-run one report with other parameters into reports/review/ (reviewers)"
+    )
+    run.add_argument("notebook", help="the report, e.g. churn")
+    run.add_argument(
+        "-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        help="a parameter of the report, e.g. -p region 华南 -p top_n 50",
+    )  # fmt: skip
+    run.add_argument("--data-dir", type=Path, default=Path("data/demo"))
+    run.add_argument("--out", type=Path, default=Path("reports"),
+                     help="reports root; the report goes under OUT/review/ (default reports/)")  # fmt: skip
+    run.add_argument("--timeout", type=int, default=900, help="seconds a cell may take")
+    run.set_defaults(run=_run)
     return parser
 
 

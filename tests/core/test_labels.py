@@ -17,7 +17,10 @@ PACKAGE = Path(__file__).resolve().parents[2] / "workbench"
 # The fields each template's callers pass (workbench.*.tables, value.plots, core.periods), with
 # values of the types they pass: a template that asks for another field fails here.
 FIELDS: dict[str, dict[str, object]] = {
+    "provenance_footer": {"started": "2025-01-05 08:30", "commit": "e2afd15c0a1b",
+                          "data": "1a2b3c4d5e6f", "version": "0.1.0"},
     "wv_classes_by": {"method": "RFM"},
+    "rerun_banner": {"region": "华南", "period": "2024年Q3", "changed": "top_n = 50"},
     "wv_agreement": {"customers": 10, "same": 0.5, "adjacent": 0.8},
     "wv_left_out": {"factor": "行业潜力", "missing": "customers.industry"},
     "wv_part_missing": {"factor": "合作意愿", "missing": "requirements"},

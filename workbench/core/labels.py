@@ -36,6 +36,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "共 {reports} 份报告，失败 {failed} 份",
         "{reports} reports, {failed} failed",
     ),
+    # provenance (workbench.reports.provenance): the footer of every report page
+    "provenance_footer": (
+        "生成于 {started} UTC · 代码版本 {commit} · 数据指纹 {data} · workbench {version}",
+        "Generated {started} UTC · code {commit} · data {data} · workbench {version}",
+    ),
+    "provenance_no_commit": ("无 git 记录", "no git commit"),
+    # reviewer re-run (workbench.reports.rerun): the banner above a re-run report
+    "rerun_banner_title": ("复核重跑", "Reviewer re-run"),
+    "rerun_banner": (
+        "此报告不是季度报告。区域：{region}；季度：{period}；与默认值不同的参数：{changed}。",
+        "This is not the quarterly report. Region: {region}; quarter: {period}; parameters "
+        "differing from the defaults: {changed}.",
+    ),
+    "rerun_no_changes": ("无", "none"),
     # dimensions
     "province": ("省份", "Province"),
     "industry": ("行业", "Industry"),
