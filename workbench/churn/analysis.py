@@ -123,11 +123,9 @@ def _scores(
         effects = contributions(model.estimator, risky, model.reference) if len(risky) else None
         factors = top_factors(effects, params.top_factors) if effects is not None else empty_factors
         if len(factors):
-            values = features.stack(future_stack=True)
-            factors["value"] = [
-                values.get((c, f))
-                for c, f in zip(factors["customer_id"], factors["feature"], strict=True)
-            ]
+            values = features.astype(object).stack(future_stack=True)  # (customer, feature)
+            where = pd.MultiIndex.from_arrays([factors["customer_id"], factors["feature"]])
+            factors["value"] = values.reindex(where).to_numpy()
         else:
             factors = empty_factors
         scored_by = "model"
