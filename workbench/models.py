@@ -31,7 +31,7 @@ from workbench.funnel.params import FunnelParams, load_funnel_params
 from workbench.funnel.stages import lead_stages
 from workbench.kpis.analysis import KpiReport, analyse_kpis
 from workbench.kpis.params import KpiParams, load_kpi_params
-from workbench.kpis.summary import anomalies, largest_movements, region_overview
+from workbench.kpis.summary import anomalies, expected_value, largest_movements, region_overview
 from workbench.profiling.analysis import (
     channel_mix,
     customers_of_region,
@@ -148,6 +148,7 @@ __all__ = [
     "customer_values",
     "customers_of_region",
     "distribution",
+    "expected_value",
     "fit_churn",
     "fit_clv",
     "follow_up_leads",

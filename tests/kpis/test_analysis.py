@@ -124,3 +124,25 @@ def test_params_file_equals_defaults_and_bad_values_are_named(tmp_path):
         (tmp_path / "k.yml").write_text(text, encoding="utf-8")
         with pytest.raises(ParameterError, match=message):
             load_kpi_params(tmp_path / "k.yml")
+
+
+def test_expected_value_per_region_adds_up_from_one_company_wide_fit():
+    """The summary's expected value: each region's customers' 12-month CLV from one fit (the
+    churn tests' synthetic CRM: three regions), summed; 全国 is their total; no orders: NaN."""
+    from churn.synthetic import crm
+
+    from workbench.churn.definition import purchases_of
+    from workbench.clv.fit import company_clv
+    from workbench.kpis.summary import expected_value
+
+    data = crm(customers=300, seed=5)
+    values = expected_value(data, "2024Q4")
+    customers = data.tables["customers"]
+    clv = company_clv(purchases_of(data.tables["orders"]), "2025-01-01", None,
+                      pd.Index(customers["customer_id"]))  # fmt: skip
+    by_hand = clv.groupby(customers.set_index("customer_id")["region"]).sum()
+    assert values["华东"] == pytest.approx(by_hand["华东"]) and values["华东"] > 0
+    assert values["全国"] == pytest.approx(clv.sum())
+    assert values["西北"] == 0  # no customers there
+    data.tables = {"customers": customers}
+    assert expected_value(data, "2024Q4").isna().all()

@@ -16,7 +16,7 @@ import json
 import os
 import pickle
 import tempfile
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +29,7 @@ from workbench.churn.model import single_threaded
 from workbench.churn.params import ChurnParams
 from workbench.churn.training import ChurnFit, ChurnModel, data_digest, fit_churn, probability_bands
 from workbench.cleaning.privacy import display_names
-from workbench.clv.fit import fit_clv
-from workbench.core.errors import WorkbenchError
+from workbench.clv.fit import company_clv
 from workbench.core.periods import quarter_bounds
 from workbench.profiling.analysis import customers_of_region
 from workbench.value.params import ClvParams
@@ -142,20 +141,11 @@ def _scores(
 
 
 def _clv(data: object, as_of: pd.Timestamp, params: ClvParams | None, ids: pd.Index) -> pd.Series:
-    """12-month CLV of ``ids``, fitted company-wide; NaN when the models cannot be fitted."""
+    """12-month CLV of ``ids``, fitted company-wide (`company_clv`); NaN without orders."""
     orders = data.tables.get("orders")
-    empty = pd.Series(np.nan, index=ids, name="clv")
-    if orders is None or orders.empty or len(ids) == 0:
-        return empty
-    params = params or ClvParams()
-    # the configured model, BG/NBD and MBG/NBD as fallbacks: the comparison table belongs to
-    # the value report, and Pareto/NBD's Nelder-Mead fit can take minutes on some data
-    params = replace(params, compare_models=tuple(dict.fromkeys((params.model, "bgnbd", "mbgnbd"))))
-    try:
-        fit = fit_clv(purchases_of(orders), as_of, params, ids, scope="company")
-    except WorkbenchError:
-        return empty
-    return fit.predictions["clv"].reindex(ids)
+    if orders is None or orders.empty:
+        return pd.Series(np.nan, index=ids, name="clv")
+    return company_clv(purchases_of(orders), as_of, params, ids)
 
 
 def _customer_table(

@@ -9,7 +9,7 @@ Fits run on the distinct rows with counts as weights (``clv_data.compress``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -136,6 +136,25 @@ def predict(model: CLV, summary: pd.DataFrame, params: ClvParams) -> pd.DataFram
         }
     )
     return frame.rename_axis("customer_id")
+
+
+def company_clv(
+    purchases: pd.DataFrame, as_of: pd.Timestamp | str, params: ClvParams | None, ids: pd.Index
+) -> pd.Series:
+    """12-month CLV of ``ids`` from one fit on all ``purchases`` (amount > 0), the configured
+    model with BG/NBD and MBG/NBD as fallbacks; NaN where it cannot be fitted. For the churn
+    report's value at risk and the summary's expected value per region: the model-selection
+    table belongs to the value report, and Pareto/NBD's Nelder-Mead fit can take minutes."""
+    empty = pd.Series(np.nan, index=pd.Index(ids, name="customer_id"), name="clv")
+    if purchases.empty or len(ids) == 0:
+        return empty
+    params = params or ClvParams()
+    models = tuple(dict.fromkeys((params.model, "bgnbd", "mbgnbd")))
+    try:
+        fit = fit_clv(purchases, as_of, replace(params, compare_models=models), ids, "company")
+    except WorkbenchError:
+        return empty
+    return fit.predictions["clv"].reindex(empty.index).rename("clv")
 
 
 def repeat_buyers(purchases: pd.DataFrame, as_of: pd.Timestamp | str) -> int:

@@ -1408,10 +1408,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "{region} ({region_count}).",
     ),
     "kp_no_clv": (
-        "未展示各区域预期价值（CLV）：它需要按区域拟合模型，见各区域的客户价值报告。",
-        "Expected value (CLV) per region is not shown: it needs a model fitted per region; see "
-        "each region's customer value report.",
+        "预期价值 = 各区域客户未来12个月 CLV 之和，由全公司一个模型估计（各区域自己的模型见客户价值报告）。",
+        "Expected value = the next 12 months' CLV of the region's customers, from one "
+        "company-wide model (each region's own models are in its customer value report).",
     ),
+    "kp_col_expected_value": ("预期价值（元，12个月）", "Expected value (CNY, 12 months)"),
     "kp_sheet_kpis": ("指标达标", "KPIs"),
     "kp_sheet_trend": ("指标趋势", "KPI trend"),
     "kp_sheet_regions": ("区域对比", "Regions"),

@@ -24,6 +24,7 @@ from workbench.reports.safe_html import escape_markdown, markdown_link, styled_t
 _SHARES = ("current", "comparison", "revenue_qoq", "revenue_yoy", "churn_rate", "win_rate",
            "resolution_rate", "completeness", "value", "change")  # fmt: skip
 _FORMATS = {**dict.fromkeys(_SHARES, ("{:.1%}", SHARE)), "revenue": ("{:,.0f}", MONEY),
+            "expected_value": ("{:,.0f}", MONEY),
             "revenue_qoq": ("{:+.1%}", SHARE), "revenue_yoy": ("{:+.1%}", SHARE),
             "change": ("{:+.1%}", SHARE), "complaint_z": ("{:+.1f}", "0.0"),
             "complaints": ("{:,.0f}", "#,##0")}  # fmt: skip
@@ -40,7 +41,7 @@ def region_name(region: str, lang: str = "zh") -> str:
 
 
 def no_clv_note(lang: str = "zh") -> str:
-    """Why the summary shows no expected value per region."""
+    """Where the expected value per region comes from (one company-wide CLV model)."""
     return t("kp_no_clv", lang)
 
 
