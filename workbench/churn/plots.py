@@ -11,18 +11,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from workbench.core.charts import axes_or_new
+from workbench.core.charts import axes_or_new, no_data
 from workbench.core.labels import t
 from workbench.core.periods import quarter_label
 
 BAND_COLORS = {"低": "#5b9bd5", "中": "#f4b183", "高": "#c00000"}
-
-
-def _no_data(ax: Axes, lang: str, title: str) -> Axes:
-    ax.text(0.5, 0.5, t("vp_no_data", lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=12, color="grey")  # fmt: skip
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
 
 
 def plot_churn_trend(trend: pd.DataFrame, lang: str = "zh", ax: Axes | None = None) -> Axes:
@@ -30,7 +23,7 @@ def plot_churn_trend(trend: pd.DataFrame, lang: str = "zh", ax: Axes | None = No
     ax = axes_or_new(ax)
     title = t("churn_trend_title", lang)
     if trend.empty or trend["churn_rate"].notna().sum() == 0:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     labels = [quarter_label(q, lang) for q in trend["quarter"]]
     ax.plot(range(len(labels)), trend["churn_rate"].to_numpy(float), marker="o", color="#c00000")
     ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
@@ -45,7 +38,7 @@ def plot_calibration(calibration: pd.DataFrame, lang: str = "zh", ax: Axes | Non
     ax = axes_or_new(ax, (5, 5))
     title = t("churn_calibration_title", lang)
     if calibration.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
     ax.plot(calibration["predicted"], calibration["observed"], marker="o", color="#1f4e78")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -61,7 +54,7 @@ def plot_importance(table: pd.DataFrame, lang: str = "zh", ax: Axes | None = Non
     ax = axes_or_new(ax, (7, 4.5))
     title = t("churn_importance_title", lang)
     if table.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     names, values = table.iloc[:, 0].astype(str), table.iloc[:, 1].to_numpy(float)
     ax.barh(np.arange(len(names))[::-1], values, color="#1f4e78")
     ax.set_yticks(np.arange(len(names))[::-1], names)
@@ -74,7 +67,7 @@ def plot_risk_bands(customers: pd.DataFrame, lang: str = "zh", ax: Axes | None =
     ax = axes_or_new(ax, (5, 4))
     title = t("churn_bands_title", lang)
     if customers.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     counts = customers["band"].value_counts().reindex(list(BAND_COLORS), fill_value=0)
     labels = [t(f"churn_band_{b}", lang) for b in counts.index]
     bars = ax.bar(labels, counts.to_numpy(), color=[BAND_COLORS[b] for b in counts.index])

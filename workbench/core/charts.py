@@ -16,6 +16,8 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 
+from workbench.core.labels import t
+
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 
@@ -38,3 +40,11 @@ def use_report_style() -> None:
 def axes_or_new(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
     """The Axes to draw on: the one given, or a new figure of `size` inches (the plot_* contract)."""
     return ax if ax is not None else plt.subplots(figsize=size)[1]
+
+
+def no_data(ax: Axes, lang: str, title: str) -> Axes:
+    """An empty Axes with a centred 无数据 / No data note: what every plot draws for no input."""
+    ax.text(0.5, 0.5, t("vp_no_data", lang), transform=ax.transAxes, ha="center", va="center",
+            fontsize=12, color="grey")  # fmt: skip
+    ax.set(title=title, xticks=[], yticks=[])
+    return ax

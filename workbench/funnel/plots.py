@@ -14,17 +14,10 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from workbench.core.charts import axes_or_new
+from workbench.core.charts import axes_or_new, no_data
 from workbench.core.labels import t
 from workbench.funnel.stages import STAGES
 from workbench.funnel.tables import reason_name, stage_name
-
-
-def _no_data(ax: Axes, lang: str, title: str) -> Axes:
-    ax.text(0.5, 0.5, t("vp_no_data", lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=12, color="grey")  # fmt: skip
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
 
 
 def plot_funnel(
@@ -41,7 +34,7 @@ def plot_funnel(
     rows = funnel.set_index("stage").reindex(list(STAGES))
     counts = rows[convention].astype("float64").to_numpy()
     if funnel.empty or np.isnan(counts).all() or np.nansum(counts) == 0:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     counts = np.nan_to_num(counts)
     y = np.arange(len(STAGES))
     base, warm = sns.color_palette("Set2", 2)[0], sns.color_palette("Set2", 2)[1]
@@ -70,7 +63,7 @@ def plot_loss_reasons(
     """Share of the lost leads per reason (`metrics.loss_reasons`), largest on top, in percent."""
     ax = axes_or_new(ax, (7, max(3.0, 0.5 * len(reasons) + 1)))
     if reasons.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     shares = reasons["share"].to_numpy(dtype="float64")
     y = np.arange(len(reasons))
     bars = ax.barh(y, shares, color=sns.color_palette("Set2", 3)[2])
@@ -91,7 +84,7 @@ def plot_stage_days(
     ax = axes_or_new(ax, (7, 4))
     days = days[days["stage"] != "cycle"]
     if days.empty or days[["mean_days", "median_days"]].isna().all().all():
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     x, width = np.arange(len(days)), 0.38
     colors = sns.color_palette("Set2", 2)
     for (column, key, side), color in zip((("mean_days", "fn_mean", -1),

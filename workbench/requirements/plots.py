@@ -16,20 +16,13 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import PercentFormatter
 
-from workbench.core.charts import axes_or_new
+from workbench.core.charts import axes_or_new, no_data
 from workbench.core.labels import t
 from workbench.requirements.tables import value_text
 
 QUADRANT_COLORS = {"Q1": "#d9534f", "Q2": "#f0ad4e", "Q3": "#5bc0de", "Q4": "#bbbbbb"}
 # Where each quadrant sits: (column, row) with urgent on the left and high value on top.
 QUADRANT_CELLS = {"Q1": (0, 1), "Q2": (1, 1), "Q3": (0, 0), "Q4": (1, 0)}
-
-
-def _no_data(ax: Axes, lang: str, title: str) -> Axes:
-    ax.text(0.5, 0.5, t("vp_no_data", lang), transform=ax.transAxes, ha="center",
-            va="center", fontsize=12, color="grey")  # fmt: skip
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
 
 
 def plot_shares(
@@ -39,7 +32,7 @@ def plot_shares(
     labelled with the share and the count."""
     ax = axes_or_new(ax, (6, max(2.5, 0.5 * len(shares) + 1)))
     if shares.empty or shares["count"].sum() == 0:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     y = np.arange(len(shares))
     values = shares["share"].to_numpy(dtype=float)
     bars = ax.barh(y, values, color=sns.color_palette("Set2", len(shares)))
@@ -61,7 +54,7 @@ def plot_quadrants(
     each cell with its name, requirements and share."""
     ax = axes_or_new(ax, (7, 5.5))
     if quadrants.empty or quadrants["requirements"].sum() == 0:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     for row in quadrants.itertuples():
         x, y = QUADRANT_CELLS[row.quadrant]
         ax.add_patch(Rectangle((x, y), 1, 1, facecolor=QUADRANT_COLORS[row.quadrant],
@@ -85,7 +78,7 @@ def plot_service_levels(
     `analysis.service_levels`; a quadrant with nothing resolved shows only its target."""
     ax = axes_or_new(ax, (7, 4))
     if service.empty or service["resolved"].sum() == 0:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     x = np.arange(len(service))
     median = service["median_days"].to_numpy(dtype=float)
     colors = [QUADRANT_COLORS[q] for q in service["quadrant"]]
@@ -107,7 +100,7 @@ def plot_themes(
     in its order (highest TF-IDF score on top)."""
     ax = axes_or_new(ax, (6, max(2.5, 0.4 * len(themes) + 1)))
     if themes.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     y = np.arange(len(themes))
     bars = ax.barh(y, themes["mentions"].to_numpy(dtype=float), color=sns.color_palette()[0])
     ax.bar_label(bars, labels=[f"{n:,}" for n in themes["mentions"]], padding=3, fontsize=9)

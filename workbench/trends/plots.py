@@ -13,20 +13,13 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from workbench.core.charts import axes_or_new
+from workbench.core.charts import axes_or_new, no_data
 from workbench.core.labels import t
 from workbench.trends.analysis import COMPANY
 
 _SHARES = ("churn_rate", "new_buyers_qoq", "new_buyers_yoy", "revenue_qoq", "revenue_yoy",
            "churn_rate_change")  # fmt: skip
 _THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
-
-
-def _no_data(ax: Axes, lang: str, title: str) -> Axes:
-    ax.text(0.5, 0.5, t("vp_no_data", lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=12, color="grey")  # fmt: skip
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
 
 
 def _axis_format(ax: Axes, column: str, axis: str = "y") -> None:
@@ -43,7 +36,7 @@ def plot_region_trend(
     ax = axes_or_new(ax, (8, 4))
     regions = growth[growth["region"] != COMPANY]
     if regions.empty or regions[column].isna().all():
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     table = regions.pivot(index="quarter", columns="region", values=column)
     order = list(dict.fromkeys(regions["region"]))
     for region, color in zip(order, sns.color_palette("tab10", len(order)), strict=True):
@@ -67,7 +60,7 @@ def plot_region_comparison(
     regions = comparison[comparison["region"] != COMPANY]
     values = regions[column].to_numpy(dtype=float)
     if regions.empty or np.isnan(values).all():
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     shown = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
     colors = ["#1f4e78" if r == highlight else "#9dc3e6" for r in regions["region"]]
     bars = ax.barh(regions["region"].tolist(), shown, color=colors)
@@ -94,7 +87,7 @@ def plot_retention_heatmap(
     annotated; unobserved cells blank. `sizes` (customers per cohort) label the rows."""
     ax = axes_or_new(ax, (9, 0.45 * len(matrix) + 1.5))
     if matrix.empty or matrix.isna().all().all():
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     values = matrix.to_numpy(dtype=float)
     labels = [[("" if np.isnan(v) else f"{v:.0%}") for v in row] for row in values]
     rows = [t("tp_cohort_size", lang, cohort=c, n=int(sizes[c])) if sizes is not None else c
@@ -118,7 +111,7 @@ def plot_complaints(
     × scale of its history (`complaint_rises`); the last quarter marked when flagged."""
     ax = axes_or_new(ax, (8, 3.5))
     if region not in counts.index or counts.loc[region].isna().all():
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     series = counts.loc[region]
     x = [str(q) for q in series.index]
     ax.plot(x, series.to_numpy(dtype=float), marker="o", color="#4c72b0", label=region)

@@ -21,28 +21,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from workbench.core.charts import axes_or_new
+from workbench.core.charts import axes_or_new, no_data
 from workbench.core.errors import ParameterError
 from workbench.core.labels import t
 
 IMPOSSIBLE_COLOR = "#dddddd"  # NaN cells of the CLV matrices
 _THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
-
-
-def _no_data(ax: Axes, lang: str, title: str) -> Axes:
-    """An empty Axes with a centred 无数据 / No data note (what every plot draws for no input)."""
-    ax.text(
-        0.5,
-        0.5,
-        t("vp_no_data", lang),
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        fontsize=12,
-        color="grey",
-    )
-    ax.set(title=title, xticks=[], yticks=[])
-    return ax
 
 
 # --- RFM and segments -------------------------------------------------------------------------
@@ -76,7 +60,7 @@ def plot_rfm_heatmap(
     cell or their mean monetary, annotated. ``bins`` defaults to the largest score present."""
     ax = axes_or_new(ax, (6.5, 5))
     if scores.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     bins = bins or int(max(scores["r_score"].max(), scores["f_score"].max()))
     grid = rfm_grid(scores, value, bins)
     labels = grid.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}").to_numpy()
@@ -104,7 +88,7 @@ def plot_segment_value(
     horizontal bars in the summary's row order (first on top), labelled in percent."""
     ax = axes_or_new(ax, (7, max(3.0, 0.8 * len(summary) + 1)))
     if summary.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     y, height = np.arange(len(summary)), 0.38
     colors = sns.color_palette("Set2", 2)
     pairs = (("customer_share", "vp_customer_share", -1), ("revenue_share", "vp_revenue_share", 1))
@@ -135,7 +119,7 @@ def plot_pareto_curve(
     ``shares`` are those the classes were made with (drawn as the ABC revenue limits)."""
     ax = axes_or_new(ax, (8, 4.5))
     if abc.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     n = len(abc)
     x = np.arange(n + 1) / n
     y = np.concatenate([[0.0], abc["cum_share"].to_numpy(dtype=float)])
@@ -206,7 +190,7 @@ def _plot_matrix(
     (impossible combinations) grey, at most ~10 integer ticks per axis."""
     ax = axes_or_new(ax, (7.5, 5.5))
     if matrix.empty or matrix.isna().all().all():
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     cmap = plt.get_cmap("viridis").with_extremes(bad=IMPOSSIBLE_COLOR)
     rows, columns = matrix.index, matrix.columns
     extent = (columns[0] - 0.5, columns[-1] + 0.5, rows[0] - 0.5, rows[-1] + 0.5)
@@ -270,7 +254,7 @@ def plot_calibration(
     (``clv.holdout_by_frequency`` output); tick labels give each bucket's customer count."""
     ax = axes_or_new(ax, (7, 4))
     if table.empty:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     x = np.arange(len(table))
     ax.plot(x, table["actual"].to_numpy(dtype=float), marker="o", label=t("vp_actual", lang))
     ax.plot(
@@ -308,7 +292,7 @@ def plot_clv_distribution(
     ax = axes_or_new(ax, (7, 4))
     values = clv.dropna().to_numpy(dtype=float)
     if len(values) == 0:
-        return _no_data(ax, lang, title)
+        return no_data(ax, lang, title)
     median, threshold = np.median(values), np.quantile(values, 1 - top_share)
     xlabel = t("vp_clv", lang)
     cut = np.quantile(values, clip_quantile) if clip_quantile is not None else np.inf
