@@ -87,6 +87,8 @@ FIELDS: dict[str, dict[str, object]] = {
     "churn_factor_extra": {"category": "电话", "value": "流失"},
     "churn_factor_missing": {"feature": "满意度"},
     "quarter_label": {"year": 2024, "quarter": 4},
+    "month_label": {"year": 2024, "month": 11, "month_name": "Nov"},
+    "year_label": {"year": 2024},
     "summary_title": {"period": "2024年Q4"},
     "kp_comparison_note": {"comparison": "上季度", "comparison_quarter": "2024年Q3", "quarter": "2024年Q4"},
     "kp_target_level_higher": {"value": 0.9},

@@ -16,6 +16,8 @@ LANGS = ("zh", "en")
 LABELS: dict[str, tuple[str, str]] = {
     # periods (workbench.core.periods) and lists
     "quarter_label": ("{year}年Q{quarter}", "{year} Q{quarter}"),
+    "month_label": ("{year}年{month}月", "{month_name} {year}"),
+    "year_label": ("{year}年", "{year}"),
     "list_sep": ("、", " / "),  # between the items of a short list (20%、70%)
     # report titles
     "profiling_title": (
