@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 QUARTER ?= 2024Q4
+FORCE ?=
+FORCE_FLAG = $(if $(FORCE),--force)
 PARAMS ?= params/quarterly.yml
 DATA ?= data/demo
 CUSTOMERS ?= 5000
@@ -12,11 +14,11 @@ SEED ?= 7
 WB := $(BIN)/python -m workbench
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data quarterly run test test-fast lint format lab docs lock bench clean clean-cache clean-all
+.PHONY: help venv data quarterly monthly yearly run test test-fast lint format lab owners templates completion docs lock bench clean clean-cache clean-all
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
-	@echo "  Variables: QUARTER=$(QUARTER) PARAMS=$(PARAMS) DATA=$(DATA) CUSTOMERS=$(CUSTOMERS) SEED=$(SEED)"
+	@echo "  Variables: QUARTER=$(QUARTER) MONTH=$(MONTH) YEAR=$(YEAR) FORCE=$(FORCE) PARAMS=$(PARAMS) DATA=$(DATA) CUSTOMERS=$(CUSTOMERS) SEED=$(SEED)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,8 +34,16 @@ $(DATA)/customers.csv: | $(STAMP)
 data: $(STAMP) ## Generate the demo CRM extracts into DATA (CUSTOMERS=5000 SEED=7)
 	$(WB) generate --out $(DATA) --customers $(CUSTOMERS) --seed $(SEED)
 
-quarterly: $(STAMP) $(DATA)/customers.csv ## Render every region's reports for QUARTER into reports/QUARTER/
-	$(WB) quarterly --params $(PARAMS) --quarter $(QUARTER) --data-dir $(DATA)
+quarterly: $(STAMP) $(DATA)/customers.csv ## Render every region's reports for QUARTER into reports/QUARTER/ (unchanged ones kept; FORCE=1 re-runs all)
+	$(WB) quarterly --params $(PARAMS) --period $(QUARTER) --data-dir $(DATA) $(FORCE_FLAG)
+
+monthly: $(STAMP) $(DATA)/customers.csv ## Render every region's reports for a month into reports/MONTH/ (MONTH=2024-11)
+	@test -n "$(MONTH)" || { echo 'give the month: make monthly MONTH=2024-11' >&2; exit 2; }
+	$(WB) quarterly --params $(PARAMS) --period $(MONTH) --data-dir $(DATA) $(FORCE_FLAG)
+
+yearly: $(STAMP) $(DATA)/customers.csv ## Render every region's reports for a year into reports/YEAR/ (YEAR=2024)
+	@test -n "$(YEAR)" || { echo 'give the year: make yearly YEAR=2024' >&2; exit 2; }
+	$(WB) quarterly --params $(PARAMS) --period $(YEAR) --data-dir $(DATA) $(FORCE_FLAG)
 
 run: $(STAMP) $(DATA)/customers.csv ## Re-run one report into reports/review/ (NOTEBOOK=churn ARGS="-p region 华南")
 	@test -n "$(NOTEBOOK)" || { echo 'give the report: make run NOTEBOOK=churn ARGS="-p region 华南"' >&2; exit 2; }
@@ -53,8 +63,18 @@ format: $(STAMP) ## ruff format + autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-lab: $(STAMP) $(DATA)/customers.csv ## Start JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP) $(DATA)/customers.csv ## Start JupyterLab on notebooks/ with the project's kernel (the reports show controls there)
+	JUPYTER_PATH=$(VENV)/share/jupyter $(BIN)/jupyter lab notebooks/
+
+owners: $(STAMP) $(DATA)/customers.csv ## Each sales owner's reports of REGION, only their customers, into reports/QUARTER/REGION/owners/ (REGION=华东 [OWNER=王磊])
+	@test -n "$(REGION)" || { echo 'give the region: make owners REGION=华东 [OWNER=王磊]' >&2; exit 2; }
+	$(WB) owners --params $(PARAMS) --period $(QUARTER) --region $(REGION) --data-dir $(DATA) $(if $(OWNER),--owner $(OWNER))
+
+templates: $(STAMP) ## Write the standard collection templates (one workbook per table) into reports/templates/
+	$(WB) template --out reports/templates
+
+completion: $(STAMP) $(DATA)/customers.csv ## Each sales rep's workbook of fields to complete or correct, into reports/completion/<today>/ (returned files go to DATA/corrections/)
+	$(WB) completion --data-dir $(DATA) --out reports/completion
 
 bench: $(STAMP) ## Run the benchmarks (results: benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/run_all.py

@@ -68,7 +68,7 @@ def plant(source: Path, target: Path, closed_share: int = 10) -> dict[str, list[
     Returns the planted columns per table.
     """
     target.mkdir(parents=True, exist_ok=True)
-    frames = {name: _read(source, name) for name in TABLES}
+    frames = {name: read_demo_table(source, name) for name in TABLES}
     ids = frames["customers"].iloc[:, 0]
     new_ids = {old: f"{old}{payload(i)[:12]}" for i, old in enumerate(ids)}
     planted: dict[str, list[str]] = {}
@@ -109,7 +109,7 @@ def _prefix(values: pd.Series, rows: pd.Series) -> pd.Series:
     return values.where(~rows, pd.Series(prefixed, index=values.index))
 
 
-def _read(source: Path, name: str) -> pd.DataFrame:
+def read_demo_table(source: Path, name: str) -> pd.DataFrame:
     """A demo table as written: CSV in UTF-8 or GBK, or XLSX; every cell as text."""
     csv_file, xlsx_file = source / f"{name}.csv", source / f"{name}.xlsx"
     if xlsx_file.exists():  # the header row may sit below a title row

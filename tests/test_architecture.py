@@ -31,7 +31,8 @@ ANALYSES = ("workbench.profiling.analysis", "workbench.quality.analysis", "workb
             "workbench.churn.definition", "workbench.churn.snapshots", "workbench.churn.model",
             "workbench.churn.baselines", "workbench.churn.evaluation", "workbench.churn.explain",
             "workbench.churn.params", "workbench.value.weighted", "workbench.value.weighted_params",
-            "workbench.value.moves", "workbench.value.classes")  # fmt: skip
+            "workbench.value.moves", "workbench.value.classes",
+            "workbench.collection.queue")  # fmt: skip
 PLOTS = ("workbench.core.charts", "workbench.profiling.plots", "workbench.quality.plots",
          "workbench.value.plots", "workbench.funnel.plots",
          "workbench.requirements.plots", "workbench.trends.plots", "workbench.churn.plots",
@@ -197,7 +198,8 @@ def test_every_name_a_front_door_exports_imports(door):
 
 ALLOWED_IN_NOTEBOOKS = ("workbench.io", "workbench.models", "workbench.reports.safe_html",
                         "workbench.reports.registry", "workbench.core.charts",
-                        "workbench.core.labels")  # fmt: skip
+                        "workbench.core.labels", "workbench.reports.audiences",
+                        "workbench.reports.interactive")  # fmt: skip
 
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")),

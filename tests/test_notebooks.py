@@ -26,7 +26,7 @@ def test_first_code_cell_is_the_tagged_parameters_cell(notebook):
     first = _code(notebook)[0]
     assert "parameters" in first["metadata"].get("tags", [])
     names = {t.id for node in ast.parse("".join(first["source"])).body for t in node.targets}
-    assert {"quarter", "data_dir", "lang"} <= names
+    assert {"period", "data_dir", "lang"} <= names
 
 
 def test_no_functions_or_classes_in_notebooks(notebook):

@@ -15,6 +15,16 @@ from workbench.clv.purchase import (
 )
 from workbench.clv.spend import CLV, GammaGamma, MeanSpend
 from workbench.clv.summary import calibration_holdout, compress, summarize
+from workbench.collection.completion import completion_items
+from workbench.collection.queue import (
+    correction_effect,
+    correction_rounds,
+    open_issues,
+    queue_by_age,
+    queue_by_owner,
+    queue_counts,
+    rejected_cells,
+)
 from workbench.extracts.order_lines import order_totals, quarantined_revenue
 from workbench.funnel.analysis import FunnelReport, analyse_funnel, follow_up_prospects
 from workbench.funnel.gaps import funnel_gaps
@@ -22,7 +32,7 @@ from workbench.funnel.metrics import (
     funnel_by,
     funnel_table,
     loss_reasons,
-    quarter_cohorts,
+    period_cohorts,
     stage_days,
     weakest_stage,
     win_rate,
@@ -37,8 +47,8 @@ from workbench.profiling.analysis import (
     customers_of_region,
     distribution,
     kpi_comparison,
-    quarter_kpis,
-    quarterly_trend,
+    period_kpis,
+    period_trend,
     revenue_by_customer,
     revenue_shares,
 )
@@ -142,8 +152,11 @@ __all__ = [
     "class_views",
     "cohort_sizes",
     "complaint_rises",
+    "completion_items",
     "compress",
     "corpus_idf",
+    "correction_effect",
+    "correction_rounds",
     "customer_fields",
     "customer_values",
     "customers_of_region",
@@ -174,18 +187,23 @@ __all__ = [
     "merge_counts",
     "merged_pairs",
     "model_selection",
+    "open_issues",
     "order_drops",
     "order_totals",
+    "period_cohorts",
+    "period_kpis",
+    "period_trend",
     "profile_gaps",
     "purchase_model",
     "quadrant_counts",
     "quarantine_counts",
     "quarantined_revenue",
-    "quarter_cohorts",
-    "quarter_kpis",
-    "quarterly_trend",
+    "queue_by_age",
+    "queue_by_owner",
+    "queue_counts",
     "region_growth",
     "region_overview",
+    "rejected_cells",
     "requirement_frame",
     "requirement_gaps",
     "resolution_kpis",

@@ -118,3 +118,20 @@ def test_a_status_definition_without_status_is_an_error(data):
     data_without.tables["customers"] = data_without.tables["customers"].drop(columns="status")
     with pytest.raises(WorkbenchError, match="状态"):
         analysis.analyse_churn(data_without, "华东", "2024Q4", ChurnParams(definition="status"))
+
+
+def test_a_month_is_scored_at_its_end_with_a_monthly_trend(data):
+    report = analysis.analyse_churn(data, "华北", "2024-11", ChurnParams(min_churners=5000))
+    assert report.period == "2024-11" and report.as_of == pd.Timestamp("2024-12-01")
+    orders = data.tables["orders"]
+    before = orders[(orders["order_date"] < "2024-12-01") & (orders["amount"] > 0)]
+    last = before.groupby("customer_id")["order_date"].max()
+    scored = report.customers.set_index("customer_id")["days_since_last_order"].dropna()
+    expected = (pd.Timestamp("2024-12-01") - last.reindex(scored.index)).dt.days
+    assert (scored == expected).all() and len(scored) > 20
+    assert report.trend["period"].tolist()[-3:] == ["2024-09", "2024-10", "2024-11"]
+    assert len(report.trend) == 12
+    assert tables.report_title("华北", report.period) == "2024年11月华北区域客户流失预测报告"
+    year = analysis.analyse_churn(data, "华北", "2024", ChurnParams(min_churners=5000))
+    assert year.as_of == pd.Timestamp("2025-01-01")
+    assert year.trend["period"].tolist() == ["2022", "2023", "2024"]

@@ -49,7 +49,7 @@ def test_status_labels_dated_and_undated():
 
 
 def test_churn_rate_by_quarter_needs_a_complete_window():
-    rates = behavioural_churn_rate(PURCHASES, ["2024Q3", "2024Q4"], 90, 365).set_index("quarter")
+    rates = behavioural_churn_rate(PURCHASES, ["2024Q3", "2024Q4"], 90, 365).set_index("period")
     # 2024Q3 (from 2024-07-01): A, B and C (2023-09-30 is within 365 days) active, none buys
     # before 2024-09-29 (A's next order is 2024-10-15)
     assert rates.loc["2024Q3", "active"] == 3 and rates.loc["2024Q3", "churned"] == 3
@@ -69,3 +69,16 @@ def test_purchases_are_orders_summed_over_lines_without_returns():
     })  # fmt: skip
     purchases = purchases_of(lines)
     assert purchases[["customer_id", "amount"]].values.tolist() == [["A", 150.0], ["B", 30.0]]
+
+
+def test_churn_rate_of_a_month_ends_its_window_with_the_month_and_a_year_starts_it():
+    rates = behavioural_churn_rate(PURCHASES, ["2024-09", "2024-11", "2024"], 90, 365)
+    rates = rates.set_index("period")
+    # 2024-09: the window is the 90 days ending 2024-09-30, from 2024-07-03; A (2024-03-01), B
+    # (2024-06-30) and C (2023-09-30) active; none buys before 2024-10-01 (A's next: 10-15)
+    assert rates.loc["2024-09", ["active", "churned"]].tolist() == [3, 3]
+    # 2024-11: from 2024-09-02 to 2024-11-30; A, B, C (2023-09-30 is 338 days before) active,
+    # D's first purchase (09-30) is inside the window; A buys 10-15: B and C churned
+    assert rates.loc["2024-11", ["active", "churned"]].tolist() == [3, 2]
+    # 2024 (from 2024-01-01): only C bought in 2023, and not again
+    assert rates.loc["2024", ["active", "churned", "churn_rate"]].tolist() == [1, 1, 1.0]

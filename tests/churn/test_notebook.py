@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_churn_report_renders_with_its_workbook(demo_dir, tmp_path, lang):
-    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang=lang,
+    config = RunConfig(period="2024Q4", exports=(), data_dir=demo_dir, out_dir=tmp_path, lang=lang,
                        regions=("华东",), notebooks=("churn",), workers=1)  # fmt: skip
     result = run_job(plan_jobs(config)[0])
     assert result.status == "ok", result.error

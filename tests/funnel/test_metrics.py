@@ -13,7 +13,7 @@ from workbench.funnel.metrics import (
     funnel_by,
     funnel_table,
     loss_reasons,
-    quarter_cohorts,
+    period_cohorts,
     stage_days,
     weakest_stage,
     win_rate,
@@ -114,7 +114,7 @@ def test_by_owner_and_by_region(ten_leads, ten_customers):
     assert in_order.loc["王磊", ["intent", "proposal", "won"]].tolist() == [4, 2, 1]
 
 
-def test_quarter_cohorts_are_leads_created_in_each_quarter_as_at_its_end():
+def test_period_cohorts_are_leads_created_in_each_period_as_at_its_end():
     def d(text):
         return (pd.Timestamp(text) - pd.Timestamp("2024-01-01")).days
 
@@ -131,7 +131,7 @@ def test_quarter_cohorts_are_leads_created_in_each_quarter_as_at_its_end():
         lead(7, "成交", d("2024-05-02"), d("2024-05-03"), d("2024-05-04"), created=d("2024-05-01")),
         lead(8, "潜在线索", created=d("2025-01-05")),
     ])  # fmt: skip
-    table = quarter_cohorts(leads, "2024Q4").set_index("metric")
+    table = period_cohorts(leads, "2024Q4").set_index("metric")
     assert table["current"].tolist() == pytest.approx([4, 1, 1, 1, 1, 0.25, 0.5])
     assert table["previous"].tolist() == pytest.approx([2, 2, 2, 1, 0, 0.5, 1.0])
     change = table["change"]
@@ -140,3 +140,12 @@ def test_quarter_cohorts_are_leads_created_in_each_quarter_as_at_its_end():
     )
     assert math.isnan(change["lost"])  # nothing to compare with
     assert change[["conversion", "win_rate"]].tolist() == pytest.approx([-0.25, -0.5])  # points
+    # November 2024: only B (created 11-01, lost 11-15); October: A (won only on 12-01, so
+    # qualified at October's end) and D (open)
+    month = period_cohorts(leads, "2024-11").set_index("metric")
+    assert month.loc[["leads", "won", "lost"], "current"].tolist() == [1, 0, 1]
+    assert month.loc[["leads", "intent", "won", "lost"], "previous"].tolist() == [2, 1, 0, 0]
+    # 2024: leads 1–7, as at 2025-01-01 A, E, G won (C only in 2025), B and F lost; 2023: none
+    year = period_cohorts(leads, "2024").set_index("metric")
+    assert year.loc[["leads", "won", "lost"], "current"].tolist() == [7, 3, 2]
+    assert year.loc["leads", "previous"] == 0

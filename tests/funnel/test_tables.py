@@ -26,7 +26,7 @@ def _report(leads: pd.DataFrame, convention: str = "reached") -> FunnelReport:
                            "price_questions": [1.0],
                            "last_interaction": [pd.Timestamp("2024-12-01")]})  # fmt: skip
     return FunnelReport(
-        region="华东", quarter="2024Q4", as_of=pd.Timestamp("2025-01-01"), customers=200,
+        region="华东", period="2024Q4", as_of=pd.Timestamp("2025-01-01"), customers=200,
         window_start=pd.Timestamp("2024-01-01"), convention=convention, leads=stages,
         funnel=table, days=stage_days(stages), reasons=loss_reasons(stages),
         by_owner=pd.DataFrame(), by_region=pd.DataFrame(), quarters=quarters,
@@ -73,7 +73,7 @@ def test_the_workbook(worked_example, tmp_path):
     path = tables.export_excel(_report(worked_example), tmp_path / "funnel.xlsx", lang="en")
     book = load_workbook(path, read_only=True)
     assert book.sheetnames == ["说明", "Funnel", "Days in stage", "Loss reasons", "By owner",
-                               "By region", "Quarter comparison", "Prospects to follow up"]  # fmt: skip
+                               "By region", "Period comparison", "Prospects to follow up"]  # fmt: skip
     rows = list(book["Funnel"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Stage", "In this stage now", "Reached: leads")
     assert [r[2] for r in rows[1:]] == [200, 120, 80, 50, 100]

@@ -57,7 +57,7 @@ def test_completeness_by_hand():
     # 华东 at 2024Q2's end: C1 4/4 cells, C2 (个人: no industry) 2 of 3 → 6/7; 2024Q1: C1 only
     east = _row(report, "华东", "completeness")
     assert east["current"] == pytest.approx(6 / 7) and east["comparison"] == 1.0
-    assert east["status"] == "missed" and east["comparison_quarter"] == "2024Q1"
+    assert east["status"] == "missed" and east["comparison_period"] == "2024Q1"
     assert _row(report, "华南", "completeness")["current"] == pytest.approx(3 / 4)
     assert _row(report, "全国", "completeness")["current"] == pytest.approx(9 / 11)
     assert np.isnan(_row(report, "西北", "completeness")["current"])  # no customer there
@@ -104,10 +104,10 @@ def test_win_rate_no_data_without_opportunities_and_by_hand_with_them():
 
 def test_last_year_comparison_and_the_trend():
     report = analyse_kpis(_data(), "2024Q2", KpiParams(compare_with="last_year", quarters=4))
-    assert report.comparison_quarter == "2023Q2"
+    assert report.comparison_period == "2023Q2"
     # 2023Q2: C1 known (4/4); C3 (no first contact recorded) always known (3/4) → 7/8
     assert _row(report, "全国", "completeness")["comparison"] == pytest.approx(7 / 8)
-    assert sorted(report.trend["quarter"].unique()) == ["2023Q3", "2023Q4", "2024Q1", "2024Q2"]
+    assert sorted(report.trend["period"].unique()) == ["2023Q3", "2023Q4", "2024Q1", "2024Q2"]
     assert len(report.trend) == 4 * 8 * 5  # quarters × scopes × KPIs
     # no high-value customer among three: the KPI has no data rather than a 0
     assert _row(report, "全国", "high_value_repurchase")["status"] == "no_data"
@@ -115,7 +115,7 @@ def test_last_year_comparison_and_the_trend():
 
 def test_params_file_equals_defaults_and_bad_values_are_named(tmp_path):
     assert load_kpi_params() == KpiParams()
-    cases = [("compare_with: yesterday\n", "compare_with must be one of previous_quarter"),
+    cases = [("compare_with: yesterday\n", "compare_with must be one of previous_period"),
              ("targets:\n  churn_rate: {kind: ratio, value: 0.1}\n", "targets.churn_rate.kind"),
              ("targets:\n  win_rate: {kind: level, value: 5}\n", "targets.win_rate.value"),
              ("targets:\n  win_rate: {level: 0.5}\n", r"unknown setting\(s\) \['level'\]"),
@@ -146,3 +146,28 @@ def test_expected_value_per_region_adds_up_from_one_company_wide_fit():
     assert values["西北"] == 0  # no customers there
     data.tables = {"customers": customers}
     assert expected_value(data, "2024Q4").isna().all()
+
+
+def test_a_month_against_the_previous_month_and_a_year_before():
+    # 华东 at May 2024's end: C1 4/4 cells, C2 (first contact 2024-05-01) 2 of 3 → 6/7; at
+    # April's end C2 was not known yet: 4/4
+    report = analyse_kpis(_data(opportunities=True), "2024-05", KpiParams(quarters=4))
+    assert (report.period, report.comparison_period) == ("2024-05", "2024-04")
+    east = _row(report, "华东", "completeness")
+    assert east["current"] == pytest.approx(6 / 7) and east["comparison"] == 1.0
+    # leads created in May: L2 (C1, lost), L3 (C3, won)
+    assert _row(report, "全国", "win_rate")["current"] == 0.5
+    assert _row(report, "华东", "win_rate")["current"] == 0.0
+    assert sorted(report.trend["period"].unique()) == ["2024-02", "2024-03", "2024-04", "2024-05"]
+    then = analyse_kpis(_data(), "2024-05", KpiParams(compare_with="last_year"))
+    assert then.comparison_period == "2023-05"
+
+
+def test_a_year_and_the_old_name_of_the_previous_period():
+    # 2024: R1, R2 (C1, 华东) resolved by 2025-01-01, R3 (C3, 华南) open; nothing in 2023
+    report = analyse_kpis(_data(), "2024", KpiParams(compare_with="previous_quarter"))
+    assert (report.period, report.comparison_period) == ("2024", "2023")
+    assert _row(report, "全国", "resolution_rate")["current"] == pytest.approx(2 / 3)
+    assert _row(report, "华东", "resolution_rate")["current"] == 1.0
+    assert np.isnan(_row(report, "全国", "resolution_rate")["comparison"])
+    assert KpiParams(compare_with="previous_quarter") == KpiParams()

@@ -15,7 +15,7 @@ LINK = f'href="{quote("../华东/profiling.html")}"'  # relative, percent-encode
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_summary_renders_kpis_links_and_workbook(tmp_path, demo_dir, lang):
-    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang=lang,
+    config = RunConfig(period="2024Q4", exports=(), data_dir=demo_dir, out_dir=tmp_path, lang=lang,
                        notebooks=("summary",), regions=("华东",), workers=1)  # fmt: skip
     job = plan_jobs(config)[0]
     assert (job.notebook, job.region) == ("summary", "全国")

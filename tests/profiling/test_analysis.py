@@ -43,7 +43,34 @@ def test_kpi_comparison_against_previous_quarter(tiny):
     assert kpis.loc["complaints", "previous"] == 1
     assert kpis.loc["complaints", "change"] == 0.0
     assert kpis.index.tolist() == list(profiling.KPIS)
-    assert kpis.columns.tolist() == ["current", "previous", "change"]  # numbers, no words
+    assert kpis.columns.tolist() == [
+        "current", "previous", "change", "year_ago", "year_change"
+    ]  # numbers, no words  # fmt: skip
+
+
+def test_kpi_comparison_of_a_month_uses_the_previous_month_and_a_year_before(tiny):
+    # November 2024 holds O2 only (C1, 2024-11-15, 520,000); October O1 (C1, 120,000); nothing
+    # in November 2023. The complaint of 2024-12-20 is not November's.
+    customers, orders, interactions = tiny
+    kpis = profiling.kpi_comparison(customers, orders, interactions, "2024-11").set_index("key")
+    assert kpis.loc["revenue", ["current", "previous", "year_ago"]].tolist() == [
+        520_000,
+        120_000,
+        0,
+    ]
+    assert kpis.loc["revenue", "change"] == pytest.approx(400_000 / 120_000)
+    assert pd.isna(kpis.loc["revenue", "year_change"])
+    assert kpis.loc["orders", "current"] == 1 and kpis.loc["buyers", "current"] == 1
+    assert kpis.loc["complaints", "current"] == 0
+
+
+def test_kpi_comparison_of_a_year(tiny):
+    customers, orders, interactions = tiny
+    kpis = profiling.kpi_comparison(customers, orders, interactions, "2024").set_index("key")
+    assert kpis.loc["revenue", "current"] == 643_000  # O1 + O2 + O3
+    assert kpis.loc["orders", "current"] == 3
+    assert kpis.loc["complaints", "current"] == 2  # 2024-08-01 and 2024-12-20
+    assert kpis.loc["revenue", "previous"] == kpis.loc["revenue", "year_ago"] == 0  # 2023
 
 
 def test_new_customers_use_first_deal_date():
@@ -56,7 +83,7 @@ def test_new_customers_use_first_deal_date():
     empty_orders = empty_orders.astype({"order_date": "datetime64[ns]", "amount": "float64"})
     empty_inter = pd.DataFrame(columns=["customer_id", "interaction_date", "type", "satisfaction"])
     empty_inter = empty_inter.astype({"interaction_date": "datetime64[ns]"})
-    k = profiling.quarter_kpis(customers, empty_orders, empty_inter, "2024Q4")
+    k = profiling.period_kpis(customers, empty_orders, empty_inter, "2024Q4")
     assert k["new_customers"] == 1
     assert k["customers"] == 2  # C was first contacted after the quarter
 
@@ -85,10 +112,18 @@ def test_revenue_shares_and_trend(tiny):
     shares = profiling.revenue_shares(orders, customers["customer_id"], "2024Q4")
     assert shares["label"].tolist() == ["服务", "软件"]
     assert shares["share"].tolist() == pytest.approx([520_000 / 643_000, 123_000 / 643_000])
-    trend = profiling.quarterly_trend(orders, customers["customer_id"], "2024Q4", quarters=3)
-    assert trend["quarter"].tolist() == ["2024Q2", "2024Q3", "2024Q4"]
+    trend = profiling.period_trend(orders, customers["customer_id"], "2024Q4", periods=3)
+    assert trend["period"].tolist() == ["2024Q2", "2024Q3", "2024Q4"]
     assert trend["revenue"].tolist() == [0, 0, 643_000]
     assert trend["buyers"].tolist() == [0, 0, 2]
+    months = profiling.period_trend(orders, customers["customer_id"], "2024-12")
+    assert months["period"].tolist()[-3:] == ["2024-10", "2024-11", "2024-12"]
+    assert len(months) == 12 and months["revenue"].tolist()[-3:] == [120_000, 520_000, 3_000]
+    years = profiling.period_trend(orders, customers["customer_id"], "2024")
+    assert years["period"].tolist() == ["2022", "2023", "2024"]
+    assert years["revenue"].tolist() == [0, 0, 643_000]
+    assert profiling.revenue_shares(orders, customers["customer_id"], "2024-11")[
+        "revenue"].tolist() == [520_000]  # fmt: skip
 
 
 # The shop export of tests/extracts/order_lines_fixture.py, one row per invoice line. 2010Q4:
@@ -126,8 +161,8 @@ def test_revenue_by_customer_nets_returns_in_their_quarter(tmp_path):
 
 def test_trend_and_product_shares_from_order_lines(tmp_path):
     lines = load_order_lines(tmp_path)
-    trend = profiling.quarterly_trend(lines, SHOP, "2011Q1", quarters=2)
-    assert trend["quarter"].tolist() == ["2010Q4", "2011Q1"]
+    trend = profiling.period_trend(lines, SHOP, "2011Q1", periods=2)
+    assert trend["period"].tolist() == ["2010Q4", "2011Q1"]
     assert trend["revenue"].tolist() == pytest.approx([143.08, -6.78])
     assert trend["orders"].tolist() == [5, 0] and trend["buyers"].tolist() == [2, 0]
     shares = profiling.revenue_shares(lines, SHOP, "2010Q4", by="product").set_index("label")

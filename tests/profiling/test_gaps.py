@@ -47,7 +47,7 @@ def test_without_interactions_the_follow_up_figures_and_channels_go():
     gaps = profile_gaps(data, data.customers, "2024Q4")
     assert gaps == dict.fromkeys((*INTERACTIONS_KPIS, "channel"), Gap("no_table", "interactions"))
     assert tables.summary_points(analysis.kpi_comparison(
-        data.customers, data.orders, data.interactions, "2024Q4"), "zh", gaps)[-1] == (
+        data.customers, data.orders, data.interactions, "2024Q4"), "2024Q4", "zh", gaps)[-1] == (
         "无法展示人均跟进次数、投诉次数、平均满意度、90天未跟进客户，因为数据中没有跟进记录文件。"
     )  # fmt: skip
 
@@ -71,7 +71,7 @@ def test_a_region_without_customers_shows_nothing_and_says_why():
     no_region = data.customers.assign(region=None)
     gaps = profile_gaps(_data(customers=no_region), no_region.iloc[:0], "2024Q4")
     assert set(gaps.values()) == {Gap("no_region", "customers", ("region", "province"))}
-    assert tables.summary_points(pd.DataFrame(), "en", gaps) == [
+    assert tables.summary_points(pd.DataFrame(), "2024Q4", "en", gaps) == [
         "Could not show the key figures because the customers extract has neither a region nor a "
         "province, so no customer can be placed in a region."
     ]
@@ -112,7 +112,7 @@ def test_gap_sentences_in_both_languages_one_per_reason():
     assert tables.gap_sentences(gaps, "zh") == [
         "无法展示投诉次数、平均满意度，因为跟进记录中没有「互动类型」数据（该列缺失或全部为空）。",
         "无法展示各产品类别销售额占比，因为交易记录中没有「产品类别」数据（该列缺失或全部为空）。",
-        "无法展示跟进方式分布，因为本区域本季度没有跟进记录。",
+        "无法展示跟进方式分布，因为本区域本期没有跟进记录。",
     ]
     assert tables.gap_note(gaps, "product_category", "en") == (
         "Could not show revenue by product category because the orders extract has no "
@@ -125,7 +125,10 @@ def test_kpis_the_data_cannot_give_show_a_dash():
     data = _data(missing=("interactions",), interactions=_data().interactions.iloc[:0])
     kpis = analysis.kpi_comparison(data.customers, data.orders, data.interactions, "2024Q4")
     gaps = profile_gaps(data, data.customers, "2024Q4")
-    shown = tables.format_kpis(kpis, "zh", gaps).set_index("指标")
-    assert shown.loc["90天未跟进客户"].tolist() == ["–", "–", "–"]  # not "3": nobody was asked
-    assert tables.format_kpis(kpis, "zh").set_index("指标").loc["90天未跟进客户", "本季度"] == "3"
+    shown = tables.format_kpis(kpis, "2024Q4", "zh", gaps).set_index("指标")
+    assert shown.loc["90天未跟进客户"].tolist() == ["–"] * 5  # not "3": nobody was asked
+    assert (
+        tables.format_kpis(kpis, "2024Q4", "zh").set_index("指标").loc["90天未跟进客户", "本季度"]
+        == "3"
+    )
     assert shown.loc["销售额（元）", "本季度"] == "300"

@@ -14,6 +14,8 @@ def test_rule_labels():
 def test_titles_and_sentences(result):
     assert tables.report_title("2024Q4") == "2024年Q4数据质量报告"
     assert tables.report_title("2024Q4", "en") == "Data quality report, 2024 Q4"
+    assert tables.report_title("2024-11") == "2024年11月数据质量报告"
+    assert tables.report_title("2024", "en") == "Data quality report, 2024"
     counts = analysis.merge_counts(result)
     assert tables.merge_summary(counts) == "共 2 条重复客户记录合并入 2 个保留客户。"
     assert tables.merge_summary(counts, "en") == (

@@ -11,6 +11,7 @@ notebook would cost about five seconds each.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_notebooks_render_without_a_column(tmp_path, monkeypatch, drop):
     charts, profile_gaps, value_gaps = DROPS[drop]
     folder = write_corpus(tmp_path / "data", drop=drop)
     monkeypatch.chdir(notebook_dir())
-    common = {"region": "华东", "quarter": "2024Q4", "data_dir": str(folder), "lang": "zh"}
+    common = {"region": "华东", "period": "2024Q4", "data_dir": str(folder), "lang": "zh"}
     profile = run_in_process("profiling", **common)
     assert profile.charts == charts
     gaps = profile.namespace["gaps"]
@@ -157,24 +158,25 @@ def test_quarterly_on_customers_and_orders_only(tmp_path):
 
 
 @pytest.mark.slow
-def test_quarterly_on_required_columns_only(tmp_path):
-    """No region and no province: no customer is in 华东, and each report says why (it failed)."""
+def test_quarterly_on_required_columns_only(tmp_path, capsys):
+    """No region and no province: no customer is in 华东, so its reports are not rendered, and
+    the run's summary and index say why; the company-wide ones render."""
     data = write_corpus(tmp_path / "data", required_only=True)
     out = tmp_path / "reports"
     code = main(["quarterly", "--data-dir", str(data), "--out", str(out), "--regions", "华东",
-                 "--quarter", "2024Q4", "--lang", "en", "--workers", "2"])  # fmt: skip
+                 "--quarter", "2024Q4", "--lang", "en", "--workers", "2", "--no-progress"])  # fmt: skip
     assert code == 0
     why = (
-        "because the customers extract has neither a region nor a province, so no customer can "
-        "be placed in a region."
+        "region 华东 has no customers: the customers extract has neither a region nor a "
+        "province, so no customer can be placed in a region"
     )
-    profile = out / "2024Q4" / "华东" / "profiling.html"
-    said = NOT_SHOWN.findall(_text(profile))
-    assert said[0] == f"Could not show the key figures {why}" and len(said) == 8
-    assert all(s.endswith(why) for s in said) and _images(profile) == 0
-    value = out / "2024Q4" / "华东" / "rfm_clv.html"
-    assert f"Could not show the RFM value classes {why}" in NOT_SHOWN.findall(_text(value))
-    assert _images(value) == 0
+    said = capsys.readouterr().out
+    assert "8 reports: 2 ran (0 failed), 0 unchanged, 6 not rendered (no customers)" in said
+    assert f"  not rendered: {why}" in said
+    assert sorted(p.name for p in (out / "2024Q4").glob("*/*.html")) == [
+        "data_quality.code.html", "data_quality.html", "summary.code.html", "summary.html"]  # fmt: skip
+    assert not (out / "2024Q4" / "华东").exists()
+    assert why in html.unescape((out / "2024Q4" / "index.html").read_text(encoding="utf-8"))
     assert leaks(out / "2024Q4", data) == []
 
 
@@ -183,7 +185,7 @@ def test_notebooks_render_required_columns_only_for_all_regions(tmp_path, monkey
     """全国 needs no region: the report shows what orders alone give and says what it cannot."""
     folder = write_corpus(tmp_path / "data", required_only=True)
     monkeypatch.chdir(notebook_dir())
-    common = {"region": "全国", "quarter": "2024Q4", "data_dir": str(folder), "lang": "en"}
+    common = {"region": "全国", "period": "2024Q4", "data_dir": str(folder), "lang": "en"}
     profile = run_in_process("profiling", **common)
     assert profile.charts == 1  # the revenue trend
     assert set(profile.namespace["gaps"]) == {

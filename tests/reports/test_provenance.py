@@ -25,9 +25,10 @@ from workbench.reports.runner import run_quarterly
 from workbench.reports.safe_html import CONTENT_SECURITY_POLICY, check_inert
 
 CHECKOUT = Path(workbench.__file__).resolve().parents[1]
-MANIFEST_KEYS = {"report", "region", "quarter", "notebook", "started", "finished", "parameters",
+MANIFEST_KEYS = {"report", "region", "period", "notebook", "started", "finished", "parameters",
                  "inputs", "data_digest", "cache_key", "git_commit", "packages", "status",
-                 "error", "retried", "html", "executed", "files"}  # fmt: skip
+                 "error", "retried", "html", "executed", "files", "inputs_key",
+                 "seconds"}  # fmt: skip
 
 
 def _notebook(path: Path, *cells: str) -> Path:
@@ -39,7 +40,7 @@ def _notebook(path: Path, *cells: str) -> Path:
         "language": "python",
     }
     parameters = nbformat.v4.new_code_cell(
-        'region = "华东"\nquarter = "2024Q4"\ndata_dir = "../data/demo"\nlang = "zh"'
+        'region = "华东"\nperiod = "2024Q4"\ndata_dir = "../data/demo"\nlang = "zh"'
     )
     parameters.metadata["tags"] = ["parameters"]
     title = 'from IPython.display import Markdown, display\ndisplay(Markdown("# Tiny report"))'
@@ -51,7 +52,7 @@ def _notebook(path: Path, *cells: str) -> Path:
 
 def _job(tmp_path: Path, data_dir: Path, lang: str = "en") -> Job:
     source = _notebook(tmp_path / "tiny.ipynb")
-    return Job(notebook="tiny", region="华东", quarter="2024Q4", lang=lang, data_dir=str(data_dir),
+    return Job(notebook="tiny", region="华东", period="2024Q4", lang=lang, data_dir=str(data_dir),
                source=str(source), out_dir=str(tmp_path / "out"), timeout=60,
                declared=("out_dir",))  # fmt: skip
 
@@ -115,7 +116,7 @@ def test_the_manifest_records_inputs_parameters_code_times_and_cache_key(
     ]  # fmt: skip
     assert manifest["parameters"] == runner.calls[0] == job_parameters(job)
     assert manifest["parameters"] == {
-        "region": "华东", "quarter": "2024Q4", "data_dir": str(tiny_extracts), "lang": "en",
+        "region": "华东", "period": "2024Q4", "data_dir": str(tiny_extracts), "lang": "en",
         "out_dir": str(tmp_path / "run" / "out" / "华东")}  # fmt: skip
     started = datetime.fromisoformat(manifest["started"])
     finished = datetime.fromisoformat(manifest["finished"])
@@ -156,6 +157,24 @@ def test_the_manifest_digests_the_decisions_file_and_the_data_digest_covers_ever
     (tiny_extracts / "orders.csv").write_bytes((tiny_extracts / "orders.csv").read_bytes() + b"\n")
     assert provenance.data_digest(provenance.input_digests(tiny_extracts)) != before
     assert provenance.data_digest([]) is None
+
+
+def test_returned_corrections_and_the_issue_ledger_are_inputs(tiny_extracts):
+    """A returned completion workbook changes the cleaned data and the ledger the steward's
+    queue: either makes every report out of date (an unchanged run would re-run them)."""
+    before = provenance.data_digest(provenance.input_digests(tiny_extracts))
+    folder = tiny_extracts / "corrections"
+    folder.mkdir()
+    (folder / "王磊_2024-12-02.xlsx").write_bytes(b"not really a workbook")
+    (folder / "~$王磊_2024-12-02.xlsx").write_bytes(b"Excel's lock file: not an input")
+    (folder / "_issued.csv").write_text("customer_id,field,issued\n", encoding="utf-8")
+    inputs = provenance.input_digests(tiny_extracts)
+    assert [i["name"] for i in inputs][2:] == [
+        "corrections/王磊_2024-12-02.xlsx", "corrections/_issued.csv"]  # fmt: skip
+    after = provenance.data_digest(inputs)
+    assert after != before
+    (folder / "王磊_2024-12-02.xlsx").write_bytes(b"filled in again")
+    assert provenance.data_digest(provenance.input_digests(tiny_extracts)) != after
 
 
 def test_no_git_and_no_data_give_nulls_not_failures(tmp_path, monkeypatch):
@@ -276,7 +295,7 @@ def test_a_kernel_killed_mid_run_fails_only_its_own_report(tiny_extracts, tmp_pa
                             registry.Report(name, {"zh": title, "en": title}, "region"))  # fmt: skip
     _notebook(notebooks / "killed.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
     _notebook(notebooks / "fine.ipynb", "print('still here')")
-    config = RunConfig(quarter="2024Q4", data_dir=tiny_extracts, out_dir=tmp_path / "reports",
+    config = RunConfig(period="2024Q4", data_dir=tiny_extracts, out_dir=tmp_path / "reports",
                        regions=("华东",), notebooks=("killed", "fine"), notebook_dir=notebooks,
                        workers=2, timeout=120)  # fmt: skip
     results = {r.notebook: r for r in run_quarterly(config)}

@@ -35,9 +35,17 @@ def test_the_parameters_cell_declares_exactly_the_registered_parameters(name):
 
 
 def test_check_parameters_refuses_unknown_and_mistyped_values():
-    check_parameters("rfm_clv", region="华东", quarter="2024Q4", lang="zh", top_n=5)
+    check_parameters("rfm_clv", region="华东", period="2024Q4", lang="zh", top_n=5)
+    check_parameters("rfm_clv", period="2024-11")  # a month
+    check_parameters("summary", period="2024")  # a year
+    with pytest.raises(ParameterError, match=r"period must be a month \(2024-11\), a quarter"):
+        check_parameters("rfm_clv", period="2024-13")
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['quarter'\]"):
+        check_parameters("rfm_clv", quarter="2024Q4")  # the notebooks' old name is gone
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['churn_dayz'\]"):
+        check_parameters("churn", region="华东", churn_dayz=60)
     with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['churn_days'\]"):
-        check_parameters("profiling", region="华东", churn_days=60)
+        check_parameters("profiling", region="华东", churn_days=60)  # churn and rfm_clv only
     with pytest.raises(ParameterError, match="top_n must be int, got '20'"):
         check_parameters("rfm_clv", top_n="20")
     with pytest.raises(ParameterError, match="top_n must be int, got True"):
@@ -58,5 +66,5 @@ def test_jobs_follow_the_declared_scope_and_parameters(tmp_path):
     ]  # fmt: skip
     value = job_parameters(jobs[2])
     assert value["out_dir"] == str(tmp_path.resolve() / "2024Q4" / "华东")
-    assert set(value) == {"region", "quarter", "data_dir", "lang", "out_dir"}
+    assert set(value) == {"region", "period", "data_dir", "lang", "out_dir"}
     assert "out_dir" not in job_parameters(jobs[1])

@@ -33,7 +33,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     planted = plant(root / "demo", root / "data")
     assert {"name", "contact_name", "owner", "summary", "description", "lost_reason",
             "product", "customer_id"} <= {c for cols in planted.values() for c in cols}  # fmt: skip
-    config = RunConfig(quarter="2024Q4", data_dir=root / "data", out_dir=root / "reports",
+    config = RunConfig(period="2024Q4", data_dir=root / "data", out_dir=root / "reports",
                        regions=("华东",), notebooks=("data_quality", "profiling", "rfm_clv"),
                        workers=2)  # fmt: skip
     results = run_quarterly(config)
@@ -90,8 +90,9 @@ def _reports(run: Path) -> list[Path]:
 def test_planted_text_shows_as_text_and_no_planted_tag_is_an_element(hostile_run):
     pages = {p.relative_to(hostile_run).as_posix(): p.read_text(encoding="utf-8") for p in
              _reports(hostile_run)}  # fmt: skip
-    assert set(pages) == {"全国/data_quality.html", "华东/profiling.html", "华东/rfm_clv.html",
-                          "index.html"}  # fmt: skip
+    reports = ("全国/data_quality", "华东/profiling", "华东/rfm_clv")
+    assert set(pages) == {f"{r}{kind}.html" for r in reports for kind in ("", ".code")} | {
+        "index.html"}  # the reviewer pages (with code) as well as the readers'  # fmt: skip
     for name, page in pages.items():
         assert _live_payloads(page) == [], name
         assert 'http-equiv="Content-Security-Policy"' in page.replace("'", '"'), name

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
-import pandas as pd
+import nbformat
+import papermill
 import pytest
+from report_fakes import FakePapermill, tiny_notebook
 
 from workbench.cli import main
+from workbench.core.config import params_file
 from workbench.core.errors import ParameterError
-from workbench.reports import rerun
+from workbench.reports import fonts, rerun
+from workbench.reports.registry import report
 from workbench.reports.rerun import (
+    RESERVED,
     banner_markdown,
-    check_against_data,
     convert_parameters,
-    data_range,
     review_folder,
     safe_part,
 )
@@ -29,18 +34,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_values_are_converted_to_the_declared_types() -> None:
     values = convert_parameters(
-        "churn", [("region", "华南"), ("quarter", "2024Q3"), ("top_n", "50")]
+        "churn", [("region", "华南"), ("period", "2024-11"), ("top_n", "50")]
     )
-    assert values == {"region": "华南", "quarter": "2024Q3", "top_n": 50}
+    assert values == {"region": "华南", "period": "2024-11", "top_n": 50}
     assert type(values["top_n"]) is int
+    # quarter, the older name, is read as period
+    assert convert_parameters("churn", [("quarter", "2024Q3")]) == {"period": "2024Q3"}
 
 
 def test_an_unknown_parameter_names_itself_and_the_known_ones() -> None:
     with pytest.raises(ParameterError) as caught:
-        convert_parameters("churn", [("churn_days", "60")])
+        convert_parameters("churn", [("churn_dayz", "60")])
     message = str(caught.value)
-    assert "'churn_days'" in message
-    assert "known: churn_params, lang, quarter, region, top_n, value_params" in message
+    assert "'churn_dayz'" in message
+    known = sorted(p.name for p in report("churn").all_parameters if p.name not in RESERVED)
+    assert {"churn_params", "lang", "period", "region", "top_n"} <= set(known)
+    assert f"known: {', '.join(known)}" in message
 
 
 @pytest.mark.parametrize(
@@ -49,7 +58,7 @@ def test_an_unknown_parameter_names_itself_and_the_known_ones() -> None:
         ("top_n", "fifty", "parameter top_n must be int, got 'fifty'"),
         ("top_n", "5.5", "parameter top_n must be int, got '5.5'"),
         ("region", "火星", "region must be one of"),
-        ("quarter", "2024-11", "quarter must look like 2024Q4"),
+        ("period", "2024-13", "period must be a month (2024-11), a quarter (2024Q4) or a year"),
         ("lang", "fr", "lang must be one of"),
         ("out_dir", "/tmp/x", "out_dir cannot be set here"),
         ("data_dir", "/tmp/x", "--data-dir"),
@@ -70,7 +79,7 @@ def test_bad_parameters_exit_2_before_any_kernel(monkeypatch, capsys, tmp_path) 
         raise AssertionError("a kernel was started")
 
     monkeypatch.setattr(rerun, "run_job", no_kernel)
-    monkeypatch.setattr(rerun, "check_data_dir", no_kernel)
+    monkeypatch.setattr(rerun.checks, "check_data_dir", no_kernel)
     code = main(["run", "churn", "-p", "top_n", "x", "--data-dir", str(tmp_path)])
     assert code == 2
     assert "parameter top_n must be int, got 'x'" in capsys.readouterr().err
@@ -82,10 +91,10 @@ def test_bad_parameters_exit_2_before_any_kernel(monkeypatch, capsys, tmp_path) 
 
 
 def test_the_folder_is_named_after_the_parameters_that_differ(tmp_path: Path) -> None:
-    values = {"region": "华南", "quarter": "2024Q3", "top_n": 50, "lang": "zh"}
+    values = {"region": "华南", "period": "2024年11月", "top_n": 50, "lang": "zh"}
     folder = review_folder(tmp_path, "churn", values)
-    # lang zh is the default and region, quarter are the folders above: only top_n names it
-    assert folder == tmp_path / "review" / "2024Q3" / "华南" / "churn__top_n-50"
+    # lang zh is the default and region, period are the folders above: only top_n names it
+    assert folder == tmp_path / "review" / "2024-11" / "华南" / "churn__top_n-50"
     assert review_folder(tmp_path, "churn", {"top_n": 20}) == (
         tmp_path / "review" / "2024Q4" / "华东" / "churn"
     )  # the defaults: just the notebook's name
@@ -105,9 +114,9 @@ def test_folder_names_use_safe_characters_only(tmp_path: Path) -> None:
 
 
 def test_the_folder_is_never_under_the_quarterly_reports(tmp_path: Path) -> None:
-    for quarter in ("2024Q4", "2024Q3"):
-        folder = review_folder(tmp_path, "rfm_clv", {"quarter": quarter, "region": "华南"})
-        assert not folder.is_relative_to(tmp_path / quarter)
+    for period in ("2024Q4", "2024Q3", "2024-11", "2024"):
+        folder = review_folder(tmp_path, "rfm_clv", {"period": period, "region": "华南"})
+        assert not folder.is_relative_to(tmp_path / period)
         assert folder.is_relative_to(tmp_path / "review")
 
 
@@ -115,14 +124,14 @@ def test_the_folder_is_never_under_the_quarterly_reports(tmp_path: Path) -> None
 
 
 def test_the_banner_names_the_changed_parameters_in_each_language() -> None:
-    values = {"region": "华南", "quarter": "2024Q3", "top_n": 50}
+    values = {"region": "华南", "period": "2024Q3", "top_n": 50}
     zh = banner_markdown("churn", values, "zh")
     assert zh.startswith("> **复核重跑** ")
-    assert "区域：华南；季度：2024年Q3" in zh
+    assert "区域：华南；期间：2024年Q3" in zh
     assert r"top\_n \= 50" in zh
     en = banner_markdown("churn", values | {"lang": "en"}, "en")
     assert en.startswith("> **Reviewer re\\-run** ")
-    assert r"quarter\: 2024 Q3" in en and r"lang \= en / top\_n \= 50" in en
+    assert r"period\: 2024 Q3" in en and r"lang \= en / top\_n \= 50" in en
     assert "none" in banner_markdown("churn", {}, "en")
 
 
@@ -132,48 +141,6 @@ def test_the_banner_escapes_the_values() -> None:
     assert "<img" not in text and "](" not in text
     assert "\n" not in text  # a value never starts a new Markdown block
     assert "&lt;img" in text and r"\[x\]" in text
-
-
-# --- against the data ---------------------------------------------------------------------------
-
-# By hand: orders from 2023-02-01 to 2024-05-10 cover 2023Q1–2024Q2; customers only in 华东, 华南.
-CUSTOMERS = pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "region": ["华东", "华南", None]})
-ORDERS = pd.DataFrame(
-    {"order_date": pd.to_datetime(["2023-02-01", "2024-05-10", None, "2023-11-30"])}
-)
-
-
-def test_the_data_range_is_the_quarters_of_the_first_and_last_order() -> None:
-    covered = data_range(ORDERS)
-    assert str(covered) == "2023Q1–2024Q2"
-    assert data_range(ORDERS.iloc[2:3]) is None
-
-
-@pytest.mark.parametrize("quarter", ["2022Q4", "2024Q3", "2026Q4"])
-def test_a_quarter_outside_the_data_is_refused_with_the_range(quarter: str) -> None:
-    with pytest.raises(ParameterError) as caught:
-        check_against_data(CUSTOMERS, ORDERS, "华东", quarter)
-    assert str(caught.value) == (
-        f"quarter {quarter} is outside the data: the orders cover 2023Q1–2024Q2 "
-        "(2023-01-01 to 2024-06-30)"
-    )
-
-
-def test_a_region_without_customers_is_said_plainly() -> None:
-    with pytest.raises(ParameterError) as caught:
-        check_against_data(CUSTOMERS, ORDERS, "西北", "2024Q2")
-    assert str(caught.value) == (
-        "region 西北 has no customers in the data, so there is nothing to report "
-        "(customers by region: 华东 1, 华南 1)"
-    )
-
-
-def test_quarters_and_regions_the_data_has_pass() -> None:
-    for quarter in ("2023Q1", "2023Q4", "2024Q2"):
-        check_against_data(CUSTOMERS, ORDERS, "华南", quarter)
-    check_against_data(CUSTOMERS, ORDERS, "全国", "2024Q1")
-    with pytest.raises(ParameterError, match="no customers"):
-        check_against_data(CUSTOMERS.iloc[:0], ORDERS, "全国", "2024Q1")
 
 
 # --- make run -----------------------------------------------------------------------------------
@@ -210,3 +177,55 @@ def test_a_reviewer_rerun_renders_into_its_folder_with_the_banner(demo_dir, tmp_
     body = page[page.index("<body") :]
     assert "复核重跑" in body and "区域：西北" in body and re.search(r"top_n\s*=\s*7", body)
     assert body.index("复核重跑") < body.index("客户流失预测报告")  # a banner at the top
+
+
+# --- the values reach the notebook as Papermill parameters ----------------------------------------
+
+
+def test_the_reviewers_values_are_papermill_parameters_listed_in_the_manifest(
+    tiny_extracts, tmp_path, monkeypatch
+) -> None:
+    fake = FakePapermill()
+    monkeypatch.setattr(papermill, "execute_notebook", fake)
+    monkeypatch.setattr(fonts, "font_subset", lambda text: b"")
+    root = tmp_path / "checkout"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copytree(params_file("churn.yml").parent, root / "params")
+    source = tiny_notebook(root / "notebooks", "churn")
+    mine = tmp_path / "mine.yml"
+    shutil.copy(root / "params" / "value.yml", mine)
+    monkeypatch.chdir(tmp_path)  # a file the reviewer names is relative to where they are
+    raw = [("region", "华南"), ("quarter", "2024Q4"), ("top_n", "7"), ("value_params", "mine.yml")]
+    result = rerun.rerun("churn", raw, tiny_extracts, tmp_path / "out", root / "notebooks")
+    assert result.status == "ok", result.error
+    folder = (
+        tmp_path / "out" / "review" / "2024Q4" / "华南" / "churn__value_params-mine.yml__top_n-7"
+    )
+    assert Path(result.html) == folder / "churn.html"
+    manifest = json.loads((folder / "churn.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notebook"] == str(source)  # the report's own notebook, not a copy
+    assert manifest["parameters"] == {
+        "region": "华南", "period": "2024Q4", "data_dir": str(tiny_extracts), "lang": "zh",
+        "out_dir": str(folder), "top_n": 7, "value_params": str(mine),
+    }  # fmt: skip
+    executed = nbformat.read(folder / "churn.ipynb", as_version=4)
+    assert executed.metadata["papermill"]["parameters"] == manifest["parameters"]
+    banner = [c for c in executed.cells if "reviewer-banner" in c.metadata.get("tags", [])]
+    assert len(banner) == 1 and "top\\_n \\= 7" in banner[0].source
+    page = (folder / "churn.html").read_text(encoding="utf-8")
+    assert "复核重跑" in page and "区域：华南" in page
+
+
+def test_an_owner_without_customers_in_the_region_is_refused_before_any_kernel(
+    tiny_extracts, tmp_path, monkeypatch
+) -> None:
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel started")
+
+    monkeypatch.setattr(papermill, "execute_notebook", no_kernel)
+    out = tmp_path / "out"
+    with pytest.raises(ParameterError, match=r"owner '王磊' has no customers in 华南.*陈静"):
+        rerun.rerun(
+            "churn", [("region", "华南"), ("owner", "王磊")], tiny_extracts, out, ROOT / "notebooks"
+        )
+    assert not out.exists()  # nothing written either

@@ -28,7 +28,7 @@ def _outputs(executed: Path):
 
 
 def test_profiling_notebook_runs_in_english_for_all_regions(demo_dir, tmp_path):
-    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang="en",
+    config = RunConfig(period="2024Q4", exports=(), data_dir=demo_dir, out_dir=tmp_path, lang="en",
                        regions=("全国",), notebooks=("profiling",), workers=1)  # fmt: skip
     result = run_job(plan_jobs(config)[0])
     assert result.status == "ok", result.error
@@ -50,7 +50,7 @@ def quarterly(demo_dir, tmp_path_factory) -> Path:
     """`quarterly` for two regions, every notebook: reports/2024Q4 of the demo set."""
     out = tmp_path_factory.mktemp("quarterly")
     code = main(["quarterly", "--params", "params/quarterly.yml", "--data-dir", str(demo_dir),
-                 "--out", str(out), "--regions", "华东,华南", "--quarter", "2024Q4"])  # fmt: skip
+                 "--out", str(out), "--regions", "华东,华南", "--period", "2024Q4"])  # fmt: skip
     assert code == 0
     return out / "2024Q4"
 
@@ -86,11 +86,14 @@ def test_quarterly_run_renders_each_region_and_an_index(quarterly):
     assert [(r["region"], r["notebook"], r["status"]) for r in runs] == [
         ("全国", "summary", "ok"), ("全国", "data_quality", "ok"),
         *[(region, name, "ok") for region in ("华东", "华南") for name in per_region]]  # fmt: skip
-    assert runs[3]["files"] == [str(out / "华东" / "rfm_clv.xlsx")]
-    assert runs[0]["files"] == [str(out / "全国" / "summary.xlsx")]
-    assert runs[1]["files"] == [str(out / "全国" / "data_quality.xlsx")]  # 疑似重复 and merges
+    # params/quarterly.yml's exports: the reviewer page with code and the chart pack, after the
+    # workbook the notebook wrote
+    extras = ("code.html", "charts.zip")
+    assert [Path(f).name for f in runs[3]["files"]] == [f"rfm_clv.{e}" for e in ("xlsx", *extras)]
+    assert runs[0]["files"][0] == str(out / "全国" / "summary.xlsx")
+    assert runs[1]["files"][0] == str(out / "全国" / "data_quality.xlsx")  # 疑似重复 and merges
     assert 'href="全国/data_quality.xlsx"' in index
-    assert runs[2]["files"] == []
+    assert [Path(f).name for f in runs[2]["files"]] == [f"profiling.{e}" for e in extras]
 
 
 def test_no_raw_personal_data_in_any_report_notebook_or_workbook(quarterly, demo_dir):
@@ -99,8 +102,9 @@ def test_no_raw_personal_data_in_any_report_notebook_or_workbook(quarterly, demo
     assert any(v.startswith("0") and "-" in v for v in secrets["phone"])  # landlines too
     scanned = rendered_texts(quarterly)
     kinds = sorted({Path(f).suffix for f in scanned})
-    # 14 reports and executed notebooks, 12 workbooks (all but the profiles), the index
-    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 14 + 14 + 12 + 1
+    # 14 reports, their 14 reviewer pages with code and executed notebooks, 12 workbooks (all but
+    # the profiles), the index (the chart packs and PDFs: tests/reports/test_privacy_outputs.py)
+    assert kinds == [".html", ".ipynb", ".xlsx"] and len(scanned) == 14 + 14 + 14 + 12 + 1
     assert leaks(quarterly, demo_dir) == []
 
 
@@ -116,7 +120,7 @@ def _xlsx_text(path: Path) -> str:
 
 
 def test_value_report_in_english_with_its_excel_and_no_raw_pii(demo_dir, tmp_path):
-    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang="en",
+    config = RunConfig(period="2024Q4", exports=(), data_dir=demo_dir, out_dir=tmp_path, lang="en",
                        regions=("西北",), notebooks=("rfm_clv",), workers=1)  # fmt: skip
     result = run_job(plan_jobs(config)[0])
     assert result.status == "ok", result.error
@@ -147,7 +151,7 @@ def test_a_failing_report_is_kept_shown_and_does_not_stop_the_others(
     broken = nbformat.read(notebook_dir() / "profiling.ipynb", as_version=4)
     broken.cells.insert(1, nbformat.v4.new_code_cell("raise ValueError('boom: broken on purpose')"))
     nbformat.write(broken, notebooks / "broken.ipynb")
-    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path / "reports",
+    config = RunConfig(period="2024Q4", exports=(), data_dir=demo_dir, out_dir=tmp_path / "reports",
                        regions=("西北",), notebooks=("broken", "profiling"), notebook_dir=notebooks)  # fmt: skip
     results = {r.notebook: r for r in run_quarterly(config)}
     assert results["profiling"].status == "ok"
@@ -159,10 +163,16 @@ def test_a_failing_report_is_kept_shown_and_does_not_stop_the_others(
     assert "失败 1 份" in index
 
 
-def test_quarterly_exits_non_zero_when_a_report_fails(tmp_path, capsys):
-    (tmp_path / "data").mkdir()  # no extracts at all: every report fails
-    code = main(["quarterly", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "r"),
-                 "--regions", "东北", "--workers", "1"])  # fmt: skip
-    assert code == 1
-    out = capsys.readouterr().out
-    assert "FAILED 东北 profiling" in out and "no extract for table customers" in out
+def test_an_unchanged_rerun_renders_nothing_and_keeps_every_page(quarterly, demo_dir, capsys):
+    # last in this file: it rewrites runs.json of the shared run
+    pages = {p: p.stat().st_mtime_ns for p in quarterly.glob("*/*.html")}
+    code = main(["quarterly", "--params", "params/quarterly.yml", "--data-dir", str(demo_dir),
+                 "--out", str(quarterly.parent), "--regions", "华东,华南", "--period", "2024Q4",
+                 "--no-progress"])  # fmt: skip
+    assert code == 0
+    assert "14 reports: 0 ran (0 failed), 14 unchanged" in capsys.readouterr().out
+    assert {p: p.stat().st_mtime_ns for p in quarterly.glob("*/*.html")} == pages
+    runs = json.loads((quarterly / "runs.json").read_text(encoding="utf-8"))
+    assert {r["status"] for r in runs} == {"unchanged"}
+    index = (quarterly / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="unchanged"') == 14 and "未变更 14 份" in index

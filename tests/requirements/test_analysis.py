@@ -120,3 +120,16 @@ def test_a_quarter_without_requirements_and_a_missing_table():
     assert report.current.empty and report.resolution["requirements"] == 0
     assert report.quadrants["requirements"].tolist() == [0, 0, 0, 0]
     assert report.themes.empty and report.rising.empty and report.breakdown.empty
+
+
+def test_a_month_and_a_year(data):
+    # November 2024 in 华东: R04, R07, R09, R12, R15 created; R04, R07, R12 resolved by its end.
+    # Resolved in November (created any time): R04 20, R07 10, R08 30, R12 4 days
+    month = analyse_requirements(data, "华东", "2024-11", PARAMS)
+    assert month.period == "2024-11" and month.as_of.strftime("%Y-%m-%d") == "2024-12-01"
+    assert sorted(month.current["req_id"]) == ["R04", "R07", "R09", "R12", "R15"]
+    k = month.resolution
+    assert (k["requirements"], k["resolved"]) == (5, 3)
+    assert k["resolved_in_quarter"] == 4 and k["mean_days_to_resolve"] == pytest.approx(16)
+    year = analyse_requirements(data, "华东", "2024", PARAMS)  # R01–R18; R21 is 2025's
+    assert year.resolution["requirements"] == 18

@@ -36,7 +36,7 @@ def test_a_region_without_customers_and_one_without_requirements_in_the_quarter(
     assert set(_gaps(data, "西北")[1].values()) == {Gap("no_customers", "customers")}
     report, gaps = _gaps(data, "华南", "2023Q1")
     assert gaps["req_requirements"] == Gap("none_in_quarter", "requirements")
-    assert "本区域本季度没有需求分析表" in views.summary_points(report, "zh", gaps)[0]
+    assert "本区域本期没有需求分析表" in views.summary_points(report, "zh", gaps)[0]
 
 
 def test_requirements_only_from_an_earlier_quarter_keep_the_open_lists(data):

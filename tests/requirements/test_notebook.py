@@ -19,13 +19,13 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize(
     ("lang", "title", "words"),
     [
-        ("zh", "# 2024年Q4华东区域需求分布分析报告", ("本季度共提出需求", "解决率")),
+        ("zh", "# 2024年Q4华东区域需求分布分析报告", ("本期共提出需求", "解决率")),
         ("en", "# East China customer requirements, 2024 Q4", ("requirements were raised",
                                                              "Resolution rate")),
     ],
 )  # fmt: skip
 def test_the_requirements_report_runs(demo_dir, tmp_path, lang, title, words):
-    config = RunConfig(quarter="2024Q4", data_dir=demo_dir, out_dir=tmp_path, lang=lang,
+    config = RunConfig(period="2024Q4", exports=(), data_dir=demo_dir, out_dir=tmp_path, lang=lang,
                        regions=("华东",), notebooks=("requirements",), workers=1)  # fmt: skip
     result = run_job(plan_jobs(config)[0])
     assert result.status == "ok", result.error

@@ -12,14 +12,14 @@ def test_titles_and_summary_in_both_languages(report):
     assert views.report_title("华东", "2024Q4") == "2024年Q4华东区域需求分布分析报告"
     assert views.report_title("华东", "2024Q4", "en") == "East China customer requirements, 2024 Q4"
     zh = views.summary_points(report, "zh")
-    assert zh[0] == "本季度共提出需求 15 条，其中产品功能优化最多（26.7%）。"
-    assert "Q1，优先处理）3 条，季末仍未解决 1 条" in zh[1]
-    assert zh[2] == "截至季末解决率 46.7%，无法满足 2 条。"
-    assert zh[3] == "本季度解决 8 条，平均用时 27.9 天，按计划日期完成 50.0%。"
+    assert zh[0] == "本期共提出需求 15 条，其中产品功能优化最多（26.7%）。"
+    assert "Q1，优先处理）3 条，期末仍未解决 1 条" in zh[1]
+    assert zh[2] == "截至期末解决率 46.7%，无法满足 2 条。"
+    assert zh[3] == "本期解决 8 条，平均用时 27.9 天，按计划日期完成 50.0%。"
     en = views.summary_points(report, "en")
     assert (
         en[0]
-        == "15 requirements were raised this quarter, most of them Product improvement (26.7%)."
+        == "15 requirements were raised this period, most of them Product improvement (26.7%)."
     )
 
 

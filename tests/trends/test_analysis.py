@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from workbench.trends.analysis import analyse_trends, growth_by_quarter, region_growth
+from workbench.trends.analysis import analyse_trends, growth_by_period, region_growth
 from workbench.trends.params import GrowthParams, TrendParams
 
 TWO = TrendParams(growth=GrowthParams(quarters=2))
@@ -16,7 +16,7 @@ TWO = TrendParams(growth=GrowthParams(quarters=2))
 
 def _east(small):
     growth = region_growth(small.customers, _purchases(small), "2024Q4", TWO)
-    return growth[growth["region"] == "华东"].set_index("quarter")
+    return growth[growth["region"] == "华东"].set_index("period")
 
 
 def _purchases(small):
@@ -61,7 +61,7 @@ def test_every_region_side_by_side_and_all_regions(small):
 
 def test_a_set_without_purchases_gives_zeros_not_errors(small):
     empty = _purchases(small).iloc[:0]
-    growth = growth_by_quarter(empty, "2024Q4", 2)
+    growth = growth_by_period(empty, "2024Q4", 2)
     assert growth["revenue"].tolist() == [0.0, 0.0] and growth["churn_rate"].isna().all()
 
 
@@ -77,3 +77,29 @@ def test_purchases_after_the_quarter_are_not_seen(small):
                           "order_date": pd.to_datetime(["2025-01-05"]), "amount": [99_000.0]})  # fmt: skip
     small.orders = pd.concat([small.orders, later], ignore_index=True)
     assert _east(small).loc["2024Q4", "revenue"] == 75_000.0
+
+
+def test_a_month_against_the_previous_month_and_a_year_before(small):
+    # 华东 in October 2024: C02 5,000 (10-10) and C04's order 40,000 (10-20, new); nothing in
+    # September; October 2023: C01 10,000 (10-15) and C02 2 × 5,000 (10-10, 10-11)
+    report = analyse_trends(small, "华东", "2024-10", TWO)
+    east = report.region_growth.set_index("period")
+    assert list(east.index) == ["2024-09", "2024-10"] and report.period == "2024-10"
+    assert east.loc["2024-10", ["new_buyers", "buyers", "revenue"]].tolist() == [1, 2, 45_000.0]
+    assert math.isnan(east.loc["2024-10", "revenue_qoq"])  # September: nothing, no ratio
+    assert east.loc["2024-10", "revenue_yoy"] == pytest.approx(45 / 20 - 1)
+    assert report.as_of == pd.Timestamp("2024-11-01")
+    # churn: October is shorter than the 90-day window, which ends with it (08-03 .. 10-31):
+    # C01, C02, C03, C05 active; C01 (08-15) and C02 (10-10) buy again, C03 and C05 do not
+    assert east.loc["2024-10", ["active", "churned", "churn_rate"]].tolist() == [4, 2, 0.5]
+
+
+def test_a_year_against_the_year_before(small):
+    # 华东 2024: C01 6 × 10,000, C02 7 × 5,000, C03 50,000, C04 40,000, C05 10,000 = 195,000;
+    # 2023: C01 8 × 10,000, C02 8 × 5,000 = 120,000; new in 2024: C03, C04, C05
+    east = region_growth(small.customers, _purchases(small), "2024", TWO)
+    east = east[east["region"] == "华东"].set_index("period")
+    assert list(east.index) == ["2023", "2024"]
+    assert east.loc["2024", ["new_buyers", "buyers", "revenue"]].tolist() == [3, 5, 195_000.0]
+    assert east.loc["2024", "revenue_yoy"] == pytest.approx(195 / 120 - 1)
+    assert east.loc["2024", "revenue_qoq"] == east.loc["2024", "revenue_yoy"]

@@ -26,18 +26,24 @@ def test_summary_in_both_languages(small):
     assert zh[0] == ("华东本季度新增购买客户 1 家（环比 -50.0%，同比 –），"
                      "销售额 7.5 万元（环比 +25.0%，同比 +150.0%）。")  # fmt: skip
     assert zh[1] == "流失率 50.0%（上季度 0.0%）；全国 50.0%。"
-    assert "1 位客户本季度订单数较自身历史骤降" in zh[3]
+    assert "1 位客户本期订单数较自身历史骤降" in zh[3]
     assert zh[4] == "投诉数异常上升的区域：华东、全国。"
     en = tables.summary_points(report, "en", TWO)
     assert en[4] == "Complaints rose abnormally in: 华东 / All regions."
     assert tables.report_title("全国", "2024Q4", "en") == "All regions trends and cohorts, 2024 Q4"
+    month = tables.summary_points(analyse_trends(small, "华东", "2024-10", TWO), "zh", TWO)
+    assert month[0] == ("华东本月新增购买客户 1 家（环比 –，同比 –），"
+                        "销售额 4.5 万元（环比 –，同比 +125.0%）。")  # fmt: skip
+    assert month[1].startswith("流失率") and "（上月 " in month[1]
+    en = tables.summary_points(analyse_trends(small, "华东", "2024", TWO), "en", TWO)
+    assert en[0].startswith("华东: 3 new buyers (– on the previous year, – YoY), revenue 195,000")
 
 
 def test_tables_are_localized_and_mask_individuals(small):
     report = analyse_trends(small, "华南", "2024Q4", TWO)
     header = tables.localize(tables.complaints_table(report), "en").columns.tolist()
-    assert header == ["Region", "Quarters of history", "Median of history",
-                      "Complaints this quarter", "Robust z", "Change vs median", "Anomaly"]  # fmt: skip
+    assert header == ["Region", "Periods of history", "Median of history",
+                      "Complaints this period", "Robust z", "Change vs median", "Anomaly"]  # fmt: skip
     flags = tables.localize(tables.complaints_table(report), "en")["Anomaly"].tolist()
     assert flags == ["yes", "no", "no", "no", "no", "no", "no", "yes"]
     names = analyse_trends(small, "华南", "2024Q4").order_drops

@@ -180,3 +180,19 @@ def test_the_churn_models_tags_replace_the_silence_rule(small: SimpleNamespace) 
     others = report.tags[report.tags["tag"] != "高流失风险"].reset_index(drop=True)
     expected = plain.tags[plain.tags["tag"] != "高流失风险"].reset_index(drop=True)
     pd.testing.assert_frame_equal(others, expected)
+
+
+def test_a_month_ends_the_12_month_window_at_its_end(small: SimpleNamespace) -> None:
+    # November 2024: as_of 2024-12-01, window 2023-12-01 .. 2024-11-30: C1 600k + 700k,
+    # C2 4,000, C3 150,000 (2023-12-31 now inside); October: C1's 700k not yet
+    november = analyse_value(small, "华东", "2024-11")
+    table = november.customers.set_index("customer_id")
+    assert november.period == "2024-11" and november.as_of == pd.Timestamp("2024-12-01")
+    assert table.loc[["C1", "C2", "C3"], "revenue_12m"].tolist() == [1_300_000, 4_000, 150_000]
+    october = analyse_value(small, "华东", "2024-10").customers.set_index("customer_id")
+    assert october.loc["C1", "revenue_12m"] == 600_000
+    assert november.classes.moves.previous_period == "2024-10"
+    year = analyse_value(small, "华东", "2024")
+    assert year.customers.set_index("customer_id").loc["C3", "revenue_12m"] == 0
+    assert year.classes.moves.previous_period == "2023"
+    assert tables.report_title("华东", "2024-11") == "2024年11月华东区域客户价值分析报告"

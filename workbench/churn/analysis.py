@@ -1,8 +1,8 @@
-"""The churn report of one region and quarter: `analyse_churn`.
+"""The churn report of one region and period (a month, a quarter or a year): `analyse_churn`.
 
 The model is fitted company-wide (`fit_churn`) and cached beside the cleaned data, keyed by the
-data digest, the parameters and the quarter, so the seven regions of a quarterly run train it
-once. The region's customers are scored as of the quarter's end: probability, band 低/中/高,
+data digest, the parameters and the period's end, so the seven regions of a run train it
+once. The region's customers are scored as of the period's end: probability, band 低/中/高,
 value at risk = probability × CLV (12 months, company-wide fit), the factors raising and lowering
 each risk, and the tags 高流失风险 (band 高) and 重点跟进 (band 中 or 高 with a value at risk among
 the top ``follow_up_share`` of the scored customers'). Without a model (too little history, too
@@ -30,28 +30,29 @@ from workbench.churn.params import ChurnParams
 from workbench.churn.training import ChurnFit, ChurnModel, data_digest, fit_churn, probability_bands
 from workbench.cleaning.privacy import display_names
 from workbench.clv.fit import company_clv
-from workbench.core.periods import quarter_bounds
+from workbench.core.audiences import company_data
+from workbench.core.periods import parse_period, period_bounds, period_kind, period_text
 from workbench.profiling.analysis import customers_of_region
 from workbench.value.params import ClvParams
 
 HIGH_RISK, FOLLOW_UP = "高流失风险", "重点跟进"
-TREND_QUARTERS = 8
+TREND_LENGTH = {"month": 12, "quarter": 8, "year": 3}  # periods of the churn-rate trend
 CUSTOMER_COLUMNS = ("customer_id", "customer", "customer_type", "owner", "churn_probability",
                     "band", "clv", "value_at_risk", "days_since_last_order", "tags")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class ChurnReport:
-    """Everything the churn report shows for one region and quarter."""
+    """Everything the churn report shows for one region and period (2024-11, 2024Q4, 2024)."""
 
     region: str
-    quarter: str
+    period: str
     as_of: pd.Timestamp
     params: ChurnParams
     fit: ChurnFit
     customers: pd.DataFrame  # CUSTOMER_COLUMNS, riskiest first
     factors: pd.DataFrame  # customer_id, direction, rank, feature, effect, value
-    trend: pd.DataFrame  # quarter, active, churned, churn_rate (the region)
+    trend: pd.DataFrame  # period, active, churned, churn_rate (the region; periods of its kind)
     scored_by: str  # "model" or "recency_rule" (no model: see fit.unavailable) or "none"
 
     @property
@@ -73,30 +74,34 @@ class ChurnReport:
 def analyse_churn(
     data: object,
     region: str,
-    quarter: str,
+    period: str,
     params: ChurnParams | None = None,
     clv_params: ClvParams | None = None,
     cache_dir: str | Path | None = None,
 ) -> ChurnReport:
-    """The churn report of ``region`` (or 全国) for ``quarter`` from cleaned extracts."""
+    """The churn report of ``region`` (or 全国) for ``period`` from cleaned extracts: scored as of
+    the period's end, with the churn rate of the last periods of its kind (TREND_LENGTH)."""
     params = params or ChurnParams()
-    _, as_of = quarter_bounds(quarter)
-    fit = cached_fit(data, as_of, params, cache_dir)
+    period = period_text(parse_period(period))
+    _, as_of = period_bounds(period)
+    company = company_data(data)  # an owner's view: the model and CLV still use everybody
+    fit = cached_fit(company, as_of, params, cache_dir)
     customers = customers_of_region(data.tables["customers"], region)
     ids = pd.Index(customers["customer_id"], name="customer_id")
     with single_threaded():
-        scores, factors, scored_by = _scores(data, fit, ids, as_of, params)
-    clv = _clv(data, as_of, clv_params, scores.index)
+        scores, factors, scored_by = _scores(company, fit, ids, as_of, params)
+    clv = _clv(company, as_of, clv_params, scores.index)
     frame = _customer_table(customers, scores, clv, params)
     orders = data.tables.get("orders")
-    trend = pd.DataFrame(columns=["quarter", "active", "churned", "churn_rate"])
+    trend = pd.DataFrame(columns=["period", "active", "churned", "churn_rate"])
     if not params.by_status and orders is not None and len(orders):
         purchases = purchases_of(orders)
         mine = purchases[purchases["customer_id"].isin(ids) & (purchases["order_date"] < as_of)]
-        quarters = [str(pd.Period(quarter, "Q") - k) for k in range(TREND_QUARTERS - 1, -1, -1)]
-        trend = behavioural_churn_rate(mine, quarters, params.window_days, params.active_days,
+        last, count = parse_period(period), TREND_LENGTH[period_kind(period)]
+        periods = [period_text(last - k) for k in range(count - 1, -1, -1)]
+        trend = behavioural_churn_rate(mine, periods, params.window_days, params.active_days,
                                        as_of)  # fmt: skip
-    return ChurnReport(region, quarter, as_of, params, fit, frame, factors, trend, scored_by)
+    return ChurnReport(region, period, as_of, params, fit, frame, factors, trend, scored_by)
 
 
 def _scores(
@@ -182,7 +187,7 @@ def _tags(frame: pd.DataFrame, params: ChurnParams) -> pd.Series:
 
 
 def cache_key(data: object, as_of: pd.Timestamp, params: ChurnParams) -> str:
-    """The data digest + parameters + quarter end + the code of the churn model."""
+    """The data digest + parameters + period end + the code of the churn model."""
     code = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for file in [*sorted(package.glob("*.py")), package.parent / "clv" / "purchase.py"]:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.periods import quarter_bounds
+from workbench.core.periods import period_bounds
 from workbench.extracts.order_lines import order_totals
 
 
@@ -86,13 +86,16 @@ def _known_before(customers: pd.DataFrame, snapshot: pd.Timestamp) -> np.ndarray
 
 def behavioural_churn_rate(
     purchases: pd.DataFrame,
-    quarters: list[str],
+    periods: list[str],
     window_days: int = 90,
     active_days: int = 365,
     data_end: pd.Timestamp | str | None = None,
 ) -> pd.DataFrame:
-    """Per quarter: customers active at its start, how many churned (no purchase in the
-    ``window_days`` from the start) and the share; NaN where the window passes ``data_end``
+    """Per period (months 2024-11, quarters 2024Q4 or years 2024): customers active at its
+    snapshot, how many churned (no purchase in the ``window_days`` from it) and the share. The
+    snapshot is the period's start, or, for a period shorter than the window (a month), the day
+    ``window_days`` before its end, so the window always ends by the period's end (a quarter's
+    and a year's are as before: from their first day). NaN where the window passes ``data_end``
     (the first day after the data; default the day after the last purchase given: pass it
     when ``purchases`` is one region's, whose last purchase may be earlier than the data's)."""
     if data_end is None:
@@ -100,12 +103,13 @@ def behavioural_churn_rate(
         data_end = last + pd.Timedelta(days=1) if pd.notna(last) else pd.NaT
     data_end = pd.Timestamp(data_end)
     rows = []
-    for quarter in quarters:
-        start, _ = quarter_bounds(quarter)
-        labels = behavioural_labels(purchases, start, window_days, active_days)
-        complete = pd.notna(data_end) and window_end(start, window_days) <= data_end
+    for period in periods:
+        start, end = period_bounds(period)
+        snapshot = min(start, end - pd.Timedelta(days=window_days))
+        labels = behavioural_labels(purchases, snapshot, window_days, active_days)
+        complete = pd.notna(data_end) and window_end(snapshot, window_days) <= data_end
         churned = int(labels.sum()) if complete else np.nan
         rate = churned / len(labels) if complete and len(labels) else np.nan
-        rows.append({"quarter": quarter, "active": len(labels), "churned": churned,
+        rows.append({"period": period, "active": len(labels), "churned": churned,
                      "churn_rate": rate})  # fmt: skip
-    return pd.DataFrame(rows, columns=["quarter", "active", "churned", "churn_rate"])
+    return pd.DataFrame(rows, columns=["period", "active", "churned", "churn_rate"])

@@ -77,8 +77,24 @@ class ChurnParams:
         return self.definition == "status"
 
 
-def load_churn_params(path: str | Path | None = None, **overrides: Any) -> ChurnParams:
+def load_churn_params(
+    path: str | Path | None = None, churn_days: int = 0, **overrides: Any
+) -> ChurnParams:
     """Read and validate params/churn.yml (or another file); missing keys take the defaults and
-    ``overrides`` (a notebook's parameters, like window_days=60) win over the file."""
+    ``overrides`` (a notebook's parameters, like window_days=60) win over the file.
+
+    ``churn_days`` is the reports' parameter of that name: 0 keeps the file's ``window_days``;
+    any other value replaces it and is checked like it (whole days, at least 30).
+    """
     path = params_file("churn.yml") if path is None else path
+    if churn_days != 0:
+        check_churn_days(churn_days)
+        overrides = overrides | {"window_days": churn_days}
     return load_settings(ChurnParams, path, overrides=overrides)
+
+
+def check_churn_days(churn_days: int) -> None:
+    """A report's ``churn_days``: 0 (the window of params/churn.yml) or whole days ≥ 30, the
+    smallest window_days the file accepts; anything else is a ParameterError naming it."""
+    if churn_days != 0 or isinstance(churn_days, bool):
+        check_whole("churn_days (0 = window_days of params/churn.yml)", churn_days, 30)

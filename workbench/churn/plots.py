@@ -1,4 +1,4 @@
-"""Churn charts: churn rate by quarter, calibration, drivers, risk bands.
+"""Churn charts: churn rate by period, calibration, drivers, risk bands.
 
 Each ``plot_*`` takes an optional Axes and returns the Axes it drew on; words come from
 ``workbench.core.labels`` (``lang``); an empty input draws an Axes saying 无数据 / No data.
@@ -13,18 +13,18 @@ from matplotlib.ticker import PercentFormatter
 
 from workbench.core.charts import axes_or_new, no_data
 from workbench.core.labels import t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_label
 
 BAND_COLORS = {"低": "#5b9bd5", "中": "#f4b183", "高": "#c00000"}
 
 
 def plot_churn_trend(trend: pd.DataFrame, lang: str = "zh", ax: Axes | None = None) -> Axes:
-    """Churn rate by quarter (quarter, churn_rate); quarters whose window is open are gaps."""
+    """Churn rate by period (period, churn_rate); periods whose window is open are gaps."""
     ax = axes_or_new(ax)
     title = t("churn_trend_title", lang)
     if trend.empty or trend["churn_rate"].notna().sum() == 0:
         return no_data(ax, lang, title)
-    labels = [quarter_label(q, lang) for q in trend["quarter"]]
+    labels = [period_label(p, lang) for p in trend["period"]]
     ax.plot(range(len(labels)), trend["churn_rate"].to_numpy(float), marker="o", color="#c00000")
     ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))

@@ -1,9 +1,9 @@
 """Snapshots without leakage: features as of a cutoff, the label from the window after it.
 
-The validation cutoff is the latest one, stepping back from the quarter's end by
-``step_months``, whose label window ends by the quarter's end; the training cutoffs step back
+The validation cutoff is the latest one, stepping back from the period's end by
+``step_months``, whose label window ends by the period's end; the training cutoffs step back
 from it, each window ending by the validation cutoff, so nothing the validation measures is seen
-in training. Scoring is as of the quarter's end. Under the status definition without a churn
+in training. Scoring is as of the period's end (a month's, a quarter's or a year's). Under the status definition without a churn
 date there is no time to split: one cross-section, validated on a random stratified 25%.
 """
 

@@ -12,16 +12,16 @@ from workbench.churn.analysis import ChurnReport
 from workbench.churn.evaluation import METRICS
 from workbench.churn.training import RULE
 from workbench.core.labels import is_label, t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_kind, period_label
 from workbench.reports.excel import MONEY, PROBABILITY, write_workbook
 
 ACTIONS = ("retain", "call", "care", "nurture")
 
 
-def report_title(region: str, quarter: str, lang: str = "zh") -> str:
+def report_title(region: str, period: str, lang: str = "zh") -> str:
     """「2024年Q4华南区域客户流失预测报告」."""
     region_name = t("all_regions", lang) if region == "全国" else region
-    return t("churn_title", lang, period=quarter_label(quarter, lang), region=region_name)
+    return t("churn_title", lang, period=period_label(period, lang), region=region_name)
 
 
 def definition_note(report: ChurnReport, lang: str = "zh") -> str:
@@ -171,10 +171,10 @@ def importance_table(report: ChurnReport, lang: str = "zh", top: int = 10) -> pd
 
 
 def trend_table(report: ChurnReport, lang: str = "zh") -> pd.DataFrame:
-    """Churn rate by quarter (the region's active customers at each quarter's start)."""
+    """Churn rate by period (the region's active customers at each period's start)."""
     trend = report.trend
     out = pd.DataFrame({
-        "quarter": [quarter_label(q, lang) for q in trend["quarter"]],
+        "period": [period_label(p, lang) for p in trend["period"]],
         "active": trend["active"], "churned": trend["churned"], "churn_rate": trend["churn_rate"],
     })  # fmt: skip
     return out.rename(columns={c: t(f"churn_col_{c}", lang) for c in out.columns})
@@ -188,11 +188,11 @@ def summary_points(report: ChurnReport, lang: str = "zh") -> list[str]:
         last = trend.iloc[-1]
         change = ""
         if len(trend) > 1:
-            change = t("churn_summary_change", lang, previous=trend.iloc[-2]["churn_rate"])
-        key = (
-            "churn_summary_rate" if last["quarter"] == report.quarter else "churn_summary_rate_open"
-        )
-        points.append(t(key, lang, quarter=quarter_label(last["quarter"], lang),
+            change = t("churn_summary_change", lang, previous=trend.iloc[-2]["churn_rate"],
+                       before=period_label(trend.iloc[-2]["period"], lang))  # fmt: skip
+        key = "churn_summary_rate" if last["period"] == report.period else "churn_summary_rate_open"
+        points.append(t(key, lang, period=period_label(last["period"], lang),
+                        this=t(f"per_this_{period_kind(report.period)}", lang),
                         active=int(last["active"]), churned=int(last["churned"]),
                         rate=last["churn_rate"], window=report.params.window_days, change=change))  # fmt: skip
     customers = report.customers

@@ -2,7 +2,7 @@
 
 The model learns from every region's customers (a region alone has too few churners) on the
 stacked training cutoffs, is compared with its baselines on the validation cutoff, then refitted
-on training + validation to score the customers as of the quarter's end. Too little history or
+on training + validation to score the customers as of the period's end. Too little history or
 too few churners is not an error: the fit says why (``unavailable``) and keeps the recency rule,
 which the report shows instead, never a constant prediction.
 """

@@ -1,7 +1,8 @@
 """The audit trail: every changed cell and every flagged contradiction, as rows.
 
 The equivalent of a CRM's modification log: which record (table, key, source row), which field,
-old value, new value, which rule. Rules append here; nothing else writes to the log.
+old value, new value, which rule; for a person's correction also its source (owner · date ·
+file!cell, `workbench.collection.corrections`). Rules append here; nothing else writes to the log.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pandas as pd
 
 from workbench.extracts.schema import TABLES
 
-CHANGE_COLUMNS = ["table", "key", "source_row", "field", "old", "new", "rule"]
+CHANGE_COLUMNS = ["table", "key", "source_row", "field", "old", "new", "rule", "source"]
 FLAG_COLUMNS = ["table", "key", "source_row", "field", "value", "rule", "message"]
 
 
@@ -31,9 +32,17 @@ class Audit:
     _flags: list[pd.DataFrame] = field(default_factory=list)
 
     def record_changes(
-        self, table: str, frame: pd.DataFrame, column: str, new: pd.Series, rule: str
+        self,
+        table: str,
+        frame: pd.DataFrame,
+        column: str,
+        new: pd.Series,
+        rule: str,
+        source: pd.Series | None = None,
     ) -> pd.Series:
-        """Log the cells where `new` differs from `frame[column]`; return `new` for assignment."""
+        """Log the cells where `new` differs from `frame[column]`; return `new` for assignment.
+
+        `source`: per row, where a manual change came from (missing for the cleaning rules)."""
         old = frame[column]
         old_text, new_text = _text(old), _text(new)
         changed = ~(old_text.eq(new_text).fillna(False) | (old_text.isna() & new_text.isna()))
@@ -48,6 +57,12 @@ class Audit:
                         "old": old_text[changed].to_numpy(),
                         "new": new_text[changed].to_numpy(),
                         "rule": rule,
+                        "source": pd.array(
+                            source[changed].to_numpy(dtype=object)
+                            if source is not None
+                            else [None] * int(changed.sum()),
+                            dtype="str",
+                        ),
                     }
                 )
             )

@@ -23,12 +23,17 @@ import workbench
 from workbench.cleaning.dedupe_review import DECISIONS_FILE, read_decisions
 from workbench.cleaning.pipeline import FRAMES, CleanResult, clean
 from workbench.cleaning.settings import CleaningSettings
+from workbench.collection.corrections import Corrections, correction_files, read_corrections
+from workbench.collection.ledger import CORRECTIONS_DIR
 from workbench.extracts.loader import find_extract, load_extracts
 from workbench.extracts.schema import TABLES
 
 CACHE_DIR = "_cache"
 _PACKAGE = Path(workbench.__file__).resolve().parent
-_CODE_PARTS = ("extracts", "cleaning", "core/geography.py", "core/errors.py", "data")
+_CODE_PARTS = ("extracts", "cleaning", "core/geography.py", "core/errors.py", "data",
+               "collection/__init__.py", "collection/approvals.py", "collection/corrections.py",
+               "collection/fields.py", "collection/layout.py", "collection/ledger.py",
+               "collection/values.py", "core/labels.py")  # fmt: skip
 
 
 def code_version() -> str:
@@ -61,8 +66,8 @@ def file_digest(path: Path, memo_dir: Path | None = None) -> str:
 
 
 def cache_key(data_dir: Path, settings: CleaningSettings) -> str:
-    """Hash of every input file's name and bytes (the duplicate decisions file too) + code
-    version + settings."""
+    """Hash of every input file's name and bytes (the duplicate decisions file and the
+    correction workbooks too) + code version + settings."""
     digest = hashlib.sha256(code_version().encode())
     digest.update(json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str).encode())
     for table in TABLES.values():
@@ -76,6 +81,8 @@ def cache_key(data_dir: Path, settings: CleaningSettings) -> str:
     decisions = data_dir / DECISIONS_FILE
     if decisions.is_file():
         digest.update(f"decisions:{file_digest(decisions, data_dir / CACHE_DIR)}".encode())
+    for file in correction_files(data_dir / CORRECTIONS_DIR):
+        digest.update(f"correction:{file.name}:{file_digest(file, data_dir / CACHE_DIR)}".encode())
     return digest.hexdigest()[:24]
 
 
@@ -86,21 +93,33 @@ def load_clean(
 
     Redacted whether fresh or cached, so notebooks see the same thing either way; call
     `clean(load_extracts(...))` for the raw values in memory. Reviewed duplicate pairs in
-    `<data_dir>/dedupe_decisions.csv` are applied (`workbench.cleaning.dedupe_review`).
+    `<data_dir>/dedupe_decisions.csv` are applied (`workbench.cleaning.dedupe_review`), and
+    so are the returned completion workbooks in `<data_dir>/corrections/`
+    (`workbench.collection.corrections`; their 疑似重复 decisions count as reviewed pairs).
     """
     data_dir = Path(data_dir)
     settings = settings or CleaningSettings()
-    decisions = data_dir / DECISIONS_FILE
     if not use_cache:
-        decided = read_decisions(decisions) if decisions.is_file() else None
-        return clean(load_extracts(data_dir), settings, decided).redacted()
+        return clean(load_extracts(data_dir), settings, *people_inputs(data_dir)).redacted()
     target = data_dir / CACHE_DIR / cache_key(data_dir, settings)
     if (target / "meta.json").exists():
         return read_result(target)
-    decided = read_decisions(decisions) if decisions.is_file() else None
-    result = clean(load_extracts(data_dir), settings, decided).redacted()
+    result = clean(load_extracts(data_dir), settings, *people_inputs(data_dir)).redacted()
     write_result(result, target)
     return result
+
+
+def people_inputs(data_dir: Path) -> tuple[pd.DataFrame | None, Corrections]:
+    """What people decided beside the extracts: the reviewed duplicate pairs (the decisions
+    file, then the completion workbooks' 疑似重复 sheets; a later row of a pair wins) and the
+    corrections."""
+    decisions = data_dir / DECISIONS_FILE
+    decided = read_decisions(decisions) if decisions.is_file() else None
+    corrections = read_corrections(data_dir / CORRECTIONS_DIR)
+    if len(corrections.decisions):
+        parts = [d for d in (decided, corrections.decisions) if d is not None and len(d)]
+        decided = pd.concat(parts, ignore_index=True)
+    return decided, corrections
 
 
 def write_result(result: CleanResult, target: Path) -> None:

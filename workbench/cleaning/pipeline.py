@@ -1,6 +1,7 @@
 """The cleaning pipeline: loaded extracts → clean tables, with the audit trail and a reconciliation.
 
-Order: normalise formats and categories → map regions and industries → infer empty customer
+Order: apply the people's corrections (`workbench.collection.corrections`, audited as
+``manual_correction``) → normalise formats and categories → map regions and industries → infer empty customer
 types → validate (flag only) → de-duplicate customers (children re-pointed to survivors; doubtful
 pairs listed for review, reviewers' decisions applied) → mark 待补充 → mask PII → retention.
 Every input row ends up clean, merged (pointing at its survivor) or quarantined; `reconcile`
@@ -22,13 +23,15 @@ from workbench.cleaning.dedupe_review import review_records
 from workbench.cleaning.privacy import PII_COLUMNS, add_masked_columns, mask_values, public_view
 from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
+from workbench.collection.approvals import APPROVAL_COLUMNS
+from workbench.collection.corrections import LOG_COLUMNS, Corrections, apply_corrections
 from workbench.core.errors import WorkbenchError
 from workbench.extracts.loader import Extracts, TableAccess
 from workbench.extracts.schema import TABLES
 
 FRAMES = (
     "changes", "flags", "quarantine", "issues", "merges", "pairs", "review",
-    "completeness", "to_complete", "retention",
+    "completeness", "to_complete", "retention", "corrections", "approvals",
 )  # fmt: skip
 
 
@@ -50,6 +53,11 @@ class CleanResult(TableAccess):
     rows_read: dict[str, int]
     sources: dict[str, str] = field(default_factory=dict)
     as_of: pd.Timestamp | None = None
+    # every returned correction with its status (applied, unchanged, rejected, conflict …)
+    corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LOG_COLUMNS))
+    approvals: pd.DataFrame = field(  # 变更审批记录: approved changes of protected fields
+        default_factory=lambda: pd.DataFrame(columns=APPROVAL_COLUMNS)
+    )
 
     def reconciliation(self) -> pd.DataFrame:
         """Per table: rows read = clean + merged + quarantined ('balanced')."""
@@ -121,10 +129,13 @@ def clean(
     extracts: Extracts,
     settings: CleaningSettings | None = None,
     decisions: pd.DataFrame | None = None,
+    corrections: Corrections | None = None,
 ) -> CleanResult:
     """Run every cleaning rule over the loaded extracts; raise if the reconciliation fails.
 
     `decisions`: reviewed duplicate pairs (`dedupe_review.read_decisions`), applied and audited.
+    `corrections`: returned completion workbooks (`collection.corrections.read_corrections`),
+    applied to the customers before any rule runs; the extracts are not modified.
     """
     settings = settings or CleaningSettings()
     audit = Audit()
@@ -134,6 +145,9 @@ def clean(
         else normalise.empty_table(name)
         for name in TABLES
     }
+    tables["customers"], corrected, approvals = apply_corrections(
+        tables["customers"], corrections, audit
+    )
     tables = _normalise(tables, audit, settings)
     tables["customers"] = infer_customer_types(tables["customers"], audit)
     as_of = settings.as_of_date(latest_date(tables))
@@ -161,6 +175,8 @@ def clean(
         rows_read=dict(extracts.rows_read),
         sources={name: str(path) for name, path in extracts.sources.items()},
         as_of=as_of,
+        corrections=corrected,
+        approvals=approvals,
     )
     balance = result.reconciliation()
     if not balance["balanced"].all():

@@ -35,6 +35,21 @@ def use_report_style() -> None:
     plt.rcParams["font.sans-serif"] = [cjk_font_name(), "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     plt.rcParams["figure.dpi"] = 110
+    plt.rcParams["svg.fonttype"] = "path"  # glyphs as outlines: the SVG needs no CJK font
+    plt.rcParams["svg.hashsalt"] = "workbench"  # the same chart gives the same SVG
+    _inline_png_and_svg()
+
+
+def _inline_png_and_svg() -> None:
+    """In a notebook kernel, show each figure as PNG and SVG: the page embeds the PNG, the chart
+    pack (`workbench.reports.chart_pack`) takes both. Outside a kernel nothing changes."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # no IPython: a script or a test
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("png", "svg")
 
 
 def axes_or_new(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:

@@ -18,7 +18,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "quarter_label": ("{year}年Q{quarter}", "{year} Q{quarter}"),
     "month_label": ("{year}年{month}月", "{month_name} {year}"),
     "year_label": ("{year}年", "{year}"),
-    "list_sep": ("、", " / "),  # between the items of a short list (20%、70%)
+    "list_sep": ("、", " / "),
+    "index_file_code": ("代码版", "with code"),  # the reviewer page beside a report
+    "index_file_charts": ("图表包", "charts"),
+    "index_file_excel": ("Excel", "Excel"),  # between the items of a short list (20%、70%)
     # report titles
     "profiling_title": (
         "{period}{region}区域客户画像分析报告",
@@ -34,9 +37,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "index_time": ("用时", "Time"),
     "status_ok": ("成功", "ok"),
     "status_failed": ("失败", "failed"),
+    "status_unchanged": ("未变更（沿用上次结果）", "unchanged (last run kept)"),
+    "status_no_data": ("无客户，未生成", "no customers, not rendered"),
+    "index_kpis": ("KPI 达标情况", "KPI statuses"),
     "index_summary": (
-        "共 {reports} 份报告，失败 {failed} 份",
-        "{reports} reports, {failed} failed",
+        "共 {reports} 份报告，失败 {failed} 份（本次生成 {ran} 份，未变更 {unchanged} 份，"
+        "无客户未生成 {no_data} 份）",
+        "{reports} reports, {failed} failed ({ran} rendered now, {unchanged} unchanged, "
+        "{no_data} not rendered: no customers)",
     ),
     # provenance (workbench.reports.provenance): the footer of every report page
     "provenance_footer": (
@@ -47,11 +55,26 @@ LABELS: dict[str, tuple[str, str]] = {
     # reviewer re-run (workbench.reports.rerun): the banner above a re-run report
     "rerun_banner_title": ("复核重跑", "Reviewer re-run"),
     "rerun_banner": (
-        "此报告不是季度报告。区域：{region}；季度：{period}；与默认值不同的参数：{changed}。",
-        "This is not the quarterly report. Region: {region}; quarter: {period}; parameters "
+        "此报告不是定期报告。区域：{region}；期间：{period}；与默认值不同的参数：{changed}。",
+        "This is not the regular report. Region: {region}; period: {period}; parameters "
         "differing from the defaults: {changed}.",
     ),
     "rerun_no_changes": ("无", "none"),
+    # audiences (workbench.reports.audiences): the note under an owner-scoped report's title
+    "owner_scope": (
+        "负责人视图：{owner}。本报告只含 {owner} 负责的客户（{customers} 位），所有表格、名单、图表、"
+        "汇总数字和 Excel 工作簿都只计这些客户；流失模型和 CLV 模型仍用全部客户的数据训练。",
+        "Owner view: {owner}. This report holds only {owner}'s customers ({customers}); every "
+        "table, list, chart, total and the Excel workbook counts only them; the churn and CLV "
+        "models are still trained on every customer's data, not only theirs.",
+    ),
+    # interactive controls (workbench.reports.interactive)
+    "widget_region": ("区域", "Region"),
+    "widget_period": ("期间", "Period"),
+    "widget_segment": ("分群", "Segment"),
+    "widget_top_n": ("显示行数", "Rows shown"),
+    "widget_band": ("风险阈值", "Risk threshold"),
+    "widget_all": ("全部", "All"),
     # dimensions
     "province": ("省份", "Province"),
     "industry": ("行业", "Industry"),
@@ -76,6 +99,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "current": ("本季度", "This quarter"),
     "previous": ("上季度", "Previous quarter"),
     "change": ("环比变化", "QoQ change"),
+    # the report's period and its comparisons by kind (core.periods.period_kind): per_<word>_<kind>
+    "per_this_month": ("本月", "This month"),
+    "per_this_quarter": ("本季度", "This quarter"),
+    "per_this_year": ("本年", "This year"),
+    "per_previous_month": ("上月", "Previous month"),
+    "per_previous_quarter": ("上季度", "Previous quarter"),
+    "per_previous_year": ("上年", "Previous year"),
+    "per_change_month": ("环比变化", "MoM change"),
+    "per_change_quarter": ("环比变化", "QoQ change"),
+    "per_change_year": ("较上年变化", "Change on the previous year"),
+    "per_vs_month": ("环比", "MoM"),
+    "per_vs_quarter": ("环比", "QoQ"),
+    "per_vs_year": ("较上年", "on the previous year"),
+    "per_year_ago": ("去年同期", "Same period last year"),
+    "per_year_change": ("同比变化", "YoY change"),
     "kpi_customers": ("客户总数", "Customers"),
     "kpi_new_customers": ("新成交客户", "New customers"),
     "kpi_buyers": ("下单客户", "Buying customers"),
@@ -90,21 +128,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_silent_customers": ("90天未跟进客户", "No follow-up in 90 days"),
     # profile summary (workbench.profiling.tables); *_change fields are preformatted (+1.2% or –)
     "profile_point_revenue": (
-        "本季度销售额 {revenue_wan:,.1f} 万元，环比 {revenue_change}；"
-        "下单客户 {buyers:,.0f} 家，环比 {buyers_change}。",
-        "Revenue {revenue:,.0f} CNY ({revenue_change} QoQ); "
+        "{this}销售额 {revenue_wan:,.1f} 万元，{vs} {revenue_change}；"
+        "下单客户 {buyers:,.0f} 家，{vs} {buyers_change}。",
+        "Revenue {revenue:,.0f} CNY ({revenue_change} {vs}); "
         "{buyers:,.0f} buying customers ({buyers_change}).",
     ),
+    "profile_point_year_ago": (
+        "销售额同比（去年同期 {year_ago}）{revenue_year_change}。",
+        "Revenue {revenue_year_change} on the same period a year before ({year_ago}).",
+    ),
     "profile_point_aov": (
-        "客单价 {aov:,.0f} 元（环比 {aov_change}），复购率 {repurchase_rate:.1%}。",
+        "客单价 {aov:,.0f} 元（{vs} {aov_change}），复购率 {repurchase_rate:.1%}。",
         "Average order value {aov:,.0f} CNY ({aov_change}), repurchase rate {repurchase_rate:.1%}.",
     ),
     "profile_point_new_customers": (
-        "新成交客户 {new_customers:,.0f} 家，环比 {new_customers_change}。",
+        "新成交客户 {new_customers:,.0f} 家，{vs} {new_customers_change}。",
         "{new_customers:,.0f} new customers ({new_customers_change}).",
     ),
     "profile_point_complaints": (
-        "投诉 {complaints:,.0f} 次（环比 {complaints_change}），"
+        "投诉 {complaints:,.0f} 次（{vs} {complaints_change}），"
         "{silent_customers:,.0f} 家客户超过 {days} 天未跟进。",
         "{complaints:,.0f} complaints ({complaints_change}); "
         "{silent_customers:,.0f} customers without follow-up for {days} days.",
@@ -124,10 +166,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "gap_no_customers": ("数据中没有本区域的客户", "the extracts have no customers in this region"),
     "gap_no_enterprises": ("本区域没有企业客户", "this region has no enterprise customers"),
-    "gap_none_in_quarter": ("本区域本季度没有{table}", "this region has no {table} in the quarter"),
+    "gap_none_in_quarter": ("本区域本期没有{table}", "this region has no {table} in the period"),
     "gap_no_purchases": (
-        "本区域客户截至季度末没有购买记录",
-        "the region's customers bought nothing before the quarter's end",
+        "本区域客户截至期末没有购买记录",
+        "the region's customers bought nothing before the period's end",
     ),
     "gap_few_repeat_buyers": (
         "本区域及全公司重复购买的客户过少，无法拟合 CLV 模型",
@@ -259,6 +301,102 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule_dedupe_decision": ("人工复核结论", "dedupe_decision"),
     "rule_decision_unknown_customer": ("复核结论中的客户不存在", "decision_unknown_customer"),
     "rule_customer_type_inferred": ("推断客户类型", "customer_type_inferred"),
+    "rule_manual_correction": ("人工更正", "manual_correction"),
+    "rule_to_complete": ("待补充", "to_complete"),
+    # collection (workbench.collection): completion workbooks, corrections, the steward's queue
+    "cl_sheet_items": ("待补充与更正", "To complete"),
+    "cl_sheet_pairs": ("疑似重复", "Possible duplicates"),
+    "cl_sheet_notes": ("说明", "Notes"),
+    "cl_col_customer_id": ("客户编号", "customer id"),
+    "cl_col_name": ("客户名称", "customer"),
+    "cl_col_field": ("字段", "field"),
+    "cl_col_field_code": ("字段代码", "field code"),
+    "cl_col_current": ("当前值", "current value"),
+    "cl_col_problem": ("问题", "problem"),
+    "cl_col_new_value": ("更正值（请填写）", "corrected value (fill in)"),
+    "cl_col_approver": ("审批人（受保护字段必填）", "approved by (protected fields)"),
+    "cl_col_approval_date": ("审批日期", "approval date"),
+    "cl_col_note": ("备注", "note"),
+    "cl_col_customer_id_a": ("客户A", "customer A"),
+    "cl_col_name_a": ("名称A", "name A"),
+    "cl_col_city_a": ("城市A", "city A"),
+    "cl_col_phone_a": ("电话A", "phone A"),
+    "cl_col_customer_id_b": ("客户B", "customer B"),
+    "cl_col_name_b": ("名称B", "name B"),
+    "cl_col_city_b": ("城市B", "city B"),
+    "cl_col_phone_b": ("电话B", "phone B"),
+    "cl_col_score": ("相似度", "score"),
+    "cl_col_decision": ("复核结论（合并 / 不合并）", "decision (合并 / 不合并)"),
+    "cl_note_owner": ("负责人", "Owner"),
+    "cl_note_issued": ("下发日期", "Issued"),
+    "cl_note_due": ("完成期限", "Due"),
+    "cl_note_how": ("填写方法", "How to fill in"),
+    "cl_how_text": (
+        "只填写“更正值”“审批人”“审批日期”“备注”和“复核结论”列；灰色列不可更改。客户名称、客户类型、"
+        "统一社会信用代码、证件号码的更改须填写审批人。手机号填 11 位，座机带区号。填完后交数据专员，"
+        "放入数据目录的 corrections 文件夹，下次运行时生效。",
+        "Fill in only the columns 更正值, 审批人, 审批日期, 备注 and 复核结论; grey columns are "
+        "locked. A change of the name, customer type, USCC or ID number needs an approver. Hand "
+        "the file to the data steward, who puts it in the data folder's corrections/ folder; the "
+        "next run applies it.",
+    ),
+    "cl_problem_missing": ("待补充：缺少{field}", "to complete: {field} is missing"),
+    "cl_problem_check": ("{rule}：{message}", "{rule}"),  # the flag's message is in Chinese
+    "cl_reject_unknown_field": (
+        "字段“{field}”不可通过更正表修改",
+        "field {field} cannot be corrected",
+    ),
+    "cl_reject_unknown_customer": ("客户编号不存在", "no such customer"),
+    "cl_reject_needs_approval": (
+        "{field}是受保护字段，更改须填写审批人",
+        "{field} is protected: a change needs an approver",
+    ),
+    "cl_reject_invalid": ("{field}无效：{reason}", "invalid {field}: {reason}"),
+    "cl_reject_deal_before_contact": (
+        "首次合作时间早于首次接触时间",
+        "first deal before first contact",
+    ),
+    "cl_conflict": (
+        "同一字段有不同更正值，均未应用",
+        "different corrections of one field: none applied",
+    ),
+    "cl_status_applied": ("已应用", "applied"),
+    "cl_status_unchanged": ("与当前值相同", "same as current"),
+    "cl_status_rejected": ("已拒绝", "rejected"),
+    "cl_status_conflict": ("冲突", "conflict"),
+    "cl_queue_owner": ("负责人", "owner"),
+    "cl_queue_open": ("未解决问题", "open issues"),
+    "cl_queue_not_sent": ("未下发", "not sent"),
+    "cl_queue_within": ("期限内", "within target"),
+    "cl_queue_overdue": ("超期", "overdue"),
+    "cl_queue_oldest": ("最长（工作日）", "oldest (working days)"),
+    "cl_queue_age": ("已等待（工作日）", "age (working days)"),
+    "cl_queue_issues": ("问题数", "issues"),
+    "cl_queue_summary": (
+        "共 {open} 个未解决问题，其中 {overdue} 个超过 {target} 个工作日的处理期限，{not_sent} 个尚未下发。",
+        "{open} open issues: {overdue} past the target of {target} working days, {not_sent} not "
+        "sent yet.",
+    ),
+    "cl_effect_field": ("字段", "field"),
+    "cl_effect_before": ("更正前完整性", "completeness before"),
+    "cl_effect_after": ("更正后完整性", "completeness after"),
+    "cl_effect_filled": ("补全单元格", "cells filled"),
+    "cl_rounds_date": ("更正日期", "date"),
+    "cl_rounds_owner": ("负责人", "owner"),
+    "cl_rounds_file": ("文件", "file"),
+    "cl_rounds_status": ("结果", "result"),
+    "cl_rounds_count": ("条数", "rows"),
+    "cl_approvals_title": ("变更审批记录", "Change approvals"),
+    "cl_status_duplicate": ("重复提交（已按最新一条应用）", "sent twice (the latest applied)"),
+    "cl_rej_cell": ("单元格", "cell"),
+    "cl_rej_value": ("填写值", "value"),
+    "cl_rej_reason": ("原因", "reason"),
+    "cl_appr_old": ("原值", "old value"),
+    "cl_appr_new": ("新值", "new value"),
+    "cl_appr_approver": ("审批人", "approved by"),
+    "cl_appr_date": ("审批日期", "approved on"),
+    "cl_age_band": ("{low}–{high} 个工作日", "{low}–{high} working days"),
+    "cl_age_open_band": ("{low} 个工作日以上", "{low}+ working days"),
     # value plots (workbench.value.plots)
     "vp_no_data": ("无数据", "No data"),
     "vp_r_score": ("R 分（越高越近期）", "R score (high = recent)"),
@@ -310,23 +448,23 @@ LABELS: dict[str, tuple[str, str]] = {
         "{region} customer requirements, {period}",
     ),
     "rq_point_total": (
-        "本季度共提出需求 {requirements:,} 条，其中{category}最多（{share:.1%}）。",
-        "{requirements:,} requirements were raised this quarter, most of them {category} "
+        "本期共提出需求 {requirements:,} 条，其中{category}最多（{share:.1%}）。",
+        "{requirements:,} requirements were raised this period, most of them {category} "
         "({share:.1%}).",
     ),
     "rq_point_quadrants": (
-        "高价值客户的紧急需求（Q1，优先处理）{q1:,} 条，季末仍未解决 {q1_open:,} 条；"
+        "高价值客户的紧急需求（Q1，优先处理）{q1:,} 条，期末仍未解决 {q1_open:,} 条；"
         "其他客户不紧急的需求（Q4，可延后）{q4:,} 条。",
         "{q1:,} urgent requirements of high-value customers (Q1, do first), {q1_open:,} still "
-        "open at the quarter's end; {q4:,} neither urgent nor from high-value customers (Q4).",
+        "open at the period's end; {q4:,} neither urgent nor from high-value customers (Q4).",
     ),
     "rq_point_resolution": (
-        "截至季末解决率 {rate:.1%}，无法满足 {rejected:,} 条。",
-        "Resolution rate at the quarter's end {rate:.1%}; {rejected:,} could not be met.",
+        "截至期末解决率 {rate:.1%}，无法满足 {rejected:,} 条。",
+        "Resolution rate at the period's end {rate:.1%}; {rejected:,} could not be met.",
     ),
     "rq_point_days": (
-        "本季度解决 {resolved:,} 条，平均用时 {days:.1f} 天，按计划日期完成 {on_time:.1%}。",
-        "{resolved:,} resolved this quarter in {days:.1f} days on average, {on_time:.1%} by "
+        "本期解决 {resolved:,} 条，平均用时 {days:.1f} 天，按计划日期完成 {on_time:.1%}。",
+        "{resolved:,} resolved this period in {days:.1f} days on average, {on_time:.1%} by "
         "their due date.",
     ),
     "rq_point_satisfaction": (
@@ -336,8 +474,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "up (rated low, or re-opened).",
     ),
     "rq_point_overdue": (
-        "季末未解决 {open:,} 条，其中逾期 {overdue:,} 条。",
-        "{open:,} open at the quarter's end, {overdue:,} of them overdue.",
+        "期末未解决 {open:,} 条，其中逾期 {overdue:,} 条。",
+        "{open:,} open at the period's end, {overdue:,} of them overdue.",
     ),
     "rq_point_themes": ("高频主题：{keywords}。", "Recurring themes: {keywords}."),
     "part_req_requirements": ("需求分布分析", "the requirement analysis"),
@@ -393,10 +531,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "rq_high_value": ("高价值客户", "High value"),
     "rq_urgent": ("紧急", "Urgent"),
     "rq_target_days": ("目标天数", "Target days"),
-    "rq_resolved": ("本季度解决", "Resolved"),
+    "rq_resolved": ("本期解决", "Resolved"),
     "rq_mean_days": ("平均用时（天）", "Mean days"),
     "rq_median_days": ("用时中位数（天）", "Median days"),
-    "rq_open_at_end": ("季末未解决", "Open at end"),
+    "rq_open_at_end": ("期末未解决", "Open at end"),
     "rq_metric": ("指标", "Metric"),
     "rq_value": ("数值", "Value"),
     "rq_keyword": ("关键词", "Keyword"),
@@ -404,8 +542,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rq_score": ("TF-IDF 权重", "TF-IDF score"),
     "rq_example_id": ("示例需求编号", "Example"),
     "rq_example": ("示例需求", "Example requirement"),
-    "rq_previous": ("上季度", "Previous quarter"),
-    "rq_current": ("本季度", "This quarter"),
+    "rq_previous": ("上期", "Previous period"),
+    "rq_current": ("本期", "This period"),
     "rq_change": ("增加", "Change"),
     "rq_growth": ("增幅", "Growth"),
     "rq_sheet_shares": ("需求构成", "Shares"),
@@ -458,18 +596,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "rqv_urgency": ("紧急程度", "Urgency"),
     "rqv_priority": ("优先级", "Priority"),
     "rqv_status": ("处理状态", "Status"),
-    "rqv_requirements": ("本季度提出", "Raised this quarter"),
-    "rqv_resolved": ("截至季末已解决", "Resolved by the quarter's end"),
+    "rqv_requirements": ("本期提出", "Raised this period"),
+    "rqv_resolved": ("截至期末已解决", "Resolved by the period's end"),
     "rqv_resolution_rate": ("解决率", "Resolution rate"),
     "rqv_rejected": ("无法满足", "Could not be met"),
     "rqv_rejection_rate": ("无法满足率", "Share not met"),
-    "rqv_resolved_in_quarter": ("本季度解决", "Resolved this quarter"),
+    "rqv_resolved_in_quarter": ("本期解决", "Resolved this period"),
     "rqv_mean_days_to_resolve": ("平均解决用时（天）", "Mean days to resolve"),
     "rqv_on_time_rate": ("按期完成率", "Resolved by the due date"),
     "rqv_mean_satisfaction": ("解决后平均满意度", "Mean satisfaction after resolution"),
     "rqv_rated": ("有满意度评分", "Rated"),
-    "rqv_open_at_end": ("季末未解决", "Open at the quarter's end"),
-    "rqv_overdue": ("季末逾期", "Overdue at the quarter's end"),
+    "rqv_open_at_end": ("期末未解决", "Open at the period's end"),
+    "rqv_overdue": ("期末逾期", "Overdue at the period's end"),
     "rqv_产品功能优化": ("产品功能优化", "Product improvement"),
     "rqv_定制化开发": ("定制化开发", "Custom development"),
     "rqv_售后支持": ("售后支持", "After-sales support"),
@@ -527,10 +665,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "and says how much a customer resembles the churned ones rather than predicting.",
     ),
     "churn_snapshots": (
-        "训练快照：{training}；验证快照：{validation}；评分日：{scoring}（季度末）。"
+        "训练快照：{training}；验证快照：{validation}；评分日：{scoring}（报告期末）。"
         "每个快照的特征只取快照日之前的数据，标签取其后的窗口。",
         "Training snapshots: {training}; validation: {validation}; scored as of {scoring} (the "
-        "quarter's end). Features use only data before each snapshot; labels, the window after.",
+        "period's end). Features use only data before each snapshot; labels, the window after.",
     ),
     "churn_counts": (
         "训练样本 {training_churners} 个流失、{training_stayers} 个留存；验证样本 "
@@ -568,10 +706,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "definition: status in params/churn.yml to use the CRM's 流失客户 status instead.",
     ),
     "churn_unavailable_short_history": (
-        "无法训练流失模型：历史太短，季度末之前容不下一个验证快照和至少一个训练快照"
+        "无法训练流失模型：历史太短，报告期末之前容不下一个验证快照和至少一个训练快照"
         "（每个快照需要{window}天的观察窗口）。",
         "No churn model: the history is too short for a validation snapshot and a training "
-        "snapshot before the quarter's end (each needs a {window}-day window).",
+        "snapshot before the period's end (each needs a {window}-day window).",
     ),
     "churn_unavailable_few_churners": (
         "无法训练可靠的流失模型：流失样本太少（训练 {training_churners} 个、验证 "
@@ -609,8 +747,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "churn_col_action": ("建议行动", "Suggested action"),
     "churn_col_feature": ("因素", "Factor"),
     "churn_col_importance": ("重要性（PR-AUC 下降）", "Importance (PR-AUC drop)"),
-    "churn_col_quarter": ("季度", "Quarter"),
-    "churn_col_active": ("季初活跃客户", "Active at the start"),
+    "churn_col_period": ("期间", "Period"),
+    "churn_col_active": ("期初活跃客户", "Active at the start"),
     "churn_col_churned": ("流失客户", "Churned"),
     "churn_col_churn_rate": ("流失率", "Churn rate"),
     "churn_col_customers": ("客户数", "Customers"),
@@ -631,19 +769,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "Automated care messages (SMS / e-mail)",
     ),
     "churn_summary_rate": (
-        "本季度（{quarter}）季初活跃客户 {active} 位，其中 {churned} 位在{window}天内未再购买，流失率 {rate:.1%}{change}。",
-        "Of {active} customers active at the start of {quarter}, {churned} made no purchase in "
+        "{this}（{period}）期初活跃客户 {active} 位，其中 {churned} 位在{window}天内未再购买，流失率 {rate:.1%}{change}。",
+        "Of {active} customers active at the start of {period}, {churned} made no purchase in "
         "the next {window} days: a churn rate of {rate:.1%}{change}.",
     ),
     "churn_summary_rate_open": (
-        "最近一个完整窗口（{quarter}）流失率 {rate:.1%}{change}；本季度的窗口尚未结束。",
-        "The latest complete window ({quarter}) had a churn rate of {rate:.1%}{change}; this "
-        "quarter's window has not ended yet.",
+        "最近一个完整窗口（{period}）流失率 {rate:.1%}{change}；{this}的窗口尚未结束。",
+        "The latest complete window ({period}) had a churn rate of {rate:.1%}{change}; the "
+        "report period's window has not ended yet.",
     ),
-    "churn_summary_change": ("（上季度 {previous:.1%}）", " (previous quarter {previous:.1%})"),
+    "churn_summary_change": ("（{before} {previous:.1%}）", " ({before} {previous:.1%})"),
     "churn_summary_scored": (
-        "季度末评分客户 {scored} 位：高风险 {high} 位、中风险 {medium} 位；高风险客户的风险价值合计 {value:,.0f} 元。",
-        "{scored} customers scored at the quarter's end: {high} high risk, {medium} medium; the "
+        "期末评分客户 {scored} 位：高风险 {high} 位、中风险 {medium} 位；高风险客户的风险价值合计 {value:,.0f} 元。",
+        "{scored} customers scored at the period's end: {high} high risk, {medium} medium; the "
         "high-risk customers' value at risk totals {value:,.0f} CNY.",
     ),
     "churn_summary_follow_up": (
@@ -662,7 +800,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "流失驱动因素（置换重要性）",
         "Churn drivers (permutation importance)",
     ),
-    "churn_trend_title": ("各季度流失率", "Churn rate by quarter"),
+    "churn_trend_title": ("各期流失率", "Churn rate by period"),
     "churn_bands_title": ("风险等级分布", "Customers by risk band"),
     "churn_sheet_summary": ("模型对比", "Model comparison"),
     "churn_sheet_customers": ("全部评分客户", "All scored customers"),
@@ -835,8 +973,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "vc_weighted_score": ("加权评分", "Weighted score"),
     "vc_weighted_class": ("加权分层", "Weighted class"),
     "vc_playbook": ("运营策略", "Playbook"),
-    "vc_class_before": ("上季末分层", "Class, previous quarter"),
-    "vc_class_after": ("本季末分层", "Class, this quarter"),
+    "vc_class_before": ("上期末分层", "Class, end of the previous period"),
+    "vc_class_after": ("本期末分层", "Class, end of this period"),
     "vc_changed": ("变化", "What changed"),
     "vc_factor": ("因子", "Factor"),
     "vc_weight": ("权重", "Weight"),
@@ -872,13 +1010,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "{missing} missing: {factor} is computed from the other data only.",
     ),
     "wv_fell_out": (
-        "上季末的高价值客户中有 {customers:,} 位本季末不再是高价值（{previous} → {current}）。",
+        "上期末的高价值客户中有 {customers:,} 位本期末不再是高价值（{previous} → {current}）。",
         "{customers:,} customers of the high-value class at the end of {previous} are no longer "
         "in it at the end of {current}.",
     ),
     "wv_change": ("{name} {before}→{after}", "{name} {before}→{after}"),
     "wv_unchanged": ("各项不变", "no change in the measures"),
-    "wv_row_label": ("上季末分层 ↓ / 本季末分层 →", "previous quarter ↓ / this quarter →"),
+    "wv_row_label": ("上期末分层 ↓ / 本期末分层 →", "previous period ↓ / this period →"),
     "wv_rfm_vs_weighted": ("RFM分层 ↓ / 加权分层 →", "RFM class ↓ / weighted class →"),
     "sheet_agreement": ("分层对比", "RFM vs weighted"),
     "sheet_moves_customers": ("分层迁移（客户）", "Class moves (customers)"),
@@ -982,8 +1120,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet_migration": ("ABC迁移", "ABC migration"),
     "sheet_review": ("疑似重复", "Possible duplicates"),
     "sheet_merges": ("已合并", "Merged"),
-    "migration_before": ("季初分类", "Class at quarter start"),
-    "migration_after": ("季末分类", "Class at quarter end"),
+    "migration_before": ("期初分类", "Class at the period's start"),
+    "migration_after": ("期末分类", "Class at the period's end"),
     "new_class": ("新增", "New"),
     "not_classified": ("未成交", "No purchase"),
     # trends and segments (workbench.trends, workbench.segments)
@@ -992,27 +1130,27 @@ LABELS: dict[str, tuple[str, str]] = {
         "{region} trends and cohorts, {period}",
     ),
     "tr_region": ("区域", "Region"),
-    "tr_quarter": ("季度", "Quarter"),
+    "tr_when": ("期间", "Period"),
     "tr_new_buyers": ("新增购买客户", "New buyers"),
     "tr_buyers": ("购买客户", "Buyers"),
     "tr_revenue": ("销售额（元）", "Revenue (CNY)"),
-    "tr_active": ("期初活跃客户", "Active at quarter start"),
+    "tr_active": ("期初活跃客户", "Active at the period's start"),
     "tr_churned": ("流失客户", "Churned"),
     "tr_churn_rate": ("流失率", "Churn rate"),
-    "tr_new_buyers_qoq": ("新增客户环比", "New buyers QoQ"),
+    "tr_new_buyers_qoq": ("新增客户环比", "New buyers vs the previous period"),
     "tr_new_buyers_yoy": ("新增客户同比", "New buyers YoY"),
-    "tr_revenue_qoq": ("销售额环比", "Revenue QoQ"),
+    "tr_revenue_qoq": ("销售额环比", "Revenue vs the previous period"),
     "tr_revenue_yoy": ("销售额同比", "Revenue YoY"),
     "tr_churn_rate_change": ("流失率变化（百分点）", "Churn rate change (points)"),
     "tr_customer_id": ("客户编号", "Customer ID"),
     "tr_customer": ("客户", "Customer"),
     "tr_owner": ("负责人", "Owner"),
-    "tr_history": ("历史季度数", "Quarters of history"),
+    "tr_history": ("历史期数", "Periods of history"),
     "tr_median": ("历史中位数", "Median of history"),
     "tr_mad": ("中位绝对偏差 MAD", "MAD"),
     "tr_scale": ("尺度", "Scale"),
-    "tr_orders": ("本季度订单数", "Orders this quarter"),
-    "tr_complaints": ("本季度投诉", "Complaints this quarter"),
+    "tr_orders": ("本期订单数", "Orders this period"),
+    "tr_complaints": ("本期投诉", "Complaints this period"),
     "tr_z": ("稳健 Z 值", "Robust z"),
     "tr_change": ("较中位数变化", "Change vs median"),
     "tr_flagged": ("异常", "Anomaly"),
@@ -1024,14 +1162,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "flag_yes": ("是", "yes"),
     "flag_no": ("否", "no"),
     "trends_point_growth": (
-        "{region}本季度新增购买客户 {new_buyers:,} 家（环比 {new_qoq}，同比 {new_yoy}），"
-        "销售额 {revenue_wan:,.1f} 万元（环比 {revenue_qoq}，同比 {revenue_yoy}）。",
-        "{region}: {new_buyers:,} new buyers ({new_qoq} QoQ, {new_yoy} YoY), revenue "
-        "{revenue:,.0f} CNY ({revenue_qoq} QoQ, {revenue_yoy} YoY).",
+        "{region}{this}新增购买客户 {new_buyers:,} 家（{vs} {new_qoq}，同比 {new_yoy}），"
+        "销售额 {revenue_wan:,.1f} 万元（{vs} {revenue_qoq}，同比 {revenue_yoy}）。",
+        "{region}: {new_buyers:,} new buyers ({new_qoq} {vs}, {new_yoy} YoY), revenue "
+        "{revenue:,.0f} CNY ({revenue_qoq} {vs}, {revenue_yoy} YoY).",
     ),
     "trends_point_churn": (
-        "流失率 {rate}（上季度 {previous}）；全国 {company}。",
-        "Churn rate {rate} (previous quarter {previous}); all regions {company}.",
+        "流失率 {rate}（{before} {previous}）；全国 {company}。",
+        "Churn rate {rate} ({before} {previous}); all regions {company}.",
     ),
     "trends_point_leaders": (
         "销售额同比增长最快的区域是{best}（{best_yoy}）；流失率最高的是{worst}（{worst_rate}）。",
@@ -1039,7 +1177,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "({worst_rate}).",
     ),
     "trends_point_drops": (
-        "{drops:,} 位客户本季度订单数较自身历史骤降（稳健 Z 值 ≤ −{z:g}，且降幅 ≥ {change:.0%}）。",
+        "{drops:,} 位客户本期订单数较自身历史骤降（稳健 Z 值 ≤ −{z:g}，且降幅 ≥ {change:.0%}）。",
         "{drops:,} customers' orders dropped sharply against their own history (robust z ≤ "
         "−{z:g} and at least {change:.0%} below their median).",
     ),
@@ -1048,8 +1186,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Complaints rose abnormally in: {regions}.",
     ),
     "trends_point_no_complaints": (
-        "本季度没有区域的投诉数异常上升。",
-        "No region's complaints rose abnormally this quarter.",
+        "本期没有区域的投诉数异常上升。",
+        "No region's complaints rose abnormally this period.",
     ),
     "trends_point_cohort": (
         "{cohort} 获得的 {customers:,} 位新客户中，{retention} 在下一期再次购买。",
@@ -1148,18 +1286,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet_segments": ("分群汇总", "Segments"),
     "note_drop_rule": ("订单骤降规则", "Order drop rule"),
     "note_drop_rule_text": (
-        "本季度订单数与自身前 {history} 个季度比较：Z = (本季度 − 中位数) ÷ max(1.4826 × MAD, "
-        "{floor:g})；Z ≤ −{z:g} 且低于中位数 {change:.0%} 以上为异常（至少 {min_history} 个季度"
+        "本期订单数与自身前 {history} 期（同为月、季或年）比较：Z = (本期 − 中位数) ÷ max(1.4826 × MAD, "
+        "{floor:g})；Z ≤ −{z:g} 且低于中位数 {change:.0%} 以上为异常（至少 {min_history} 期"
         "历史，中位数 ≥ {median:g}）",
-        "orders this quarter against the customer's previous {history} quarters: z = (quarter − "
-        "median) ÷ max(1.4826 × MAD, {floor:g}); flagged when z ≤ −{z:g} and at least "
-        "{change:.0%} below the median (≥ {min_history} quarters of history, median ≥ {median:g})",
+        "orders this period against the customer's previous {history} periods of its kind: z = "
+        "(period − median) ÷ max(1.4826 × MAD, {floor:g}); flagged when z ≤ −{z:g} and at least "
+        "{change:.0%} below the median (≥ {min_history} periods of history, median ≥ {median:g})",
     ),
     "note_complaint_rule": ("投诉异常规则", "Complaint rise rule"),
     "note_complaint_rule_text": (
-        "区域本季度投诉数与前 {history} 个季度比较：Z ≥ {z:g}、高于中位数 {change:.0%} 以上且"
+        "区域本期投诉数与前 {history} 期（同为月、季或年）比较：Z ≥ {z:g}、高于中位数 {change:.0%} 以上且"
         "不少于 {count} 次为异常（尺度下限 {floor:g}）",
-        "a region's complaints this quarter against its previous {history} quarters: flagged "
+        "a region's complaints this period against its previous {history} periods: flagged "
         "when z ≥ {z:g}, at least {change:.0%} above the median and {count} or more (scale "
         "floor {floor:g})",
     ),
@@ -1209,9 +1347,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "fn_conversion": ("整体转化率", "Overall conversion"),
     "fn_win_rate": ("赢单率", "Win rate"),
     "fn_metric": ("指标", "Metric"),
-    "fn_current": ("本季度", "This quarter"),
-    "fn_previous": ("上季度", "Previous quarter"),
-    "fn_change": ("环比变化", "QoQ change"),
+    "fn_current": ("本期", "This period"),
+    "fn_previous": ("上期", "Previous period"),
+    "fn_change": ("环比变化", "Change on the previous period"),
     "fn_metric_leads": ("新增线索", "New leads"),
     "fn_metric_intent": ("其中进入意向客户", "… of which qualified"),
     "fn_metric_proposal": ("其中进入方案洽谈", "… of which reached a proposal"),
@@ -1247,9 +1385,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "Main loss reason: {reason}, {share:.1%} of the lost leads.",
     ),
     "fn_point_quarter": (
-        "本季度新增线索 {leads:,.0f} 条（上季度 {previous:,.0f} 条）；截至季末赢单率 {rate}（上季度 {previous_rate}）。",
-        "{leads:,.0f} new leads this quarter ({previous:,.0f} the quarter before); win rate at "
-        "the quarter's end {rate} ({previous_rate} the quarter before).",
+        "本期新增线索 {leads:,.0f} 条（上期 {previous:,.0f} 条）；截至期末赢单率 {rate}（上期 {previous_rate}）。",
+        "{leads:,.0f} new leads this period ({previous:,.0f} the period before); win rate at "
+        "the period's end {rate} ({previous_rate} the period before).",
     ),
     "fn_point_follow_up": (
         "{customers:,.0f} 位潜在客户需重点跟进（浏览页面多或询问价格）。",
@@ -1279,9 +1417,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "into the next (the earlier on a tie).",
     ),
     "fn_cohort_rule": (
-        "季度对比：各季度内创建的线索，统计至该季度末所处阶段，两季成熟时间相同。",
-        "Quarter comparison: the leads created in each quarter, as they stood at that quarter's "
-        "end, so both had the same time to mature.",
+        "环比对比：本期与上期（同为月、季或年）内创建的线索，各统计至该期末所处阶段，成熟时间相同。",
+        "Period comparison: the leads created in this period and in the previous one (of the same "
+        "kind), each as it stood at that period's end, so both had the same time to mature.",
     ),
     "fn_follow_up_rule": (
         "重点跟进：潜在客户近 {days} 天累计浏览 ≥ {pages} 页，或询问过{types}类问题。",
@@ -1301,13 +1439,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "part_funnel_days": ("各阶段停留天数", "the days in each stage"),
     "part_funnel_reasons": ("流失原因分布", "the loss reasons"),
     "part_funnel_owner": ("各负责人的漏斗", "the funnel per owner"),
-    "part_funnel_quarters": ("本季度与上季度对比", "this quarter against the last"),
+    "part_funnel_quarters": ("本期与上期对比", "this period against the previous one"),
     "sheet_funnel": ("销售漏斗", "Funnel"),
     "sheet_stage_days": ("阶段停留天数", "Days in stage"),
     "sheet_loss_reasons": ("流失原因", "Loss reasons"),
     "sheet_by_owner": ("按负责人", "By owner"),
     "sheet_by_region": ("按区域", "By region"),
-    "sheet_quarters": ("季度对比", "Quarter comparison"),
+    "sheet_quarters": ("环比对比", "Period comparison"),
     "sheet_prospects": ("重点跟进", "Prospects to follow up"),
     "note_funnel_period": ("统计期（线索创建日期）", "Period (lead created)"),
     "note_funnel_convention": ("展示口径", "Convention shown"),
@@ -1335,24 +1473,27 @@ LABELS: dict[str, tuple[str, str]] = {
         "较对比期 ≤ {points:+.1f} 个百分点",
         "≤ {points:+.1f} points vs comparison",
     ),
-    "kp_compare_previous_quarter": ("上季度（环比）", "the previous quarter"),
-    "kp_compare_last_year": ("去年同期（同比）", "the same quarter last year"),
+    "kp_compare_previous_period": ("上一期（环比）", "the previous period"),
+    "kp_compare_last_year": ("去年同期（同比）", "the same period a year before"),
     "kp_comparison_note": (
-        "本季度 {quarter}，对比期为{comparison}（{comparison_quarter}）。",
-        "This quarter is {quarter}, compared with {comparison} ({comparison_quarter}).",
+        "报告期 {period}，对比期为{comparison}（{comparison_period}）。目标均为比率，月度、季度和"
+        "年度报告使用同一组目标，不按期间长短折算。",
+        "The period is {period}, compared with {comparison} ({comparison_period}). The targets "
+        "are rates and apply unchanged to a month, a quarter or a year.",
     ),
     "kp_col_region": ("区域", "Region"),
     "kp_col_kpi": ("指标", "KPI"),
-    "kp_col_current": ("本季度", "This quarter"),
+    "kp_col_current": ("本期", "This period"),
     "kp_col_comparison": ("对比期", "Comparison"),
     "kp_col_change": ("变化", "Change"),
     "kp_col_target": ("目标", "Target"),
     "kp_col_status": ("状态", "Status"),
-    "kp_col_quarter": ("季度", "Quarter"),
+    "kp_col_period": ("期间", "Period"),
+    "kp_col_comparison_period": ("对比期间", "Comparison period"),
     "kp_col_value": ("数值", "Value"),
     "kp_col_customers": ("客户数", "Customers"),
     "kp_col_revenue": ("销售额（元）", "Revenue (CNY)"),
-    "kp_col_revenue_qoq": ("销售额环比", "Revenue QoQ"),
+    "kp_col_revenue_qoq": ("销售额环比", "Revenue vs the previous period"),
     "kp_col_revenue_yoy": ("销售额同比", "Revenue YoY"),
     "kp_col_churn_rate": ("行为流失率", "Churn rate"),
     "kp_col_win_rate": ("线索赢单率", "Win rate"),
@@ -1360,13 +1501,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "kp_col_completeness": ("数据完整性", "Completeness"),
     "kp_col_kpis_met": ("达标指标数", "KPIs met"),
     "kp_col_measure": ("指标", "Measure"),
-    "kp_col_complaints": ("本季度投诉", "Complaints"),
+    "kp_col_complaints": ("本期投诉", "Complaints"),
     "kp_col_complaint_z": ("投诉Z值", "Complaints z"),
     "kp_col_complaint_rise": ("投诉异常上升", "Abnormal rise"),
     "kp_col_order_drops": ("订单骤降客户", "Customers with a drop"),
-    "kp_measure_revenue_qoq": ("销售额环比", "Revenue QoQ"),
+    "kp_measure_revenue_qoq": ("销售额环比", "Revenue vs the previous period"),
     "kp_measure_revenue_yoy": ("销售额同比", "Revenue YoY"),
-    "kp_measure_new_buyers_qoq": ("新增购买客户环比", "New buyers QoQ"),
+    "kp_measure_new_buyers_qoq": ("新增购买客户环比", "New buyers vs the previous period"),
     "kp_measure_churn_rate_change": ("流失率变化（百分点）", "Churn rate change (points)"),
     "kp_target": ("目标", "Target"),
     "kp_point_counts": (
@@ -1375,16 +1516,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "{no_data} had no data.",
     ),
     "kp_point_met": (
-        "{kpi}达标：本季度 {current}，对比期 {comparison}，目标 {target}。",
-        "{kpi} met its target: {current} this quarter against {comparison}, target {target}.",
+        "{kpi}达标：本期 {current}，对比期 {comparison}，目标 {target}。",
+        "{kpi} met its target: {current} this period against {comparison}, target {target}.",
     ),
     "kp_point_missed": (
-        "{kpi}未达标：本季度 {current}，对比期 {comparison}，目标 {target}。",
-        "{kpi} missed its target: {current} this quarter against {comparison}, target {target}.",
+        "{kpi}未达标：本期 {current}，对比期 {comparison}，目标 {target}。",
+        "{kpi} missed its target: {current} this period against {comparison}, target {target}.",
     ),
     "kp_point_no_data": (
-        "{kpi}无数据：缺少本季度或对比期的数据。",
-        "{kpi}: no data for this quarter or the comparison period.",
+        "{kpi}无数据：缺少本期或对比期的数据。",
+        "{kpi}: no data for this period or the comparison period.",
     ),
     "kp_point_growth": (
         "销售额同比增长最快的是{best}（{best_change}），最慢的是{worst}（{worst_change}）。",
@@ -1401,8 +1542,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Regions whose complaints rose abnormally: {regions}.",
     ),
     "kp_point_no_complaints": (
-        "本季度没有区域的投诉异常上升。",
-        "No region's complaints rose abnormally this quarter.",
+        "本期没有区域的投诉异常上升。",
+        "No region's complaints rose abnormally this period.",
     ),
     "kp_point_drops": (
         "{count} 位客户的订单较自身历史骤降，最多的是{region}（{region_count} 位）。",
@@ -1424,15 +1565,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "kp_note_comparison": ("对比期", "Comparison"),
     "kp_note_definitions": ("指标定义", "Definitions"),
     "kp_definitions": (
-        "完整性 = 截至季度末已知客户的关键字段已填单元格 ÷ 应填单元格；高价值客户复购率 = 季度初"
-        "RFM 高价值（全国统一评分）客户中本季度购买≥2天的客户 ÷ 本季度购买的客户；行为流失率见"
-        "趋势报告；线索赢单率 = 本季度创建线索截至季度末 成交 ÷（成交+流失）；需求解决率 = 本季度"
-        "创建需求截至季度末已解决的比例。",
-        "Completeness = key-field cells filled ÷ cells to fill, customers known by the quarter's "
-        "end; high-value repurchase = of the customers 高价值 (RFM, scored company-wide) at the "
-        "quarter's start, those buying on ≥ 2 days ÷ those buying in the quarter; churn as in the "
-        "trends report; win rate = leads created in the quarter, won ÷ (won + lost) at its end; "
-        "resolution = requirements created in the quarter resolved by its end.",
+        "期间为报告的月、季度或年。完整性 = 截至期末已知客户的关键字段已填单元格 ÷ 应填单元格；"
+        "高价值客户复购率 = 期初 RFM 高价值（全国统一评分）客户中本期购买≥2天的客户 ÷ 本期购买的"
+        "客户；行为流失率见趋势报告；线索赢单率 = 本期创建线索截至期末 成交 ÷（成交+流失）；"
+        "需求解决率 = 本期创建需求截至期末已解决的比例。",
+        "A period is the report's month, quarter or year. Completeness = key-field cells filled ÷ "
+        "cells to fill, customers known by the period's end; high-value repurchase = of the "
+        "customers 高价值 (RFM, scored company-wide) at the period's start, those buying on ≥ 2 "
+        "days ÷ those buying in the period; churn as in the trends report; win rate = leads "
+        "created in the period, won ÷ (won + lost) at its end; resolution = requirements created "
+        "in the period resolved by its end.",
     ),
 }
 

@@ -1,9 +1,9 @@
-"""The sales-funnel report of one region and quarter, assembled in one call from `stages` and
+"""The sales-funnel report of one region and period (a month, a quarter or a year), assembled in one call from `stages` and
 `metrics`, plus the prospects to follow up (重点跟进).
 
-The cut-off ``as_of`` is the first day after the quarter (exclusive). The funnel counts the
+The cut-off ``as_of`` is the first day after the period (exclusive). The funnel counts the
 region's leads created in the ``window_months`` before it, as they stood at the cut-off; the
-quarter comparison takes the leads created in each quarter (see `metrics.quarter_cohorts`).
+period comparison takes the leads created in it and in the previous period (`period_cohorts`).
 A lead belongs to the region, and to an owner, through its customer. Customers are shown by a
 display name: enterprises by name, individuals masked (张**).
 """
@@ -16,14 +16,14 @@ import numpy as np
 import pandas as pd
 
 from workbench.cleaning.privacy import display_names
-from workbench.core.periods import quarter_bounds
+from workbench.core.periods import parse_period, period_bounds, period_text
 from workbench.extracts.loader import TableAccess
 from workbench.extracts.order_lines import order_totals
 from workbench.funnel.metrics import (
     funnel_by,
     funnel_table,
     loss_reasons,
-    quarter_cohorts,
+    period_cohorts,
     stage_days,
     weakest_stage,
     win_rate,
@@ -39,10 +39,10 @@ FOLLOW_UP_COLUMNS = ("customer", "owner", "lead_stage", "expected_amount", "page
 
 @dataclass(frozen=True)
 class FunnelReport:
-    """Everything the funnel report shows for one region and quarter (see `analyse_funnel`)."""
+    """Everything the funnel report shows for one region and period (see `analyse_funnel`)."""
 
     region: str
-    quarter: str
+    period: str
     as_of: pd.Timestamp
     customers: int  # the region's customers
     window_start: pd.Timestamp
@@ -53,7 +53,7 @@ class FunnelReport:
     reasons: pd.DataFrame  # loss_reasons
     by_owner: pd.DataFrame  # funnel_by owner, within the region
     by_region: pd.DataFrame  # funnel_by region, every region (the company as context)
-    quarters: pd.DataFrame  # quarter_cohorts: this quarter's leads against last quarter's
+    quarters: pd.DataFrame  # period_cohorts: this period's leads against the previous period's
     follow_up: pd.DataFrame  # FOLLOW_UP_COLUMNS, most pages viewed first
     weakest: str | None  # the weakest stage's code
 
@@ -81,11 +81,13 @@ def with_customers(stages: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
 
 
 def analyse_funnel(
-    data: TableAccess, region: str, quarter: str, params: FunnelParams | None = None
+    data: TableAccess, region: str, period: str, params: FunnelParams | None = None
 ) -> FunnelReport:
-    """The funnel report of ``region`` (or 全国) for ``quarter`` from cleaned extracts."""
+    """The funnel report of ``region`` (or 全国) for ``period`` (2024-11, 2024Q4 or 2024) from
+    cleaned extracts: the window ends with the period, the comparison is its previous period."""
     params = params or FunnelParams()
-    _, as_of = quarter_bounds(quarter)
+    period = period_text(parse_period(period))
+    _, as_of = period_bounds(period)
     start = as_of - pd.DateOffset(months=params.window_months)
     customers = customers_of_region(data.customers, region)
     leads = data.opportunities
@@ -97,7 +99,7 @@ def analyse_funnel(
     region_leads = leads[leads["customer_id"].isin(customers["customer_id"])]
     return FunnelReport(
         region=region,
-        quarter=quarter,
+        period=period,
         as_of=as_of,
         customers=len(customers),
         window_start=start,
@@ -108,7 +110,7 @@ def analyse_funnel(
         reasons=loss_reasons(mine),
         by_owner=funnel_by(mine, "owner", params.convention),
         by_region=funnel_by(everyone, "region", params.convention),
-        quarters=quarter_cohorts(region_leads, quarter, params.convention),
+        quarters=period_cohorts(region_leads, period, params.convention),
         follow_up=follow_up_prospects(data, customers, mine, as_of, params.follow_up),
         weakest=weakest_stage(table, params.convention, params.weakest_min_leads),
     )

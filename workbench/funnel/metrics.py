@@ -1,5 +1,5 @@
 """Funnel figures from the per-lead frame of `stages.lead_stages`: counts and conversion under both
-conventions, win rate, days in stage, the weakest stage, loss reasons, per group, per quarter.
+conventions, win rate, days in stage, the weakest stage, loss reasons, per group, per period.
 
 Definitions (docs/glossary.md): conversion into a stage = leads at it / leads at the stage before;
 overall conversion = leads won / leads; win rate = won / (won + lost), open leads left out; the
@@ -14,7 +14,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from workbench.core.periods import parse_quarter
+from workbench.core.periods import parse_period
 from workbench.funnel.params import CONVENTIONS
 from workbench.funnel.stages import ALL_STAGES, DAY_STAGES, LOST, STAGES, lead_stages
 from workbench.profiling.analysis import MISSING
@@ -133,11 +133,11 @@ def cohort_figures(stages: pd.DataFrame, convention: str = "reached") -> pd.Seri
     )
 
 
-def quarter_cohorts(leads: pd.DataFrame, quarter: str, convention: str = "reached") -> pd.DataFrame:
-    """This quarter against the last: each cohort is the leads **created in** the quarter, as they
-    stood at **that quarter's end** (same time to mature). metric, current, previous, change:
-    relative for counts, in points (current − previous) for rates."""
-    period = parse_quarter(quarter)
+def period_cohorts(leads: pd.DataFrame, period: str, convention: str = "reached") -> pd.DataFrame:
+    """This period against the previous one of its kind (2024-10 for 2024-11): each cohort is the
+    leads **created in** the period, as they stood at **that period's end** (same time to
+    mature). metric, current, previous, change: relative for counts, in points for rates."""
+    period = parse_period(period)
     figures = {}
     for name, p in (("current", period), ("previous", period - 1)):
         start, end = p.start_time.normalize(), (p + 1).start_time.normalize()

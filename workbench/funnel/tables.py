@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from workbench.core.labels import is_label, t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_label
 from workbench.extracts.schema import ALL_REGIONS
 from workbench.funnel.analysis import FunnelReport
 from workbench.funnel.gaps import FUNNEL_PARTS
@@ -36,10 +36,10 @@ COUNT_COLUMNS = ("in_stage", "reached", "in_order", "leads", "intent", "proposal
 DAY_COLUMNS = ("mean_days", "median_days")
 
 
-def report_title(region: str, quarter: str, lang: str = "zh") -> str:
+def report_title(region: str, period: str, lang: str = "zh") -> str:
     """「2024年Q4华东区域销售漏斗分析报告」 (or its English form)."""
     name = t("all_regions", lang) if region == ALL_REGIONS else region
-    return t("funnel_title", lang, period=quarter_label(quarter, lang), region=name)
+    return t("funnel_title", lang, period=period_label(period, lang), region=name)
 
 
 def stage_name(code: object, lang: str = "zh") -> str:
@@ -83,7 +83,7 @@ def shown(frame: pd.DataFrame, lang: str = "zh", group: str = "") -> Styler:
     """A localized table for the notebook, escaped: shares in %, counts and money as integers."""
     local = localize(frame, lang, group)
     formats = {t(f"fn_{c}", lang): f for c, f in _formats().items() if c in frame}
-    if "metric" in frame:  # the quarter table: counts and rates in one column
+    if "metric" in frame:  # the period table: counts and rates in one column
         return styled_table(_quarter_text(frame, local, lang))
     return styled_table(local, formats)
 
@@ -100,7 +100,7 @@ def summary_points(
     gaps: Mapping[str, Gap] | None = None,
 ) -> list[str]:
     """One-line conclusions: volume and overall conversion (saying the convention), win rate,
-    the weakest stage, the main loss reason, the quarter, the prospects; then the gaps."""
+    the weakest stage, the main loss reason, the period comparison, the prospects; then the gaps."""
     params, gaps = params or FunnelParams(), gaps or {}
     points: list[str] = []
     leads = report.leads
@@ -136,7 +136,7 @@ def convention_note(report: FunnelReport, lang: str = "zh") -> str:
 
 
 def rules_note(params: FunnelParams | None = None, lang: str = "zh") -> list[str]:
-    """The documented rules: days in stage, the weakest stage, the quarter cohorts, 重点跟进."""
+    """The documented rules: days in stage, the weakest stage, the period cohorts, 重点跟进."""
     p = params or FunnelParams()
     follow = p.follow_up
     return [
@@ -161,7 +161,7 @@ def export_excel(
     gaps: Mapping[str, Gap] | None = None,
 ) -> Path:
     """The report's tables as one formatted workbook: notes (rules, what the data cannot show),
-    funnel, days in stage, loss reasons, by owner, by region, quarters, prospects."""
+    funnel, days in stage, loss reasons, by owner, by region, the period comparison, prospects."""
     params = params or FunnelParams()
     sheets = {
         "funnel": localize(funnel_view(report), lang),
@@ -175,7 +175,7 @@ def export_excel(
     sheets = {t(f"sheet_{name}", lang): frame for name, frame in sheets.items()}
     formats = {t(f"fn_{c}", lang): f for c, f in _formats(excel=True).items()}
     notes = {
-        t("note_report", lang): report_title(report.region, report.quarter, lang),
+        t("note_report", lang): report_title(report.region, report.period, lang),
         t("note_cut_off", lang): f"{report.as_of - pd.Timedelta(days=1):%Y-%m-%d}",
         t("note_funnel_period", lang): t("fn_period", lang, start=f"{report.window_start:%Y-%m-%d}",
                                          end=f"{report.as_of - pd.Timedelta(days=1):%Y-%m-%d}"),
@@ -203,7 +203,7 @@ def _weakest_point(report: FunnelReport, params: FunnelParams, lang: str) -> str
 
 
 def _quarter_text(frame: pd.DataFrame, local: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The quarter table as text: counts as integers, rates in %, changes relative or in points."""
+    """The period comparison as text: counts as integers, rates in %, changes relative or in points."""
     rate = frame["metric"].isin(RATE_METRICS).to_numpy()
     out = local.copy()
     for column in ("current", "previous"):

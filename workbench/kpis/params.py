@@ -1,8 +1,15 @@
 """KPI targets and the comparison period, from params/kpis.yml, validated strictly: an unknown key
 or a malformed value is a ParameterError naming it. The dataclass defaults equal params/kpis.yml.
 
+A report covers a month, a quarter or a year. The comparison is the previous period of the same
+kind (``previous_period``: 2024-10 for 2024-11; ``previous_quarter`` is read as the same, the
+name the file had when reports were quarterly) or the same period a year before (``last_year``).
+Targets are not scaled to the period's length: all five KPIs are rates (shares), so a level
+means the same for a month as for a quarter, and a change or points target is measured against
+the comparison period of the same kind (month on month for a monthly report).
+
 A target is a `kind` and a `value`:
-- ``level``: this quarter's value against the value (≥ for a KPI where higher is better, ≤ for
+- ``level``: this period's value against the value (≥ for a KPI where higher is better, ≤ for
   churn);
 - ``change``: the relative change against the comparison period, (now − then) ÷ then, against the
   value (+0.10 = at least 10% up; −0.05 for churn = at least 5% down);
@@ -21,8 +28,8 @@ from workbench.core.settings import build_settings, check_choice, check_whole, l
 from workbench.trends.params import ChurnParams
 
 KINDS: tuple[str, ...] = ("level", "change", "points")
-COMPARISONS: tuple[str, ...] = ("previous_quarter", "last_year")
-LAG = {"previous_quarter": 1, "last_year": 4}  # quarters back
+COMPARISONS: tuple[str, ...] = ("previous_period", "previous_quarter", "last_year")
+PER_YEAR = {"month": 12, "quarter": 4, "year": 1}  # periods of a kind in a year
 
 
 @dataclass(frozen=True)
@@ -64,21 +71,24 @@ class Targets:
 
 @dataclass(frozen=True)
 class KpiParams:
-    """Targets, the comparison period and the trend length; load it with `load_kpi_params`."""
+    """Targets, the comparison period and the trend length (in periods of the report's kind:
+    ``quarters`` keeps its historical name); load it with `load_kpi_params`."""
 
-    compare_with: str = "previous_quarter"
+    compare_with: str = "previous_period"
     quarters: int = 8
     targets: Targets = field(default_factory=Targets)
     churn: ChurnParams = field(default_factory=ChurnParams)
 
     def __post_init__(self) -> None:
         check_choice("compare_with", self.compare_with, COMPARISONS)
+        if self.compare_with == "previous_quarter":  # the quarterly-era name of previous_period
+            object.__setattr__(self, "compare_with", "previous_period")
         check_whole("quarters", self.quarters, 2, 40)
 
-    @property
-    def lag(self) -> int:
-        """Quarters between a quarter and its comparison (1 or 4)."""
-        return LAG[self.compare_with]
+    def lag(self, kind: str = "quarter") -> int:
+        """Periods of `kind` (month, quarter, year) between a period and its comparison: 1 for
+        the previous period, 12, 4 or 1 for the same period a year before."""
+        return 1 if self.compare_with == "previous_period" else PER_YEAR[kind]
 
     def level(self, kpi: str) -> float | None:
         """The target of `kpi` when it is a level (a line on its chart), else None."""

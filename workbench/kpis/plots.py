@@ -1,4 +1,4 @@
-"""KPI charts: one KPI over the trend's quarters, for a region and 全国, with its level target.
+"""KPI charts: one KPI over the trend's periods, for a region and 全国, with its level target.
 
 Each ``plot_*`` takes an optional Axes and returns the Axes it drew on; labels come from
 ``workbench.core.labels`` in ``lang``. No data draws 无数据 / No data instead of failing.
@@ -21,7 +21,7 @@ def plot_kpi_trend(
     trend: pd.DataFrame, kpi: str, region: str = ALL_REGIONS, level: float | None = None,
     lang: str = "zh", ax: Axes | None = None,
 ) -> Axes:  # fmt: skip
-    """``kpi`` of `KpiReport.trend` quarter by quarter for `region` (thick) and 全国 (dashed);
+    """``kpi`` of `KpiReport.trend` period by period for `region` (thick) and 全国 (dashed);
     `level`, a level target, drawn as a grey line."""
     ax = axes_or_new(ax, (6, 3.5))
     title = t(f"kp_{kpi}", lang)
@@ -35,7 +35,7 @@ def plot_kpi_trend(
     for scope in shown:
         rows = mine[mine["region"] == scope]
         name = t("all_regions", lang) if scope == ALL_REGIONS else scope
-        ax.plot(rows["quarter"], rows["value"], marker="o", label=name,
+        ax.plot(rows["period"], rows["value"], marker="o", label=name,
                 linewidth=2.5 if scope == region else 1.2,
                 linestyle="-" if scope == region else "--")  # fmt: skip
     if level is not None:

@@ -1,4 +1,4 @@
-"""The company-wide summary's figures: the regions side by side, the quarter's largest movements
+"""The company-wide summary's figures: the regions side by side, the period's largest movements
 and its anomalies, from the KPI report (`analysis.analyse_kpis`) and the trends report of 全国
 (`workbench.trends.analysis.analyse_trends`). Frames in, frames out, codes only.
 
@@ -13,7 +13,7 @@ import pandas as pd
 
 from workbench.churn.definition import purchases_of
 from workbench.clv.fit import company_clv
-from workbench.core.periods import quarter_bounds
+from workbench.core.periods import period_bounds
 from workbench.extracts.schema import ALL_REGIONS, REGIONS
 from workbench.kpis.analysis import KPIS, MET, SCOPES, KpiReport
 from workbench.trends.analysis import TrendReport
@@ -26,14 +26,14 @@ MOVEMENTS = ("revenue_qoq", "revenue_yoy", "new_buyers_qoq", "churn_rate_change"
 ANOMALY_COLUMNS = ("region", "complaints", "complaint_z", "complaint_rise", "order_drops")
 
 
-def expected_value(data: object, quarter: str, clv_params: ClvParams | None = None) -> pd.Series:
-    """12-month expected value (CLV, 元) per region and 全国 as of the quarter's end, from one
+def expected_value(data: object, period: str, clv_params: ClvParams | None = None) -> pd.Series:
+    """12-month expected value (CLV, 元) per region and 全国 as of the period's end, from one
     company-wide fit; NaN when there are no orders or the models cannot be fitted."""
     customers, orders = data.tables["customers"], data.tables.get("orders")
     scopes = pd.Index(list(SCOPES), name="region")
     if orders is None or orders.empty or "region" not in customers:
         return pd.Series(np.nan, index=scopes, name="expected_value")
-    _, as_of = quarter_bounds(quarter)
+    _, as_of = period_bounds(period)
     ids = pd.Index(customers["customer_id"].unique(), name="customer_id")
     clv = company_clv(purchases_of(orders), as_of, clv_params, ids)
     if clv.isna().all():
@@ -46,7 +46,7 @@ def expected_value(data: object, quarter: str, clv_params: ClvParams | None = No
 
 def region_overview(kpis: KpiReport, trends: TrendReport, customers: pd.DataFrame,
                     expected: pd.Series | None = None) -> pd.DataFrame:  # fmt: skip
-    """OVERVIEW_COLUMNS, one row per region and 全国: customers, the quarter's revenue and its
+    """OVERVIEW_COLUMNS, one row per region and 全国: customers, the period's revenue and its
     growth (trends), churn, expected value (``expected``, `expected_value`; NaN without it),
     win rate, resolution and completeness (KPIs), KPIs met."""
     region = customers["region"] if "region" in customers else pd.Series(dtype="object")
@@ -64,7 +64,7 @@ def region_overview(kpis: KpiReport, trends: TrendReport, customers: pd.DataFram
 
 
 def largest_movements(trends: TrendReport, top: int = 5) -> pd.DataFrame:
-    """region, measure (MOVEMENTS), change: the regions' largest changes of the quarter by
+    """region, measure (MOVEMENTS), change: the regions' largest changes of the period by
     absolute size (全国 left out), at most `top`; changes are relative, churn's in points."""
     rows = trends.comparison[trends.comparison["region"] != ALL_REGIONS]
     long = rows.melt(id_vars="region", value_vars=list(MOVEMENTS), var_name="measure",
@@ -75,7 +75,7 @@ def largest_movements(trends: TrendReport, top: int = 5) -> pd.DataFrame:
 
 
 def anomalies(trends: TrendReport, customers: pd.DataFrame) -> pd.DataFrame:
-    """ANOMALY_COLUMNS per region and 全国: the quarter's complaints, their robust z and whether
+    """ANOMALY_COLUMNS per region and 全国: the period's complaints, their robust z and whether
     they rose abnormally; customers whose orders dropped suddenly (`trends.anomalies`)."""
     rises = trends.complaint_rises.set_index("region")
     region = customers.drop_duplicates("customer_id").set_index("customer_id").get("region")

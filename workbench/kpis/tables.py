@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from workbench.core.labels import is_label, t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_label
 from workbench.extracts.schema import ALL_REGIONS, REGIONS
 from workbench.kpis.analysis import KPIS, LOWER_IS_BETTER, MISSED, NO_DATA, KpiReport
 from workbench.kpis.params import KpiParams
@@ -30,9 +30,9 @@ _FORMATS = {**dict.fromkeys(_SHARES, ("{:.1%}", SHARE)), "revenue": ("{:,.0f}", 
             "complaints": ("{:,.0f}", "#,##0")}  # fmt: skip
 
 
-def report_title(quarter: str, lang: str = "zh") -> str:
-    """「2024年Q4管理层摘要」 (or its English form)."""
-    return t("summary_title", lang, period=quarter_label(quarter, lang))
+def report_title(period: str, lang: str = "zh") -> str:
+    """「2024年Q4管理层摘要」 (2024年11月…, 2024年…; or its English form)."""
+    return t("summary_title", lang, period=period_label(period, lang))
 
 
 def region_name(region: str, lang: str = "zh") -> str:
@@ -56,14 +56,14 @@ def target_text(kpi: str, kind: str, value: float, lang: str = "zh") -> str:
 
 
 def comparison_note(report: KpiReport, params: KpiParams, lang: str = "zh") -> str:
-    """Which period the KPIs are compared with."""
-    return t("kp_comparison_note", lang, quarter=quarter_label(report.quarter, lang),
+    """Which period the KPIs are compared with, and that the targets apply unchanged."""
+    return t("kp_comparison_note", lang, period=period_label(report.period, lang),
              comparison=t(f"kp_compare_{params.compare_with}", lang),
-             comparison_quarter=quarter_label(report.comparison_quarter, lang))  # fmt: skip
+             comparison_period=period_label(report.comparison_period, lang))  # fmt: skip
 
 
 def kpi_frame(report: KpiReport, region: str = ALL_REGIONS, lang: str = "zh") -> pd.DataFrame:
-    """One row per KPI of `region`: KPI, this quarter, comparison, change, target, status."""
+    """One row per KPI of `region`: KPI, this period, comparison, change, target, status."""
     rows = report.table[report.table["region"] == region]
     return pd.DataFrame({
         "kpi": [t(f"kp_{k}", lang) for k in rows["kpi"]],
@@ -177,6 +177,6 @@ def write_summary_workbook(path: str | Path, report: KpiReport, frames: Mapping[
               t("kp_sheet_trend", lang): localize(report.trend, lang)}  # fmt: skip
     sheets |= {t(f"kp_sheet_{key}", lang): localize(frame, lang) for key, frame in frames.items()}
     formats = {t(f"kp_col_{c}", lang): excel for c, (_, excel) in _FORMATS.items()}
-    notes = {t("kp_note_title", lang): report_title(report.quarter, lang),
+    notes = {t("kp_note_title", lang): report_title(report.period, lang),
              t("kp_note_definitions", lang): t("kp_definitions", lang)}  # fmt: skip
     return write_workbook(path, sheets, formats, notes)

@@ -1,14 +1,15 @@
-"""Customer profile (客户画像) of one region and quarter: who the customers are, what they buy,
-how they are followed up, and how the quarter compares with the previous one.
+"""Customer profile (客户画像) of one region and period (a month 2024-11, a quarter 2024Q4 or a
+year 2024): who the customers are, what they buy, how they are followed up, and how the period
+compares with the previous period of its kind and with the same period a year before.
 
 Definitions (also in docs/glossary.md):
 - orders: an order's lines count once (`workbench.extracts.order_lines.order_totals`); returns
   (退货 / 冲销: negative orders marked as returns) are not orders.
-- revenue = the sum of every line in the quarter: returns are netted in their own quarter.
-- 客单价 average order value = revenue ÷ orders placed in the quarter.
-- 复购率 repurchase rate = customers with purchases on ≥ 2 distinct days in the quarter ÷
-  customers with ≥ 1 purchase in the quarter.
-- 新成交客户 new customers = customers whose first deal date falls in the quarter.
+- revenue = the sum of every line in the period: returns are netted in their own period.
+- 客单价 average order value = revenue ÷ orders placed in the period.
+- 复购率 repurchase rate = customers with purchases on ≥ 2 distinct days in the period ÷
+  customers with ≥ 1 purchase in the period.
+- 新成交客户 new customers = customers whose first deal date falls in the period.
 
 Frames in, frames out, no words: a missing value is the key `MISSING`, a folded tail `OTHER`,
 and `workbench.profiling.tables` turns them (and the KPI keys) into the report's language.
@@ -18,7 +19,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.core.periods import in_quarter, parse_quarter, quarter_bounds
+from workbench.core.periods import (
+    in_period,
+    parse_period,
+    period_bounds,
+    period_kind,
+    period_text,
+    previous_period,
+    year_ago,
+)
 from workbench.extracts.order_lines import order_totals
 from workbench.extracts.schema import ALL_REGIONS
 
@@ -53,11 +62,11 @@ def distribution(values: pd.Series, top: int | None = None) -> pd.DataFrame:
     return frame
 
 
-def order_kpis(orders: pd.DataFrame, customer_ids: pd.Series, quarter: str) -> dict[str, float]:
+def order_kpis(orders: pd.DataFrame, customer_ids: pd.Series, period: str) -> dict[str, float]:
     """Orders, buyers, revenue (net of returns), average order value, repurchase rate and returns
-    (the amount of the quarter's returns, ≤ 0) in one quarter; `orders` may be order lines."""
+    (the amount of the period's returns, ≤ 0) in one period; `orders` may be order lines."""
     mine = orders[
-        orders["customer_id"].isin(customer_ids) & in_quarter(orders["order_date"], quarter)
+        orders["customer_id"].isin(customer_ids) & in_period(orders["order_date"], period)
     ]
     totals = order_totals(mine)
     placed = totals[~totals["is_return"]]
@@ -74,13 +83,11 @@ def order_kpis(orders: pd.DataFrame, customer_ids: pd.Series, quarter: str) -> d
     }
 
 
-def revenue_by_customer(
-    orders: pd.DataFrame, customer_ids: pd.Series, quarter: str
-) -> pd.DataFrame:
-    """Per customer with orders or returns in the quarter: orders, gross (their amount), returns
+def revenue_by_customer(orders: pd.DataFrame, customer_ids: pd.Series, period: str) -> pd.DataFrame:
+    """Per customer with orders or returns in the period: orders, gross (their amount), returns
     (the amount returned, ≤ 0) and revenue = gross + returns; most revenue first."""
     mine = orders[
-        orders["customer_id"].isin(customer_ids) & in_quarter(orders["order_date"], quarter)
+        orders["customer_id"].isin(customer_ids) & in_period(orders["order_date"], period)
     ]
     totals = order_totals(mine)
     returned = totals["is_return"]
@@ -96,12 +103,12 @@ def revenue_by_customer(
 
 
 def interaction_kpis(
-    interactions: pd.DataFrame, customer_ids: pd.Series, quarter: str
+    interactions: pd.DataFrame, customer_ids: pd.Series, period: str
 ) -> dict[str, float]:
     """Follow-ups per customer, complaints, satisfaction and customers not contacted in 90 days."""
     mine = interactions[interactions["customer_id"].isin(customer_ids)]
-    _, end = quarter_bounds(quarter)
-    in_q = mine[in_quarter(mine["interaction_date"], quarter)]
+    _, end = period_bounds(period)
+    in_q = mine[in_period(mine["interaction_date"], period)]
     last_contact = (
         mine.loc[mine["interaction_date"] < end].groupby("customer_id")["interaction_date"].max()
     )
@@ -115,46 +122,57 @@ def interaction_kpis(
     }
 
 
-def quarter_kpis(
-    customers: pd.DataFrame, orders: pd.DataFrame, interactions: pd.DataFrame, quarter: str
+def period_kpis(
+    customers: pd.DataFrame, orders: pd.DataFrame, interactions: pd.DataFrame, period: str
 ) -> dict[str, float]:
-    """Every headline KPI of a customer set for one quarter."""
-    _, end = quarter_bounds(quarter)
+    """Every headline KPI of a customer set for one period."""
+    _, end = period_bounds(period)
     known = customers[
         customers["first_contact_date"].isna() | (customers["first_contact_date"] < end)
     ]
     ids = known["customer_id"]
     return {
         "customers": len(known),
-        "new_customers": int(in_quarter(customers["first_deal_date"], quarter).sum()),
-        **order_kpis(orders, ids, quarter),
-        **interaction_kpis(interactions, ids, quarter),
+        "new_customers": int(in_period(customers["first_deal_date"], period).sum()),
+        **order_kpis(orders, ids, period),
+        **interaction_kpis(interactions, ids, period),
     }
 
 
 def kpi_comparison(
-    customers: pd.DataFrame, orders: pd.DataFrame, interactions: pd.DataFrame, quarter: str
+    customers: pd.DataFrame, orders: pd.DataFrame, interactions: pd.DataFrame, period: str
 ) -> pd.DataFrame:
-    """KPIs of the quarter next to the previous quarter, with the relative change (环比).
+    """KPIs of the period next to the previous period of its kind (环比: 2024-10 for 2024-11) and
+    the same period a year before (同比: 2023-11), with the relative changes.
 
-    One row per KPI, in the order of `KPIS`: key, current, previous, change.
+    One row per KPI, in the order of `KPIS`: key, current, previous, change, year_ago,
+    year_change (a change is NaN where the earlier figure is 0 or missing).
     """
-    period = parse_quarter(quarter)
-    now = quarter_kpis(customers, orders, interactions, str(period))
-    before = quarter_kpis(customers, orders, interactions, str(period - 1))
+    value = parse_period(period)
+    now = period_kpis(customers, orders, interactions, period_text(value))
+    before = period_kpis(customers, orders, interactions, period_text(previous_period(value)))
+    then = period_kpis(customers, orders, interactions, period_text(year_ago(value)))
     rows = []
     for key in KPIS:
-        change = (now[key] - before[key]) / before[key] if before[key] else float("nan")
-        rows.append({"key": key, "current": now[key], "previous": before[key], "change": change})
+        rows.append({
+            "key": key, "current": now[key],
+            "previous": before[key], "change": _change(now[key], before[key]),
+            "year_ago": then[key], "year_change": _change(now[key], then[key]),
+        })  # fmt: skip
     return pd.DataFrame(rows)
 
 
+def _change(now: float, before: float) -> float:
+    """(now − before) ÷ before; NaN when before is 0 or missing."""
+    return (now - before) / before if before and not pd.isna(before) else float("nan")
+
+
 def revenue_shares(
-    orders: pd.DataFrame, customer_ids: pd.Series, quarter: str, by: str = "product_category"
+    orders: pd.DataFrame, customer_ids: pd.Series, period: str, by: str = "product_category"
 ) -> pd.DataFrame:
-    """Revenue per product (category) in the quarter: label, revenue, share; largest first."""
+    """Revenue per product (category) in the period: label, revenue, share; largest first."""
     mine = orders[
-        orders["customer_id"].isin(customer_ids) & in_quarter(orders["order_date"], quarter)
+        orders["customer_id"].isin(customer_ids) & in_period(orders["order_date"], period)
     ]
     revenue = mine.groupby(mine[by].fillna(MISSING))["amount"].sum().sort_values(ascending=False)
     frame = revenue.rename_axis("label").reset_index(name="revenue")
@@ -163,31 +181,36 @@ def revenue_shares(
     return frame
 
 
-def channel_mix(interactions: pd.DataFrame, customer_ids: pd.Series, quarter: str) -> pd.DataFrame:
-    """Follow-ups by channel (电话, 微信 …) in the quarter, as a distribution."""
+def channel_mix(interactions: pd.DataFrame, customer_ids: pd.Series, period: str) -> pd.DataFrame:
+    """Follow-ups by channel (电话, 微信 …) in the period, as a distribution."""
     mine = interactions[
         interactions["customer_id"].isin(customer_ids)
-        & in_quarter(interactions["interaction_date"], quarter)
+        & in_period(interactions["interaction_date"], period)
     ]
     return distribution(mine["channel"])
 
 
-def quarterly_trend(
-    orders: pd.DataFrame, customer_ids: pd.Series, quarter: str, quarters: int = 8
+TREND_LENGTH = {"month": 12, "quarter": 8, "year": 3}  # periods shown by `period_trend`
+
+
+def period_trend(
+    orders: pd.DataFrame, customer_ids: pd.Series, period: str, periods: int | None = None
 ) -> pd.DataFrame:
-    """Revenue (net of returns), orders and buyers (returns are not orders) for the `quarters`
-    quarters ending with `quarter`; `orders` may be order lines."""
-    last = parse_quarter(quarter)
-    periods = pd.period_range(end=last, periods=quarters, freq="Q")
+    """Revenue (net of returns), orders and buyers (returns are not orders) for the `periods`
+    periods of the report's kind ending with `period` (by default 12 months, 8 quarters or 3
+    years); column `period` holds each one's text (2024-11, 2024Q4, 2024)."""
+    last = parse_period(period)
+    count = periods or TREND_LENGTH[period_kind(last)]
+    shown = pd.period_range(end=last, periods=count, freq=last.freq)
     mine = orders[orders["customer_id"].isin(customer_ids) & orders["order_date"].notna()]
-    totals = order_totals(mine)  # an order's lines share its day, so its quarter
-    period = totals["order_date"].dt.to_period("Q")
+    totals = order_totals(mine)  # an order's lines share its day, so its period
+    when = totals["order_date"].dt.to_period(last.freq)
     placed = ~totals["is_return"]
-    by_quarter = pd.DataFrame({
-        "revenue": totals["amount"].groupby(period).sum(),
-        "orders": placed.groupby(period).sum(),
-        "buyers": totals["customer_id"].where(placed).groupby(period).nunique(),
+    by_period = pd.DataFrame({
+        "revenue": totals["amount"].groupby(when).sum(),
+        "orders": placed.groupby(when).sum(),
+        "buyers": totals["customer_id"].where(placed).groupby(when).nunique(),
     })  # fmt: skip
-    frame = by_quarter.reindex(periods, fill_value=0).rename_axis("period").reset_index()
-    frame.insert(0, "quarter", frame["period"].astype("str"))
-    return frame.drop(columns="period")
+    frame = by_period.reindex(shown, fill_value=0).rename_axis("when").reset_index()
+    frame.insert(0, "period", [period_text(p) for p in frame["when"]])
+    return frame.drop(columns="when")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.core.periods import in_quarter
+from workbench.core.periods import in_period
 
 # Each part of the profile report that can go missing, and the (table, column) it needs; the
 # KPI rows are named after their label (kpi_<key>). The region's own gaps come first.
@@ -40,7 +40,7 @@ class Gap:
 
     Reasons: no_table (no file), empty_table (a file without rows), no_column (no value in the
     whole table), no_region (no customer has a region), no_customers (none in this region),
-    no_enterprises, none_in_quarter (no row of the table for the region in the quarter),
+    no_enterprises, none_in_quarter (no row of the table for the region in the period),
     no_purchases, few_repeat_buyers (CLV).
     """
 
@@ -88,9 +88,10 @@ def region_gap(data: object, customers: pd.DataFrame) -> Gap | None:
     return Gap("no_customers", "customers")
 
 
-def profile_gaps(data: object, customers: pd.DataFrame, quarter: str) -> dict[str, Gap]:
+def profile_gaps(data: object, customers: pd.DataFrame, period: str) -> dict[str, Gap]:
     """Part of the profile report (PROFILE_NEEDS, REGION_PARTS) → why it cannot be shown, for
-    the region's `customers` in `quarter`; the parts that can be shown are not listed."""
+    the region's `customers` in `period` (a month, a quarter or a year); the parts that can be
+    shown are not listed."""
     region = region_gap(data, customers)
     if region is not None:
         return dict.fromkeys((*REGION_PARTS, *PROFILE_NEEDS), region)
@@ -109,6 +110,6 @@ def profile_gaps(data: object, customers: pd.DataFrame, quarter: str) -> dict[st
         if part in gaps:
             continue
         frame = getattr(data, table)
-        if not (frame["customer_id"].isin(ids) & in_quarter(frame[date], quarter)).any():
+        if not (frame["customer_id"].isin(ids) & in_period(frame[date], period)).any():
             gaps[part] = Gap("none_in_quarter", table)
     return gaps

@@ -1,4 +1,4 @@
-"""Customer-profile charts: shares as a pie or bars, the largest values, a quarterly trend.
+"""Customer-profile charts: shares as a pie or bars, the largest values, a trend over periods.
 
 Each `plot_*` takes an optional Axes and returns the Axes it drew on; titles and axis labels are
 given by the caller (from `workbench.core.labels`).
@@ -42,11 +42,11 @@ def plot_top_bar(
 def plot_trend(
     trend: pd.DataFrame, value: str, title: str = "", ylabel: str = "", ax: Axes | None = None
 ) -> Axes:
-    """Line over quarters (column 'quarter' as text) with the last point highlighted."""
+    """Line over periods (column 'period' as text) with the last point highlighted."""
     ax = axes_or_new(ax, (8, 3.5))
-    sns.lineplot(data=trend, x="quarter", y=value, marker="o", ax=ax)
+    sns.lineplot(data=trend, x="period", y=value, marker="o", ax=ax)
     last = trend.iloc[-1]
-    ax.scatter([last["quarter"]], [last[value]], s=90, color="crimson", zorder=5)
+    ax.scatter([last["period"]], [last[value]], s=90, color="crimson", zorder=5)
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     return ax

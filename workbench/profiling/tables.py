@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from workbench.core.labels import t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_kind, period_label, year_ago
 from workbench.extracts.schema import ALL_REGIONS, TABLES
 from workbench.profiling.analysis import MISSING, OTHER, SILENT_DAYS
 from workbench.profiling.gaps import Gap
@@ -33,16 +33,17 @@ KPI_FORMATS: dict[str, str] = {
 # The summary's sentences and the KPIs each one states.
 SUMMARY_POINTS: dict[str, tuple[str, ...]] = {
     "profile_point_revenue": ("revenue", "buyers"),
+    "profile_point_year_ago": ("revenue",),
     "profile_point_aov": ("aov", "repurchase_rate"),
     "profile_point_new_customers": ("new_customers",),
     "profile_point_complaints": ("complaints", "silent_customers"),
 }
 
 
-def report_title(region: str, quarter: str, lang: str = "zh") -> str:
-    """「2024年Q4华东区域客户画像分析报告」 (or its English form)."""
+def report_title(region: str, period: str, lang: str = "zh") -> str:
+    """「2024年Q4华东区域客户画像分析报告」 (2024年11月…, 2024年…; or its English form)."""
     name = t("all_regions", lang) if region == ALL_REGIONS else region
-    return t("profiling_title", lang, period=quarter_label(quarter, lang), region=name)
+    return t("profiling_title", lang, period=period_label(period, lang), region=name)
 
 
 def localize(dist: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -53,10 +54,12 @@ def localize(dist: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def format_kpis(
-    kpis: pd.DataFrame, lang: str = "zh", gaps: Mapping[str, Gap] | None = None
+    kpis: pd.DataFrame, period: str, lang: str = "zh", gaps: Mapping[str, Gap] | None = None
 ) -> pd.DataFrame:
-    """The KPI comparison as display strings, with the metric names and headers in `lang`; a KPI
-    the data cannot give (`gaps`: kpi_<key>, or kpis for all) shows –."""
+    """The KPI comparison of `period` as display strings, with the metric names and headers in
+    `lang` (本月/上月, 本季度/上季度, 本年/上年, then 去年同期 and 同比 for a month or a quarter); a
+    KPI the data cannot give (`gaps`: kpi_<key>, or kpis for all) shows –."""
+    kind = period_kind(period)
     kpis = _without_gaps(kpis, gaps or {})
     formats = kpis["key"].map(KPI_FORMATS)
 
@@ -66,21 +69,25 @@ def format_kpis(
             for value, fmt in zip(kpis[column], formats, strict=True)
         ]
 
-    return pd.DataFrame(
-        {
-            t("metric", lang): [t(f"kpi_{key}", lang) for key in kpis["key"]],
-            t("current", lang): shown("current"),
-            t("previous", lang): shown("previous"),
-            t("change", lang): kpis["change"].map(_change).tolist(),
-        }
-    )
+    columns = {
+        t("metric", lang): [t(f"kpi_{key}", lang) for key in kpis["key"]],
+        t(f"per_this_{kind}", lang): shown("current"),
+        t(f"per_previous_{kind}", lang): shown("previous"),
+        t(f"per_change_{kind}", lang): kpis["change"].map(_change).tolist(),
+    }
+    if kind != "year":  # a year's previous period is already the year before
+        columns[t("per_year_ago", lang)] = shown("year_ago")
+        columns[t("per_year_change", lang)] = kpis["year_change"].map(_change).tolist()
+    return pd.DataFrame(columns)
 
 
 def summary_points(
-    kpis: pd.DataFrame, lang: str = "zh", gaps: Mapping[str, Gap] | None = None
+    kpis: pd.DataFrame, period: str, lang: str = "zh", gaps: Mapping[str, Gap] | None = None
 ) -> list[str]:
-    """Four one-line conclusions for the report's summary, from the KPI comparison; a sentence
-    whose KPIs the data cannot give is left out, and what is missing is said, with why."""
+    """Four or five one-line conclusions for the report's summary, from the KPI comparison of
+    `period` (环比 against the previous period of its kind, 同比 for a month or a quarter); a
+    sentence whose KPIs the data cannot give is left out, and what is missing is said, with why."""
+    kind = period_kind(period)
     gaps = gaps or {}
     if "kpis" in gaps:
         return gap_sentences(gaps, lang, ("kpis",))
@@ -89,12 +96,17 @@ def summary_points(
         **k["current"].to_dict(),
         **{f"{key}_change": _change(change) for key, change in k["change"].items()},
         "revenue_wan": k.loc["revenue", "current"] / 1e4,
+        "revenue_year_change": _change(k.loc["revenue", "year_change"]),
+        "year_ago": period_label(year_ago(period), lang),
+        "this": t(f"per_this_{kind}", lang),
+        "vs": t(f"per_vs_{kind}", lang),
         "days": SILENT_DAYS,
     }
     points = [
         t(point, lang, **fields)
         for point, keys in SUMMARY_POINTS.items()
         if not any(f"kpi_{key}" in gaps for key in keys)
+        and (kind != "year" or point != "profile_point_year_ago")
     ]
     return points + gap_sentences(gaps, lang, [f"kpi_{key}" for key in kpis["key"]])
 
@@ -143,7 +155,8 @@ def _part(part: str, lang: str) -> str:
 def _without_gaps(kpis: pd.DataFrame, gaps: Mapping[str, Gap]) -> pd.DataFrame:
     """The KPI table with the figures of KPIs the data cannot give set to missing."""
     blank = kpis["key"].map(lambda key: "kpis" in gaps or f"kpi_{key}" in gaps).astype(bool)
-    return kpis.assign(**{c: kpis[c].mask(blank) for c in ("current", "previous", "change")})
+    figures = ("current", "previous", "change", "year_ago", "year_change")
+    return kpis.assign(**{c: kpis[c].mask(blank) for c in figures if c in kpis})
 
 
 def _change(change: float) -> str:

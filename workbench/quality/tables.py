@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.cleaning.dedupe_review import DECISION_COLUMNS, DECISIONS_FILE
+from workbench.collection.completion import TARGET_DAYS
 from workbench.core.labels import is_label, t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_label
 from workbench.extracts.schema import TABLES
 from workbench.reports.excel import write_workbook
 
@@ -47,9 +48,9 @@ def table_label(table: str, lang: str = "zh") -> str:
     return t("table_name", lang, zh=TABLES[table].zh, name=table)
 
 
-def report_title(quarter: str, lang: str = "zh") -> str:
+def report_title(period: str, lang: str = "zh") -> str:
     """「2024年Q4数据质量报告」 (or its English form)."""
-    return t("quality_title", lang, period=quarter_label(quarter, lang))
+    return t("quality_title", lang, period=period_label(period, lang))
 
 
 def reconciliation_table(reconciliation: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -111,7 +112,7 @@ def review_table(pairs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def export_excel(
-    review: pd.DataFrame, merges: pd.DataFrame, path: str | Path, quarter: str, lang: str = "zh"
+    review: pd.DataFrame, merges: pd.DataFrame, path: str | Path, period: str, lang: str = "zh"
 ) -> Path:
     """The review list and the merges as one workbook. The review sheet opens with the columns
     of the decisions file (customer_id_a, customer_id_b, decision — empty, for the reviewer),
@@ -124,7 +125,7 @@ def export_excel(
         )
         sheet = pd.concat([ids, shown.set_axis(ids.index)], axis=1)
     notes = {
-        t("note_report", lang): report_title(quarter, lang),
+        t("note_report", lang): report_title(period, lang),
         t("note_decisions", lang): t("note_decisions_text", lang, file=DECISIONS_FILE),
     }
     sheets = {t("sheet_review", lang): sheet, t("sheet_merges", lang): merges_table(merges, lang)}
@@ -165,6 +166,108 @@ def retention_table(counts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         return pd.DataFrame()
     frame = counts.assign(oldest=counts["oldest"].dt.strftime("%Y-%m-%d"))
     return _headers(frame, RETENTION_HEADERS, lang)
+
+
+QUEUE_HEADERS = ("cl_queue_owner", "cl_queue_open", "cl_queue_not_sent", "cl_queue_within",
+                 "cl_queue_overdue", "cl_queue_oldest")  # fmt: skip
+EFFECT_HEADERS = ("cl_effect_field", "cl_effect_before", "cl_effect_after", "cl_effect_filled")
+ROUNDS_HEADERS = ("cl_rounds_date", "cl_rounds_owner", "cl_rounds_file", "cl_rounds_status",
+                  "cl_rounds_count")  # fmt: skip
+REJECTED_HEADERS = ("cl_rounds_file", "cl_rej_cell", "cl_rounds_owner", "cl_col_customer_id",
+                    "cl_col_field", "cl_rej_value", "cl_rounds_status", "cl_rej_reason")  # fmt: skip
+APPROVAL_HEADERS = ("cl_col_customer_id", "cl_col_field", "cl_appr_old", "cl_appr_new",
+                    "cl_appr_approver", "cl_appr_date", "cl_rounds_owner", "cl_rounds_date",
+                    "cl_rounds_file")  # fmt: skip
+
+
+def queue_summary(counts: dict[str, int], lang: str = "zh", target_days: int = TARGET_DAYS) -> str:
+    """One sentence from `collection.queue.queue_counts`: open, overdue, not sent."""
+    return t("cl_queue_summary", lang, target=target_days, **counts)
+
+
+def queue_table(owners: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`queue_by_owner` (open issues per owner by state, oldest age) with headers in `lang`."""
+    if owners.empty:
+        return pd.DataFrame()
+    frame = owners.assign(oldest=owners["oldest"].map(lambda v: "–" if pd.isna(v) else int(v)))
+    return _headers(frame, QUEUE_HEADERS, lang)
+
+
+def age_table(bands: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`queue_by_age` as age band, issues and whether the band is past the target (超期)."""
+    label = [
+        t("cl_age_open_band", lang, low=r.low)
+        if pd.isna(r.high)
+        else t("cl_age_band", lang, low=r.low, high=r.high)
+        for r in bands.itertuples()
+    ]
+    return pd.DataFrame(
+        {
+            t("cl_queue_age", lang): label,
+            t("cl_queue_issues", lang): bands["issues"].to_numpy(),
+            t("cl_queue_overdue", lang): bands["overdue"].map({True: "✗", False: "✓"}).to_numpy(),
+        }
+    )
+
+
+def effect_table(effect: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`correction_effect` (completeness before / after the corrections) with shares as 91.5%."""
+    if effect.empty:
+        return pd.DataFrame()
+    frame = effect.assign(
+        field=effect["field"].map(lambda f: _field_label(f, lang)),
+        before=effect["before"].map(lambda v: f"{v:.1%}"),
+        after=effect["after"].map(lambda v: f"{v:.1%}"),
+    )[["field", "before", "after", "filled"]]
+    return _headers(frame, EFFECT_HEADERS, lang)
+
+
+def rounds_table(rounds: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`correction_rounds` (each returned file's results) with dates and statuses in `lang`."""
+    if rounds.empty:
+        return pd.DataFrame()
+    frame = rounds.assign(
+        date=pd.to_datetime(rounds["date"]).dt.strftime("%Y-%m-%d"),
+        status=rounds["status"].map(lambda s: t(f"cl_status_{s}", lang)),
+    )
+    return _headers(frame, ROUNDS_HEADERS, lang)
+
+
+def rejected_table(rejected: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`rejected_cells` with the cell as sheet!G5, the field's name and the status in `lang`;
+    values are shown masked."""
+    if rejected.empty:
+        return pd.DataFrame()
+    frame = pd.DataFrame(
+        {
+            "file": rejected["file"],
+            "cell": rejected["sheet"] + "!" + rejected["cell"],
+            "owner": rejected["owner"],
+            "customer_id": rejected["customer_id"],
+            "field": rejected["field"].map(lambda f: _field_label(f, lang)),
+            "shown": rejected["shown"],
+            "status": rejected["status"].map(lambda s: t(f"cl_status_{s}", lang)),
+            "reason": rejected["reason"],
+        }
+    )
+    return _headers(frame, REJECTED_HEADERS, lang)
+
+
+def approvals_table(approvals: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The 变更审批记录 (`CleanResult.approvals`) with headers in `lang`; values masked."""
+    if approvals.empty:
+        return pd.DataFrame()
+    frame = approvals.assign(
+        field=approvals["field"].map(lambda f: _field_label(f, lang)),
+        date=pd.to_datetime(approvals["date"]).dt.strftime("%Y-%m-%d"),
+    )[["customer_id", "field", "old", "new", "approver", "approval_date", "owner", "date", "file"]]
+    return _headers(frame, APPROVAL_HEADERS, lang)
+
+
+def _field_label(field: str, lang: str) -> str:
+    """A customers field by its Chinese header (the code in English reports)."""
+    names = {c.name: c.zh for c in TABLES["customers"].columns}
+    return t("table_name", lang, zh=names.get(field, field), name=field)
 
 
 def _headers(frame: pd.DataFrame, keys: tuple[str, ...], lang: str) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 Each report gets `<region>/<notebook>.manifest.json` beside its HTML, written whether it succeeded
 or not, and its page a one-line footer with the essentials, so a reader holding a page can tell
-which data and which code made it, and a reviewer can check a re-run against it.
+which data and which code made it, and a reviewer can check a re-run against it. The manifest's
+`inputs_key` (`inputs_key`) is what the runner compares to skip a report whose inputs did not
+change.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import workbench
 from workbench.cleaning.cache import CACHE_DIR, cache_key, file_digest
 from workbench.cleaning.dedupe_review import DECISIONS_FILE
 from workbench.cleaning.settings import CleaningSettings
+from workbench.collection.corrections import correction_files
+from workbench.collection.ledger import CORRECTIONS_DIR, ledger_file
 from workbench.core.labels import t
 from workbench.extracts.loader import find_extract
 from workbench.extracts.schema import TABLES
@@ -30,7 +34,8 @@ from workbench.reports.safe_html import escape_html
 PACKAGES = {"crm-workbench": "workbench", "pandas": "pandas", "numpy": "numpy",
             "scikit-learn": "scikit-learn", "lifetimes": "lifetimes", "papermill": "papermill",
             "nbconvert": "nbconvert"}  # fmt: skip
-_CHECKOUT = Path(workbench.__file__).resolve().parent.parent
+_PACKAGE = Path(workbench.__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -40,7 +45,8 @@ def utc_now() -> str:
 
 
 def input_digests(data_dir: Path) -> list[dict[str, str]]:
-    """Each extract file of `data_dir` (and the duplicate decisions file) with its blake2b.
+    """Each extract file of `data_dir` (and the duplicate decisions, the returned corrections and
+    the issue ledger) with its blake2b.
 
     Files are found as the loader finds them; a folder the loader refuses gives what it could
     find (the report itself then fails and says why).
@@ -59,6 +65,13 @@ def input_digests(data_dir: Path) -> list[dict[str, str]]:
     if decisions.is_file():
         found.append({"table": "dedupe_decisions", "name": decisions.name,
                       "blake2b": file_digest(decisions, memo)})  # fmt: skip
+    # the returned completion workbooks are applied on top of the extracts at every run, and the
+    # issue ledger dates the data steward's queue: both change what the reports show
+    corrections = data_dir / CORRECTIONS_DIR
+    for file in [*correction_files(corrections), ledger_file(data_dir)]:
+        if file.is_file():
+            found.append({"table": "corrections", "name": f"{CORRECTIONS_DIR}/{file.name}",
+                          "blake2b": file_digest(file, memo)})  # fmt: skip
     return found
 
 
@@ -118,6 +131,28 @@ def collect(data_dir: str | Path, parameters: Mapping[str, Any]) -> dict[str, An
         "git_commit": git_commit(),
         "packages": package_versions(),
     }
+
+
+def code_digest(package: Path = _PACKAGE) -> str:
+    """One blake2b over every workbench/**/*.py (path and bytes): a report re-runs when the
+    package's code changes, whichever module it was."""
+    digest = hashlib.blake2b()
+    for file in sorted(package.rglob("*.py")):
+        digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def digest_or_none(path: Path) -> str | None:
+    """A file's blake2b, None when it is not there (the report then fails and says so)."""
+    return file_digest(path) if path.is_file() else None
+
+
+def inputs_key(parts: Mapping[str, Any]) -> str:
+    """One key over what a report was made from (the job's `job_inputs_key` names the parts):
+    equal keys mean an unchanged report, which the runner does not run again."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def write_manifest(path: Path, manifest: Mapping[str, Any]) -> Path:

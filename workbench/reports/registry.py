@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from workbench.core.errors import ParameterError
 from workbench.core.labels import check_lang
-from workbench.core.periods import parse_quarter
+from workbench.core.periods import parse_period
+from workbench.core.settings import check_whole
 from workbench.extracts.schema import ALL_REGIONS, REGIONS
 
 
@@ -55,12 +56,21 @@ class Report:
 
 COMMON_PARAMETERS = (
     Parameter("region", str, "华东", "one of 华东 华南 华北 华中 西南 西北 东北, or 全国"),
-    Parameter("quarter", str, "2024Q4", "the quarter reported, like 2024Q4"),
+    Parameter(
+        "period",
+        str,
+        "2024Q4",
+        "the period reported: a month 2024-11, a quarter 2024Q4 or a year 2024",
+    ),
     Parameter("data_dir", str, "../data/demo", "the folder of the five CRM extracts"),
     Parameter("lang", str, "zh", "zh (简体中文) or en"),
 )
 OUT_DIR = Parameter("out_dir", str, "../reports/lab",
                     "where files beside the HTML go (the runner passes the report's folder)")  # fmt: skip
+OWNER = Parameter("owner", str, "",
+                  "a sales owner: only their customers (workbench.core.audiences); '' = all")  # fmt: skip
+CHURN_DAYS = Parameter("churn_days", int, 0,
+                       "the churn window in days (≥ 30); 0 = window_days of churn_params")  # fmt: skip
 
 REPORTS: dict[str, Report] = {
     r.name: r
@@ -77,13 +87,14 @@ REPORTS: dict[str, Report] = {
             ),
         ),
         Report("data_quality", {"zh": "数据质量", "en": "Data quality"}, "company", (OUT_DIR,)),
-        Report("profiling", {"zh": "客户画像", "en": "Customer profile"}, "region"),
+        Report("profiling", {"zh": "客户画像", "en": "Customer profile"}, "region", (OWNER,)),
         Report(
             "rfm_clv",
             {"zh": "客户价值", "en": "Customer value"},
             "region",
             parameters=(
                 OUT_DIR,
+                OWNER,
                 Parameter(
                     "value_params",
                     str,
@@ -97,6 +108,7 @@ REPORTS: dict[str, Report] = {
                     "../params/churn.yml",
                     "the churn model behind the 高流失风险 tag of the follow-up list",
                 ),
+                CHURN_DAYS,
             ),
         ),
         Report(
@@ -105,6 +117,7 @@ REPORTS: dict[str, Report] = {
             "region",
             parameters=(
                 OUT_DIR,
+                OWNER,
                 Parameter(
                     "churn_params",
                     str,
@@ -115,6 +128,7 @@ REPORTS: dict[str, Report] = {
                     "value_params", str, "../params/value.yml", "the CLV settings (value at risk)"
                 ),
                 Parameter("top_n", int, 20, "rows of the at-risk list shown (Excel has all)"),
+                CHURN_DAYS,
             ),
         ),
         Report(
@@ -147,6 +161,7 @@ REPORTS: dict[str, Report] = {
             "region",
             parameters=(
                 OUT_DIR,
+                OWNER,
                 Parameter(
                     "requirement_params",
                     str,
@@ -168,6 +183,7 @@ REPORTS: dict[str, Report] = {
             "region",
             parameters=(
                 OUT_DIR,
+                OWNER,
                 Parameter(
                     "funnel_params",
                     str,
@@ -196,7 +212,7 @@ def check_region(region: str) -> str:
 
 
 def check_parameters(name: str, **values: Any) -> None:
-    """Validate a report's parameters against its declaration: names, types, region, quarter."""
+    """Validate a report's parameters against its declaration: names, types, region, period."""
     declared = {p.name: p for p in report(name).all_parameters}
     unknown = sorted(set(values) - set(declared))
     if unknown:
@@ -209,10 +225,12 @@ def check_parameters(name: str, **values: Any) -> None:
             )
     if "region" in values:
         check_region(values["region"])
-    if "quarter" in values:
-        parse_quarter(values["quarter"])
+    if "period" in values:
+        parse_period(values["period"])
     if "lang" in values:
         check_lang(values["lang"])
+    if values.get("churn_days", 0) != 0 or isinstance(values.get("churn_days"), bool):
+        check_whole("churn_days (0 = window_days of churn_params)", values["churn_days"], 30)
 
 
 def notebook_path(name: str, notebook_dir: Path) -> Path:

@@ -1,13 +1,14 @@
-"""The requirement-distribution report (需求分布) of one region and quarter: shares, the value ×
-urgency quadrants, service levels per quadrant, overdue and follow-up lists, resolution and
+"""The requirement-distribution report (需求分布) of one region and period (a month, a quarter
+or a year; in_quarter / resolved_in_quarter in the frame mean "in the report's period"):
+shares, the value × urgency quadrants, service levels per quadrant, overdue and follow-up lists, resolution and
 satisfaction, 无法满足 reasons and recurring themes, in one call.
 
 Frames in, frames out, codes not words (a missing value is `MISSING`). Which requirements count
 where (definitions in `workbench.requirements.prepare` and docs/glossary.md):
-- the quarter's requirements (created in the quarter): shares, quadrant counts, resolution rate,
+- the period's requirements (created in the period): shares, quadrant counts, resolution rate,
   无法满足 reasons, themes;
-- resolved in the quarter: time to resolve, service levels, satisfaction, unsatisfied follow-ups;
-- open at the quarter's end (created any time before): the Q1 / Q4 lists and the overdue list.
+- resolved in the period: time to resolve, service levels, satisfaction, unsatisfied follow-ups;
+- open at the period's end (created any time before): the Q1 / Q4 lists and the overdue list.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.core.periods import parse_quarter, quarter_bounds
+from workbench.core.periods import period_bounds, previous_period
 from workbench.extracts.loader import TableAccess
 from workbench.profiling.analysis import MISSING, customers_of_region
 from workbench.requirements.params import QUADRANTS, RequirementParams
@@ -47,60 +48,61 @@ NO_CLASS = "none"  # the value class of a customer without purchases (label key 
 
 @dataclass(frozen=True)
 class RequirementReport:
-    """Everything the requirement report shows for one region and quarter."""
+    """Everything the requirement report shows for one region and period."""
 
     region: str
-    quarter: str
+    period: str
     as_of: pd.Timestamp
     requirements: pd.DataFrame  # prepare.FRAME_COLUMNS: the region's, created before as_of
-    shares: dict[str, pd.DataFrame]  # DIMENSIONS → label, count, share (the quarter's)
+    shares: dict[str, pd.DataFrame]  # DIMENSIONS → label, count, share (the period's)
     breakdown: pd.DataFrame  # by, group, dimension, label, count, share
     quadrants: pd.DataFrame  # quadrant, high_value, urgent, requirements, share
     service_levels: pd.DataFrame  # per quadrant (see `service_levels`)
     resolution: dict[str, float]  # see `resolution_kpis`
     rejections: pd.DataFrame  # label (reason), count, share
-    themes: pd.DataFrame  # top themes of the quarter with an example requirement
+    themes: pd.DataFrame  # top themes of the period with an example requirement
     themes_by: dict[str, pd.DataFrame]  # category / region → themes per group
-    rising: pd.DataFrame  # themes rising quarter over quarter
+    rising: pd.DataFrame  # themes rising period over period
     params: RequirementParams
 
     @property
     def current(self) -> pd.DataFrame:
-        """The quarter's requirements (created in the quarter)."""
+        """The period's requirements (created in the period)."""
         return self.requirements[self.requirements["in_quarter"]]
 
     def quadrant_list(self, quadrant: str) -> pd.DataFrame:
-        """Requirements open at the quarter's end in ``quadrant``: the Q1 list (do first) is most
+        """Requirements open at the period's end in ``quadrant``: the Q1 list (do first) is most
         overdue first, then earliest due; the others oldest first."""
         return open_list(self.requirements, quadrant)
 
     def overdue(self) -> pd.DataFrame:
-        """Requirements open at the quarter's end past their due date, most overdue first."""
+        """Requirements open at the period's end past their due date, most overdue first."""
         frame = self.requirements[self.requirements["overdue"]]
         return _listed(frame.sort_values(["days_overdue", "req_id"], ascending=[False, True]))
 
     def follow_ups(self) -> pd.DataFrame:
-        """Resolved in the quarter with low satisfaction ('unsatisfied'), or re-opened."""
+        """Resolved in the period with low satisfaction ('unsatisfied'), or re-opened."""
         return follow_up_list(self.requirements, self.params.unsatisfied_max)
 
 
 def analyse_requirements(
     data: TableAccess,
     region: str,
-    quarter: str,
+    period: str,
     params: RequirementParams | None = None,
     value_params: ValueParams | None = None,
 ) -> RequirementReport:
-    """The requirement report of ``region`` (or 全国) for ``quarter`` from cleaned extracts."""
+    """The requirement report of ``region`` (or 全国) for ``period`` (2024-11, 2024Q4 or 2024) from
+    cleaned extracts; rising themes compare it with the previous period of its kind."""
     params = params or RequirementParams()
-    start, as_of = quarter_bounds(quarter)
+    start, as_of = period_bounds(period)
     customers = customers_of_region(data.customers, region)
     values = customer_values(data.orders, customers["customer_id"], as_of,
                              value_params or ValueParams())  # fmt: skip
     frame = requirement_frame(data.requirements, customers, values, (start, as_of), params)
     frame["value_class"] = frame["value_class"].fillna(NO_CLASS)
     current = frame[frame["in_quarter"]]
-    previous = frame[frame["created_date"] >= quarter_bounds(parse_quarter(quarter) - 1)[0]]
+    previous = frame[frame["created_date"] >= period_bounds(previous_period(period))[0]]
     previous = previous[~previous["in_quarter"]]
     corpus = data.requirements.assign(
         description=public_descriptions(data.requirements, data.customers)
@@ -111,7 +113,7 @@ def analyse_requirements(
     top = params.themes.top
     return RequirementReport(
         region=region,
-        quarter=quarter,
+        period=period,
         as_of=as_of,
         requirements=frame,
         shares={d: shares(current[d]) for d in DIMENSIONS},
@@ -165,7 +167,7 @@ def quadrant_counts(current: pd.DataFrame) -> pd.DataFrame:
 
 
 def service_levels(frame: pd.DataFrame, params: RequirementParams) -> pd.DataFrame:
-    """Per quadrant: target_days, resolved (in the quarter), mean_days and median_days to
+    """Per quadrant: target_days, resolved (in the period), mean_days and median_days to
     resolve, within_target and on_time (shares of those resolved, of those with the dates),
     open_at_end and overdue counts."""
     done = frame[frame["resolved_in_quarter"]]
@@ -188,8 +190,8 @@ def service_levels(frame: pd.DataFrame, params: RequirementParams) -> pd.DataFra
 
 
 def resolution_kpis(frame: pd.DataFrame) -> dict[str, float]:
-    """The quarter's requirements, resolved_by_end, resolution_rate, rejected, rejection_rate;
-    resolved in the quarter, their mean_days_to_resolve, on_time_rate, mean_satisfaction; open
+    """The period's requirements, resolved_by_end, resolution_rate, rejected, rejection_rate;
+    resolved in the period, their mean_days_to_resolve, on_time_rate, mean_satisfaction; open
     at the end, overdue, reopened."""
     current, done = frame[frame["in_quarter"]], frame[frame["resolved_in_quarter"]]
     n = len(current)
@@ -215,7 +217,7 @@ def resolution_kpis(frame: pd.DataFrame) -> dict[str, float]:
 
 
 def open_list(frame: pd.DataFrame, quadrant: str) -> pd.DataFrame:
-    """LIST_COLUMNS of the requirements of ``quadrant`` open at the quarter's end; Q1 (do
+    """LIST_COLUMNS of the requirements of ``quadrant`` open at the period's end; Q1 (do
     first) most overdue then earliest due first, the other quadrants oldest first."""
     mine = frame[frame["open_at_end"] & (frame["quadrant"] == quadrant)]
     if quadrant == "Q1":
@@ -228,7 +230,7 @@ def open_list(frame: pd.DataFrame, quadrant: str) -> pd.DataFrame:
 
 
 def follow_up_list(frame: pd.DataFrame, unsatisfied_max: int | None = None) -> pd.DataFrame:
-    """FOLLOW_UP_COLUMNS: requirements resolved in the quarter rated at most ``unsatisfied_max``
+    """FOLLOW_UP_COLUMNS: requirements resolved in the period rated at most ``unsatisfied_max``
     (reason 'unsatisfied'), then re-opened ones ('reopened'); ``unsatisfied_max`` defaults to
     the parameter's default (2)."""
     limit = unsatisfied_max or RequirementParams().unsatisfied_max

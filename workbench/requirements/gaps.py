@@ -1,5 +1,5 @@
 """What the requirement report cannot show, and why (see `workbench.profiling.gaps`): no
-requirements extract, a region without customers or without requirements in the quarter, an
+requirements extract, a region without customers or without requirements in the period, an
 optional column missing or empty, no purchases to tell high-value customers from the others.
 """
 
@@ -24,12 +24,12 @@ REQUIREMENT_NEEDS: dict[str, str] = {
     "req_rising": "description",
 }
 REQUIREMENT_PARTS = ("req_requirements", *REQUIREMENT_NEEDS, "req_lists")  # lists: Q1 / Q4
-OPEN_PARTS = ("req_overdue", "req_lists")  # about requirements open at the end, of any quarter
+OPEN_PARTS = ("req_overdue", "req_lists")  # about requirements open at the end, of any period
 
 
 def requirement_gaps(data: object, report: RequirementReport) -> dict[str, Gap]:
     """Part of the report (REQUIREMENT_PARTS) → why it cannot be shown; the parts that
-    can are not listed. A region with requirements but none in the quarter keeps its lists of
+    can are not listed. A region with requirements but none in the period keeps its lists of
     requirements still open."""
     customers = customers_of_region(data.customers, report.region)
     whole = region_gap(data, customers) or table_gap(data, "requirements")

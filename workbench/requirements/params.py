@@ -61,7 +61,7 @@ class TargetDays:
 @dataclass(frozen=True)
 class ThemeParams:
     """Keyword themes: shortest keyword, keywords per group, extra stop words, words jieba keeps
-    whole, and when a theme is rising (count this quarter, growth over the previous)."""
+    whole, and when a theme is rising (count this period, growth over the previous one)."""
 
     min_length: int = 2
     top: int = 10

@@ -1,8 +1,10 @@
 """The region's requirements as one frame: each need with its customer (masked name, industry,
-value classes), its quadrant and its handling flags at the quarter's end.
+value classes), its quadrant and its handling flags at the report period's end (a month, a
+quarter or a year; the columns in_quarter and resolved_in_quarter keep their quarterly-era names
+and mean "in the report's period").
 
 Definitions (also in docs/glossary.md); ``as_of`` is the exclusive cut-off, the first day after
-the quarter, as in the value analyses:
+the period, as in the value analyses:
 - value_class / abc_class: the customer's RFM class and ABC class at ``as_of``, computed as the
   value report does (purchases = orders with amount > 0 of the region's customers).
 - high_value: value_class in ``high_value.value_classes`` or abc_class in ``abc_classes``;
@@ -39,8 +41,15 @@ FRAME_COLUMNS = (
     "resolved_in_quarter", "days_to_resolve", "on_time", "target_days", "within_target",
     "open_at_end", "overdue", "days_overdue", "reopened",
 )  # fmt: skip
+# Phone numbers, ID numbers and e-mails inside free text, as people write them: mobiles with
+# or without +86 and spaces or dashes (139-8765-4321, +86 139 8765 4321), landlines with the
+# area code in brackets or not ((021)62345678, 0571-8888 6666), ID numbers with or without gaps.
 _PII = re.compile(
-    r"(?<![\dA-Za-z])(\d{17}[\dXx]|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![\dA-Za-z])"
+    r"(?<![\dA-Za-z])("
+    r"\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx]"
+    r"|(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}"
+    r"|(?:\(0\d{2,3}\)|0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{4}"
+    r")(?![\dA-Za-z])"
     r"|[\w.+-]+@[\w-]+(\.[\w-]+)+"
 )
 
@@ -75,8 +84,8 @@ def requirement_frame(
     quarter: tuple[pd.Timestamp, pd.Timestamp],
     params: object,
 ) -> pd.DataFrame:
-    """FRAME_COLUMNS for the requirements of ``customers`` created before the quarter's end
-    (``quarter`` = (start, as_of)); ``values`` from `customer_values`, ``params`` the
+    """FRAME_COLUMNS for the requirements of ``customers`` created before the period's end
+    (``quarter`` = the period's (start, as_of)); ``values`` from `customer_values`, ``params`` the
     RequirementParams."""
     start, as_of = quarter
     mine = requirements[
@@ -134,7 +143,7 @@ def resolved_by(status: pd.Series, resolved_date: pd.Series, as_of: pd.Timestamp
 def _flags(
     out: pd.DataFrame, start: pd.Timestamp, as_of: pd.Timestamp, params: object
 ) -> pd.DataFrame:
-    """The handling columns at the quarter's end (see the module docstring)."""
+    """The handling columns at the period's end (see the module docstring)."""
     created = out["created_date"].dt.normalize()
     resolved = out["resolved_date"].dt.normalize()
     due = out["due_date"].dt.normalize()

@@ -16,7 +16,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from workbench.core.labels import is_label, t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_label
 from workbench.extracts.schema import ALL_REGIONS
 from workbench.profiling.gaps import Gap
 from workbench.profiling.tables import gap_sentences
@@ -42,10 +42,10 @@ _FORMATS = (  # columns, notebook format, Excel number format
 )
 
 
-def report_title(region: str, quarter: str, lang: str = "zh") -> str:
+def report_title(region: str, period: str, lang: str = "zh") -> str:
     """「2024年Q4华东区域需求分布分析报告」 (or its English form)."""
     name = t("all_regions", lang) if region == ALL_REGIONS else value_text(region, lang)
-    return t("rq_title", lang, period=quarter_label(quarter, lang), region=name)
+    return t("rq_title", lang, period=period_label(period, lang), region=name)
 
 
 def value_text(value: object, lang: str = "zh") -> object:
@@ -95,7 +95,7 @@ def localize_breakdown(table: pd.DataFrame, lang: str = "zh") -> Styler:
 
 
 def quadrant_table(report: RequirementReport) -> pd.DataFrame:
-    """Per quadrant: requirements (the quarter's), share, and the service levels."""
+    """Per quadrant: requirements (the period's), share, and the service levels."""
     return report.quadrants.merge(report.service_levels, on="quadrant")
 
 
@@ -193,7 +193,7 @@ def _notes(report: RequirementReport, lang: str) -> dict[str, str]:
     )
     targets = "; ".join(f"{value_text(q, lang)} ≤ {getattr(p.target_days, q)}" for q in QUADRANTS)
     notes = {
-        "rq_note_report": report_title(report.region, report.quarter, lang),
+        "rq_note_report": report_title(report.region, report.period, lang),
         "rq_note_cut_off": f"{report.as_of - pd.Timedelta(days=1):%Y-%m-%d}",
         "rq_note_high_value": high,
         "rq_note_urgent": t("list_sep", lang).join(str(value_text(u, lang)) for u in p.urgent),

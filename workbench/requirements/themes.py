@@ -8,8 +8,9 @@ Definitions (also in docs/glossary.md):
   corpus given (the whole extract) and df(w) = those mentioning w.
 - score of w in a group = tf(w) × idf(w), tf = w's occurrences ÷ all keyword occurrences of the
   group; mentions = the group's requirements mentioning w, share = mentions ÷ its requirements.
-- rising: mentions this quarter ≥ ``rising_min_count`` and ≥ (1 + ``rising_min_growth``) ×
-  mentions in the previous quarter (a theme absent last quarter is rising when frequent enough).
+- rising: mentions this period (the report's month, quarter or year) ≥ ``rising_min_count`` and
+  ≥ (1 + ``rising_min_growth``) × mentions in the previous period of the same kind (a theme
+  absent then is rising when frequent enough).
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def rising_themes(
     previous: pd.DataFrame,
     params: ThemeParams | None = None,
 ) -> pd.DataFrame:
-    """Keywords mentioned more this quarter than the last (see the module docstring): keyword,
+    """Keywords mentioned more this period than the previous one (module docstring): keyword,
     previous, current, change, growth (NaN for a new theme); the largest change first."""
     params = params or ThemeParams()
     now = words[words["req_id"].isin(current["req_id"])].groupby("keyword")["req_id"].nunique()

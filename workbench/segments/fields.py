@@ -1,6 +1,6 @@
 """The per-customer fields saved segments filter on (docs/segments.md), one row per customer of
 a region, built from the value analysis (`workbench.value.analysis.analyse_value`) and the
-extracts as of the value report's cut-off ``as_of`` (exclusive: the day after the quarter).
+extracts as of the value report's cut-off ``as_of`` (exclusive: the day after the report's period).
 
 Days are counted as RFM's recency is: from the day of the event to as_of, so an event the day
 before as_of is 1 day ago and "in the last 90 days" means ≤ 90. The 12-month figures cover

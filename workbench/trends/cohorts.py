@@ -8,7 +8,7 @@ the extracts. Period k of a cohort is the k-th month or quarter after it (k = 0:
 - revenue retention = the cohort's purchases in period k ÷ its purchases in period 0 (can pass 1:
   customers buying more than when they came).
 
-Periods after the report's quarter are not observed yet: their cells are NaN, not 0.
+Periods after the report's period are not observed yet: their cells are NaN, not 0.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.core.errors import ParameterError
-from workbench.core.periods import quarter_bounds
+from workbench.core.periods import period_bounds
 from workbench.trends.params import CohortParams
 
 COHORT_COLUMNS = ("cohort", "period", "customers", "active", "revenue", "retention",
@@ -28,14 +28,14 @@ _FREQ = {"month": "M", "quarter": "Q"}
 
 
 def acquisition_cohorts(
-    purchases: pd.DataFrame, quarter: str, params: CohortParams | None = None
+    purchases: pd.DataFrame, period: str, params: CohortParams | None = None
 ) -> pd.DataFrame:
     """One row per (cohort, period k) for the last ``params.cohorts`` cohorts up to the end of
-    `quarter` and k = 0 … ``params.periods`` − 1: COHORT_COLUMNS (cohort as text, 2024Q1 or
+    the report's `period` (a month, a quarter or a year) and k = 0 … ``params.periods`` − 1: COHORT_COLUMNS (cohort as text, 2024Q1 or
     2024-01); unobserved cells NaN."""
     params = params or CohortParams()
     freq = _FREQ[params.period]
-    _, as_of = quarter_bounds(quarter)
+    _, as_of = period_bounds(period)
     mine = purchases[purchases["order_date"] < as_of]
     period = pd.PeriodIndex(mine["order_date"].dt.to_period(freq)).asi8
     first = pd.Series(period, index=mine.index).groupby(mine["customer_id"]).transform("min")

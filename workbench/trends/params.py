@@ -18,7 +18,8 @@ COHORT_PERIODS = ("month", "quarter")
 
 @dataclass(frozen=True)
 class GrowthParams:
-    """How many quarters the growth tables and charts show, ending with the report's."""
+    """How many periods (of the report's kind) the growth tables and charts show, ending with
+    the report's; `quarters` keeps its quarterly-era name."""
 
     quarters: int = 8
 
@@ -40,7 +41,7 @@ class ChurnParams:
 
 @dataclass(frozen=True)
 class DropRule:
-    """A sudden drop in a customer's orders per quarter against their own history."""
+    """A sudden drop in a customer's orders per period (of the report's kind) against their own history."""
 
     history_quarters: int = 8
     min_history_quarters: int = 4
@@ -58,7 +59,7 @@ class DropRule:
 
 @dataclass(frozen=True)
 class RiseRule:
-    """A rise in a region's complaints per quarter against the region's own history."""
+    """A rise in a region's complaints per period (of the report's kind) against the region's own history."""
 
     history_quarters: int = 8
     min_history_quarters: int = 4

@@ -1,4 +1,4 @@
-"""Trend charts: a measure of every region quarter by quarter, the regions side by side, the
+"""Trend charts: a measure of every region period by period, the regions side by side, the
 cohort retention heatmap and a region's complaints against its own history.
 
 Each ``plot_*`` takes an optional Axes and returns the Axes it drew on; labels come from
@@ -31,13 +31,13 @@ def plot_region_trend(
     growth: pd.DataFrame, column: str, highlight: str | None = None, lang: str = "zh",
     title: str = "", ax: Axes | None = None,
 ) -> Axes:  # fmt: skip
-    """One line per region (全国 left out) of ``column`` of `region_growth` over the quarters;
+    """One line per region (全国 left out) of ``column`` of `region_growth` over the periods;
     the `highlight` region drawn thick, the others thin."""
     ax = axes_or_new(ax, (8, 4))
     regions = growth[growth["region"] != COMPANY]
     if regions.empty or regions[column].isna().all():
         return no_data(ax, lang, title)
-    table = regions.pivot(index="quarter", columns="region", values=column)
+    table = regions.pivot(index="period", columns="region", values=column)
     order = list(dict.fromkeys(regions["region"]))
     for region, color in zip(order, sns.color_palette("tab10", len(order)), strict=True):
         bold = region == highlight
@@ -46,7 +46,7 @@ def plot_region_trend(
     _axis_format(ax, column)
     ax.tick_params(axis="x", rotation=45)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    ax.set(title=title, xlabel=t("tr_quarter", lang), ylabel=t(f"tr_{column}", lang))
+    ax.set(title=title, xlabel=t("tr_when", lang), ylabel=t(f"tr_{column}", lang))
     return ax
 
 
@@ -54,7 +54,7 @@ def plot_region_comparison(
     comparison: pd.DataFrame, column: str, highlight: str | None = None, lang: str = "zh",
     title: str = "", ax: Axes | None = None,
 ) -> Axes:  # fmt: skip
-    """Horizontal bars of ``column`` per region in the quarter (`region_comparison`), 全国 as a
+    """Horizontal bars of ``column`` per region in the period (`region_comparison`), 全国 as a
     dashed line, the `highlight` region darker; values labelled."""
     ax = axes_or_new(ax, (6, 4))
     regions = comparison[comparison["region"] != COMPANY]
@@ -107,8 +107,8 @@ def plot_complaints(
     counts: pd.DataFrame, rises: pd.DataFrame, region: str, z_threshold: float = 3.5,
     lang: str = "zh", title: str = "", ax: Axes | None = None,
 ) -> Axes:  # fmt: skip
-    """A region's complaints per quarter (`complaint_counts`) with the band median ± z_threshold
-    × scale of its history (`complaint_rises`); the last quarter marked when flagged."""
+    """A region's complaints per period (`complaint_counts`) with the band median ± z_threshold
+    × scale of its history (`complaint_rises`); the last period marked when flagged."""
     ax = axes_or_new(ax, (8, 3.5))
     if region not in counts.index or counts.loc[region].isna().all():
         return no_data(ax, lang, title)
@@ -127,5 +127,5 @@ def plot_complaints(
     ax.set_ylim(bottom=0)
     ax.tick_params(axis="x", rotation=45)
     ax.legend(loc="upper left", frameon=False)
-    ax.set(title=title, xlabel=t("tr_quarter", lang), ylabel=t("tp_complaints_y", lang))
+    ax.set(title=title, xlabel=t("tr_when", lang), ylabel=t("tp_complaints_y", lang))
     return ax

@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from workbench.core.labels import is_label, t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_kind, period_label
 from workbench.extracts.schema import ALL_REGIONS
 from workbench.profiling.gaps import Gap
 from workbench.profiling.tables import gap_sentences
@@ -28,7 +28,7 @@ from workbench.trends.params import TrendParams
 
 COMPARISON_COLUMNS = ("region", "new_buyers", "new_buyers_qoq", "new_buyers_yoy", "revenue",
                       "revenue_qoq", "revenue_yoy", "churn_rate", "churn_rate_change")  # fmt: skip
-GROWTH_COLUMNS = ("quarter", *COMPARISON_COLUMNS[1:3], "buyers", *COMPARISON_COLUMNS[4:])
+GROWTH_COLUMNS = ("period", *COMPARISON_COLUMNS[1:3], "buyers", *COMPARISON_COLUMNS[4:])
 DROP_COLUMNS = ("customer_id", "customer", "owner", "history", "median", "orders", "z", "change")
 COMPLAINT_COLUMNS = ("region", "history", "median", "complaints", "z", "change", "flagged")
 _SHARES = ("new_buyers_qoq", "new_buyers_yoy", "revenue_qoq", "revenue_yoy", "churn_rate",
@@ -39,11 +39,9 @@ _FORMATS = {**dict.fromkeys(_SHARES, ("{:+.1%}", SHARE)), "churn_rate": ("{:.1%}
             "median": ("{:.1f}", "0.0"), "z": ("{:+.1f}", "0.0")}  # fmt: skip
 
 
-def report_title(region: str, quarter: str, lang: str = "zh") -> str:
-    """「2024年Q4华东区域趋势与群组分析报告」 (or its English form)."""
-    return t(
-        "trends_title", lang, period=quarter_label(quarter, lang), region=_region(region, lang)
-    )
+def report_title(region: str, period: str, lang: str = "zh") -> str:
+    """「2024年Q4华东区域趋势与群组分析报告」 (2024年11月…, 2024年…; or its English form)."""
+    return t("trends_title", lang, period=period_label(period, lang), region=_region(region, lang))
 
 
 def _region(region: str, lang: str) -> str:
@@ -57,7 +55,9 @@ def localize(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         out["region"] = out["region"].map(lambda region: _region(region, lang))
     if "flagged" in out:
         out["flagged"] = out["flagged"].map(lambda hit: t("flag_yes" if hit else "flag_no", lang))
-    return out.rename(columns={c: t(f"tr_{c}", lang) for c in out.columns if is_label(f"tr_{c}")})
+    key = {"period": "tr_when"} if "cohort" not in out else {}  # a cohort's period is its age k
+    names = {c: key.get(c, f"tr_{c}") for c in out.columns}
+    return out.rename(columns={c: t(k, lang) for c, k in names.items() if is_label(k)})
 
 
 def shown(frame: pd.DataFrame, lang: str = "zh") -> Styler:
@@ -67,12 +67,12 @@ def shown(frame: pd.DataFrame, lang: str = "zh") -> Styler:
 
 
 def comparison_table(report: TrendReport) -> pd.DataFrame:
-    """The regions (and 全国) side by side in the report's quarter."""
+    """The regions (and 全国) side by side in the report's period."""
     return report.comparison[list(COMPARISON_COLUMNS)]
 
 
 def growth_table(report: TrendReport) -> pd.DataFrame:
-    """The report's region, quarter by quarter."""
+    """The report's region, period by period (of the report's kind)."""
     return report.region_growth[list(GROWTH_COLUMNS)]
 
 
@@ -83,7 +83,7 @@ def drops_table(report: TrendReport, top: int | None = None) -> pd.DataFrame:
 
 
 def complaints_table(report: TrendReport) -> pd.DataFrame:
-    """Each region's complaints this quarter against its own history."""
+    """Each region's complaints this period against its own history."""
     return report.complaint_rises[list(COMPLAINT_COLUMNS)]
 
 
@@ -111,14 +111,16 @@ def summary_points(
     rows = report.comparison.set_index("region")
     if "growth" not in gaps and report.region in rows.index:
         row = rows.loc[report.region]
+        kind = period_kind(report.period)
         points.append(t("trends_point_growth", lang, region=_region(report.region, lang),
+                        this=t(f"per_this_{kind}", lang), vs=t(f"per_vs_{kind}", lang),
                         new_buyers=int(row["new_buyers"]), new_qoq=_pct(row["new_buyers_qoq"]),
                         new_yoy=_pct(row["new_buyers_yoy"]), revenue=row["revenue"],
                         revenue_wan=row["revenue"] / 1e4, revenue_qoq=_pct(row["revenue_qoq"]),
                         revenue_yoy=_pct(row["revenue_yoy"])))  # fmt: skip
         previous = row["churn_rate"] - row["churn_rate_change"]
         points.append(t("trends_point_churn", lang, rate=_pct(row["churn_rate"], False),
-                        previous=_pct(previous, False),
+                        previous=_pct(previous, False), before=t(f"per_previous_{kind}", lang),
                         company=_pct(rows.loc[ALL_REGIONS, "churn_rate"], False)))  # fmt: skip
     regions = rows.drop(index=ALL_REGIONS)
     if "comparison" not in gaps and regions["revenue_yoy"].notna().any():
@@ -194,7 +196,7 @@ def _notes(report: TrendReport, params: TrendParams, lang: str) -> dict[str, str
     """The workbook's first sheet: what, from which cut-off, with which rules."""
     drop, rise, cohorts = params.order_drop, params.complaint_rise, params.cohorts
     return {
-        t("note_report", lang): report_title(report.region, report.quarter, lang),
+        t("note_report", lang): report_title(report.region, report.period, lang),
         t("note_cut_off", lang): f"{report.as_of - pd.Timedelta(days=1):%Y-%m-%d}",
         t("note_customers", lang): f"{report.customers:,}",
         t("note_drop_rule", lang): t(

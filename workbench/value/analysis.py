@@ -1,11 +1,12 @@
-"""The customer-value report of one region and quarter: RFM classes, ABC, amount tiers, tags, CLV
-and who to follow up, assembled from `rfm`, `segments` and `clv_fit` in one call.
+"""The customer-value report of one region and period (a month, a quarter or a year): RFM
+classes, ABC, amount tiers, tags, CLV and who to follow up, assembled from `rfm`, `segments` and `clv_fit` in one call.
 
 Purchases are orders with amount > 0, an order's amount the sum of its lines (`order_totals`):
 returns and corrections (amount ≤ 0) are left out of every value figure and counted in
 ``excluded_orders``. The cut-off
-``as_of`` is the first day after the quarter (exclusive), so "last 12 months" ends with the
-quarter. Customers are shown by a display name: enterprises by name, individuals masked (张**).
+``as_of`` is the first day after the period (exclusive), so "last 12 months" ends with the
+period; the class moves compare its end with the previous period's end (of the same kind).
+Customers are shown by a display name: enterprises by name, individuals masked (张**).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import pandas as pd
 
 from workbench.cleaning.privacy import display_names
 from workbench.clv.fit import PREDICTION_COLUMNS, ClvFit, fit_clv, repeat_buyers
+from workbench.core.audiences import company_data
 from workbench.core.errors import WorkbenchError
-from workbench.core.periods import quarter_bounds
+from workbench.core.periods import parse_period, period_bounds, period_text
 from workbench.extracts.loader import TableAccess
 from workbench.extracts.order_lines import order_totals
 from workbench.profiling.analysis import customers_of_region
@@ -50,21 +52,21 @@ CUSTOMER_COLUMNS = (
 
 @dataclass(frozen=True)
 class ValueReport:
-    """Everything the value report shows for one region and quarter (see `analyse_value`)."""
+    """Everything the value report shows for one region and period (see `analyse_value`)."""
 
     region: str
-    quarter: str
+    period: str
     as_of: pd.Timestamp
     customers: pd.DataFrame  # CUSTOMER_COLUMNS, one row per customer of the region
     scores: pd.DataFrame  # rfm_scores + value_class of the buyers
     abc: pd.DataFrame  # abc_classes: revenue, cum_share, abc_class, largest first
     segments: dict[str, pd.DataFrame]  # value_class / abc_class / amount_tier → segment_summary
-    migration: pd.DataFrame  # ABC class at the start of the quarter (rows) → at its end
+    migration: pd.DataFrame  # ABC class at the start of the period (rows) → at its end
     tags: pd.DataFrame  # customer_id, tag (long)
     clv: ClvFit | None
     clv_scope: str  # "region", "company", or "none" (too few purchases to fit)
     excluded_orders: int
-    classes: ClassViews  # weighted score, agreement with RFM, quarter-over-quarter moves
+    classes: ClassViews  # weighted score, agreement with RFM, moves since the previous period's end
 
     def follow_up(self, top: int | None = None) -> pd.DataFrame:
         """Customers to follow up, most urgent first (see `follow_up_list`)."""
@@ -74,18 +76,20 @@ class ValueReport:
 def analyse_value(
     data: TableAccess,
     region: str,
-    quarter: str,
+    period: str,
     params: ValueParams | None = None,
     churn_tags: pd.DataFrame | None = None,
 ) -> ValueReport:
-    """The value report of ``region`` (or 全国) for ``quarter`` from cleaned extracts.
+    """The value report of ``region`` (or 全国) for ``period`` (2024-11, 2024Q4 or 2024) from
+    cleaned extracts.
 
     ``churn_tags`` (customer_id, tag: the churn report's `ChurnReport.tags()`): when given, the
     高流失风险 tag, and so the follow-up list's retain priority, is the churn model's (band 高)
     instead of the silence rule of params/value.yml.
     """
     params = params or ValueParams()
-    start, as_of = quarter_bounds(quarter)
+    period = period_text(parse_period(period))
+    start, as_of = period_bounds(period)
     customers = customers_of_region(data.customers, region)
     ids = customers["customer_id"]
     orders = order_totals(data.orders)  # order lines summed: the models see orders
@@ -100,10 +104,14 @@ def analyse_value(
     tagged = tags(customers, purchases, data.interactions, as_of, params)
     if churn_tags is not None:
         tagged = _with_churn_risk(tagged, churn_tags, ids)
-    clv, scope = _clv(purchases, all_purchases, as_of, params)
+    # an owner's view (workbench.core.audiences): the CLV model is the region's, fitted on all
+    # its customers; only the owner's are predicted
+    region_ids = customers_of_region(company_data(data).customers, region)["customer_id"]
+    region_purchases = all_purchases[all_purchases["customer_id"].isin(region_ids)]
+    clv, scope = _clv(purchases, all_purchases, as_of, params, region_purchases)
     extracts = {name: _optional(data, name) for name in EXTRACTS}
     revenue = abc.set_index("customer_id")["revenue"]
-    views = class_views(customers, purchases, extracts, quarter, scores, revenue, params)
+    views = class_views(customers, purchases, extracts, period, scores, revenue, params)
     frame = _customer_table(customers, purchases, as_of, scores, abc, tiers, tagged, clv)
     frame = with_class_columns(frame, views, params)[list(CUSTOMER_COLUMNS)]
     segments = {
@@ -114,7 +122,7 @@ def analyse_value(
     }  # fmt: skip
     return ValueReport(
         region=region,
-        quarter=quarter,
+        period=period,
         as_of=as_of,
         customers=frame,
         scores=scores,
@@ -151,12 +159,18 @@ def _with_churn_risk(
 
 
 def _clv(
-    purchases: pd.DataFrame, company: pd.DataFrame, as_of: pd.Timestamp, params: ValueParams
+    purchases: pd.DataFrame,
+    company: pd.DataFrame,
+    as_of: pd.Timestamp,
+    params: ValueParams,
+    region: pd.DataFrame | None = None,
 ) -> tuple[ClvFit | None, str]:
-    """CLV fitted on the region, or company-wide when the region has too few repeat buyers."""
+    """CLV of the customers of ``purchases``, fitted on the ``region``'s purchases (default:
+    ``purchases``), or company-wide when the region has too few repeat buyers."""
     customers = pd.Index(pd.unique(purchases.loc[purchases["order_date"] < as_of, "customer_id"]))
-    if repeat_buyers(purchases, as_of) >= params.clv.min_repeat_buyers:
-        return fit_clv(purchases, as_of, params.clv, customers, scope="region"), "region"
+    region = purchases if region is None else region
+    if repeat_buyers(region, as_of) >= params.clv.min_repeat_buyers:
+        return fit_clv(region, as_of, params.clv, customers, scope="region"), "region"
     if repeat_buyers(company, as_of) >= params.clv.min_repeat_buyers:
         return fit_clv(company, as_of, params.clv, customers, scope="company"), "company"
     return None, "none"

@@ -1,5 +1,5 @@
 """The value classes as readers see them: category values in the report's language, the
-agreement of RFM and weighted classes, the weights used, the quarter's class moves and who left
+agreement of RFM and weighted classes, the weights used, the period's class moves and who left
 高价值 with what changed, the playbook per class. Words come from `workbench.core.labels`
 (category values through the ``val_…`` labels, as in the segments report)."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.core.labels import t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_label
 from workbench.segments.tables import value_text
 from workbench.value.analysis import ValueReport
 from workbench.value.params import ValueParams
@@ -42,7 +42,7 @@ def agreement_table(report: ValueReport, lang: str = "zh") -> pd.DataFrame:
 
 
 def transition_tables(report: ValueReport, lang: str = "zh") -> dict[str, pd.DataFrame]:
-    """The class moves previous → this quarter's end, by customers and by 12-month revenue."""
+    """The class moves previous → this period's end, by customers and by 12-month revenue."""
     moves, corner = report.classes.moves, t("wv_row_label", lang)
     return {"customers": _matrix(moves.by_customers, corner, lang),
             "revenue": _matrix(moves.by_revenue, corner, lang)}  # fmt: skip
@@ -50,7 +50,7 @@ def transition_tables(report: ValueReport, lang: str = "zh") -> dict[str, pd.Dat
 
 def class_sentences(report: ValueReport, lang: str = "zh") -> list[str]:
     """Which classes the report uses, how far RFM and weighted agree, what the score leaves out,
-    and how many customers left 高价值 during the quarter."""
+    and how many customers left 高价值 during the period."""
     views = report.classes
     method = t(f"wv_method_{views.classes_by}", lang)
     buyers = int(views.agreement.to_numpy().sum())
@@ -62,9 +62,9 @@ def class_sentences(report: ValueReport, lang: str = "zh") -> list[str]:
     for factor, missing in views.weighted.left_out:
         key = "wv_part_missing" if factor in views.weighted.weights else "wv_left_out"
         out.append(t(key, lang, factor=t(f"wf_{factor}", lang), missing=missing))
-    previous, current = views.moves.previous_quarter, report.quarter
+    previous, current = views.moves.previous_period, report.period
     out.append(t("wv_fell_out", lang, customers=len(views.moves.fell_out),
-                 previous=quarter_label(previous, lang), current=quarter_label(current, lang)))  # fmt: skip
+                 previous=period_label(previous, lang), current=period_label(current, lang)))  # fmt: skip
     return out
 
 

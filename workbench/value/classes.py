@@ -1,5 +1,5 @@
 """The value classes the report uses (RFM rules or the weighted score, ``classes_by``), how far
-the two agree, their re-evaluation at the previous quarter's end, and the playbook per class.
+the two agree, their re-evaluation at the previous period's end (of the report's kind), and the playbook per class.
 
 Customers gain the columns rfm_class, weighted_score (0–100), weighted_class, playbook (the
 class's actions joined by 、); value_class becomes the class in use. The 高价值客户 tag stays
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.core.periods import parse_quarter, quarter_bounds
+from workbench.core.periods import parse_period, period_bounds, period_text
 from workbench.value.moves import ClassMoves, class_moves
 from workbench.value.params import ValueParams
 from workbench.value.rfm import SCORE_COLUMNS, rfm_scores, rfm_table, value_classes
@@ -25,7 +25,7 @@ EXTRACTS = ("interactions", "requirements", "opportunities")
 
 @dataclass(frozen=True)
 class ClassViews:
-    """RFM and weighted classes at the quarter's end, their agreement (crosstab over the buyers,
+    """RFM and weighted classes at the period's end, their agreement (crosstab over the buyers,
     rows RFM, columns weighted; shares in the same / same-or-adjacent class) and the moves."""
 
     classes_by: str
@@ -45,14 +45,14 @@ def class_views(
     customers: pd.DataFrame,
     purchases: pd.DataFrame,
     extracts: dict[str, pd.DataFrame | None],
-    quarter: str,
+    period: str,
     rfm: pd.DataFrame,
     revenue_12m: pd.Series,
     params: ValueParams,
 ) -> ClassViews:
-    """Everything about the value classes beyond the RFM rules, for ``quarter``."""
-    start, as_of = quarter_bounds(quarter)
-    previous = str(parse_quarter(quarter) - 1)
+    """Everything about the value classes beyond the RFM rules, for ``period``."""
+    start, as_of = period_bounds(period)
+    previous = period_text(parse_period(period) - 1)
     weighted = weighted_scores(customers, purchases, revenue_12m, as_of, params.weighted, extracts)
     both = rfm[["customer_id", "value_class"]].merge(
         weighted.table[["customer_id", "value_class"]], on="customer_id", suffixes=("_r", "_w")

@@ -17,7 +17,7 @@ def value_gaps(data: object, report: ValueReport) -> dict[str, Gap]:
     if region is not None:
         return dict.fromkeys(VALUE_PARTS, region)
     gaps: dict[str, Gap] = {}
-    if report.scores.empty:  # no purchase of the region's customers before the quarter's end
+    if report.scores.empty:  # no purchase of the region's customers before the period's end
         gaps.update(dict.fromkeys(("rfm", "abc", "amount_tier", "clv"), Gap("no_purchases")))
     elif report.clv is None:
         gaps["clv"] = Gap("few_repeat_buyers")

@@ -1,5 +1,5 @@
-"""Class re-evaluation each quarter: the value classes at the end of the previous quarter and of
-the report's quarter, who moved (by customers and by 12-month revenue, through
+"""Class re-evaluation each period: the value classes at the end of the previous period (of the
+report's kind) and of the report's period, who moved (by customers and by 12-month revenue, through
 `segments.class_migration`) and who fell out of the top class (高价值), with the measures behind
 the class before and after.
 """
@@ -16,11 +16,11 @@ from workbench.value.segments import class_migration
 
 @dataclass(frozen=True)
 class ClassMoves:
-    """Transition matrices previous → current quarter end (rows: class before, or 新增), and the
+    """Transition matrices previous → current period end (rows: class before, or 新增), and the
     customers who fell out of 高价值 (``fell_out``: customer_id, class_before, class_after and
     ``<detail>_before`` / ``<detail>_after`` for each of ``details``)."""
 
-    previous_quarter: str
+    previous_period: str
     by_customers: pd.DataFrame
     by_revenue: pd.DataFrame
     fell_out: pd.DataFrame
@@ -32,12 +32,12 @@ def class_moves(
     after: pd.DataFrame,
     revenue: pd.Series,
     details: tuple[str, ...],
-    previous_quarter: str,
+    previous_period: str,
 ) -> ClassMoves:
     """Moves between two classifications (customer_id, value_class, ``details`` columns);
     ``revenue`` (customer_id → 12-month revenue at the later date) weighs the revenue matrix."""
     return ClassMoves(
-        previous_quarter=previous_quarter,
+        previous_period=previous_period,
         by_customers=class_migration(before, after, "value_class"),
         by_revenue=class_migration(before, after, "value_class", weights=revenue),
         fell_out=fell_out_of_top(before, after, details),

@@ -2,7 +2,7 @@
 
 Definitions (also in docs/glossary.md):
 - `as_of` is the exclusive cut-off: only orders dated before it count (for a quarter, pass the
-  first day of the next quarter, like `periods.quarter_bounds`).
+  first day of the next period, like `periods.period_bounds`).
 - recency_days = days from the last purchase day to `as_of` (NOT lifetimes' recency, which is
   first → last purchase). A purchase the day before `as_of` has recency_days 1.
 - frequency = distinct purchase days (several orders on one day count once).

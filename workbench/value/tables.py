@@ -16,7 +16,7 @@ from pandas.io.formats.style import Styler
 
 from workbench.clv.fit import matrices
 from workbench.core.labels import is_label, t
-from workbench.core.periods import quarter_label
+from workbench.core.periods import period_label
 from workbench.extracts.schema import ALL_REGIONS
 from workbench.profiling.gaps import Gap
 from workbench.profiling.tables import gap_sentences
@@ -55,10 +55,10 @@ PROBABILITY_COLUMNS = ("p_alive", "expected_purchases", "actual", "predicted", "
 FIT_COLUMNS = ("log_likelihood", "aic", "bic", "holdout_predicted", "holdout_actual")
 
 
-def report_title(region: str, quarter: str, lang: str = "zh") -> str:
+def report_title(region: str, period: str, lang: str = "zh") -> str:
     """「2024年Q4华东区域客户价值分析报告」 (or its English form)."""
     name = t("all_regions", lang) if region == ALL_REGIONS else region
-    return t("value_title", lang, period=quarter_label(quarter, lang), region=name)
+    return t("value_title", lang, period=period_label(period, lang), region=name)
 
 
 def localize(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -179,7 +179,7 @@ def model_table(report: ValueReport) -> pd.DataFrame:
 
 
 def migration_table(report: ValueReport, lang: str = "zh") -> pd.DataFrame:
-    """ABC class at the start of the quarter (rows) against its end (columns), in ``lang``."""
+    """ABC class at the start of the period (rows) against its end (columns), in ``lang``."""
     table = report.migration.rename(index={"新增": t("new_class", lang)})
     return table.rename_axis(
         index=t("migration_before", lang), columns=t("migration_after", lang)
@@ -226,7 +226,7 @@ def _notes(report: ValueReport, params: ValueParams, lang: str) -> dict[str, str
     rules = "; ".join(f"{i}. {t(f'action_{key}', lang)}" for i, (key, _) in
                       enumerate(FOLLOW_UP_RULES, start=1))  # fmt: skip
     notes = {
-        "note_report": report_title(report.region, report.quarter, lang),
+        "note_report": report_title(report.region, report.period, lang),
         "note_cut_off": f"{report.as_of - pd.Timedelta(days=1):%Y-%m-%d}",
         "note_customers": f"{len(report.customers):,}",
         "note_abc_shares": " / ".join(f"{s:.0%}" for s in params.abc.shares),
