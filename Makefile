@@ -84,7 +84,7 @@ docs: $(STAMP) ## Regenerate the extract schema in docs/extracts.md (python -m w
 
 lock: ## Re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=80,<82" -e ".[dev]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=80,<82" -e ".[dev,bench]"
 	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -vE '^(pip|crm-workbench)==' > requirements.lock
 	rm -rf .lock-venv
 

@@ -15,6 +15,7 @@ from workbench.clv.purchase import (
 )
 from workbench.clv.spend import CLV, GammaGamma, MeanSpend
 from workbench.clv.summary import calibration_holdout, compress, summarize
+from workbench.clv.summary_engine import summarize_auto, summarize_on_engine
 from workbench.collection.completion import completion_items
 from workbench.collection.queue import (
     correction_effect,
@@ -227,6 +228,8 @@ __all__ = [
     "status_labels",
     "stop_words",
     "summarize",
+    "summarize_auto",
+    "summarize_on_engine",
     "tags",
     "themes",
     "to_complete_by_owner",
