@@ -4,6 +4,7 @@ cells, completeness rising, and that nothing else changed."""
 
 from __future__ import annotations
 
+import html
 import shutil
 from datetime import date
 from pathlib import Path
@@ -134,3 +135,24 @@ def test_the_queue_after_the_round(round_trip):
     counts = queue_counts(issues)
     fixed = (after.corrections["status"] == "applied").sum()
     assert counts == {"open": len(ledger) - fixed, "overdue": len(ledger) - fixed, "not_sent": 0}
+
+
+@pytest.mark.slow
+def test_the_data_quality_report_shows_the_round_and_the_queue(round_trip, tmp_path):
+    """The steward's view, rendered: the data-quality report re-run with a 5-day target over the
+    returned workbooks shows the queue against that target, the rejected cell by file and
+    coordinate (its value masked) and the completeness the corrections added."""
+    from workbench.reports import rerun
+
+    _, after, _, wrong, conflict, data = round_trip
+    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    result = rerun.rerun("data_quality", [("steward_days", "5")], data, tmp_path, notebooks)
+    assert result.status == "ok", result.error
+    page = html.unescape(Path(result.html).read_text(encoding="utf-8"))
+    counts = queue_counts(open_issues(after, read_issued(data), target_days=5))
+    assert f"共 {counts['open']} 个未解决问题，其中 {counts['overdue']} 个超过 5 个工作日" in page
+    file, cell, customer = wrong
+    assert file in page and cell in page and customer in page and conflict in page
+    assert "138-0013-800" not in page and "13800138" not in page
+    effect = correction_effect(after).set_index("field").loc["contact_title"]
+    assert f"{effect['before']:.1%}" in page and f"{effect['after']:.1%}" in page

@@ -86,7 +86,16 @@ REPORTS: dict[str, Report] = {
                 Parameter("trend_params", str, "../params/trends.yml", "growth and anomalies"),
             ),
         ),
-        Report("data_quality", {"zh": "数据质量", "en": "Data quality"}, "company", (OUT_DIR,)),
+        Report(
+            "data_quality",
+            {"zh": "数据质量", "en": "Data quality"},
+            "company",
+            parameters=(
+                OUT_DIR,
+                Parameter("steward_days", int, 3,
+                          "working days the data steward has to settle an issue once sent"),  # fmt: skip
+            ),
+        ),
         Report("profiling", {"zh": "客户画像", "en": "Customer profile"}, "region", (OWNER,)),
         Report(
             "rfm_clv",
@@ -229,6 +238,8 @@ def check_parameters(name: str, **values: Any) -> None:
         parse_period(values["period"])
     if "lang" in values:
         check_lang(values["lang"])
+    if "steward_days" in values:
+        check_whole("steward_days", values["steward_days"], 0)
     if values.get("churn_days", 0) != 0 or isinstance(values.get("churn_days"), bool):
         check_whole("churn_days (0 = window_days of churn_params)", values["churn_days"], 30)
 
