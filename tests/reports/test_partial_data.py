@@ -87,7 +87,7 @@ def run_in_process(notebook: str, **parameters: object) -> SimpleNamespace:
     exec(code[0], namespace)  # the parameters cell
     namespace.update(parameters)
     exec(code[1], namespace)  # imports and the parameter check
-    namespace["display"] = shown.append
+    namespace["display"] = lambda *objects: shown.extend(objects)  # as IPython: any number
     for source in code[2:]:
         exec(compile(source, f"<{notebook}>", "exec"), namespace)
     charts = sum(len(plt.figure(n).axes) for n in plt.get_fignums())
