@@ -92,8 +92,12 @@ REPORTS: dict[str, Report] = {
             "company",
             parameters=(
                 OUT_DIR,
-                Parameter("steward_days", int, 3,
-                          "working days the data steward has to settle an issue once sent"),  # fmt: skip
+                Parameter(
+                    "steward_days",
+                    int,
+                    3,
+                    "working days the data steward has to settle an issue once sent",
+                ),
             ),
         ),
         Report("profiling", {"zh": "客户画像", "en": "Customer profile"}, "region", (OWNER,)),
