@@ -80,7 +80,9 @@ def test_make_lab_starts_jupyterlab_with_the_venvs_kernel():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    dry = subprocess.run(["make", "-n", "lab"], cwd=root, capture_output=True, text=True).stdout
+    dry = subprocess.run(
+        ["make", "-n", "--no-print-directory", "lab"], cwd=root, capture_output=True, text=True
+    ).stdout
     command = dry.strip().splitlines()[-1]
     assert command == "JUPYTER_PATH=.venv/share/jupyter .venv/bin/jupyter lab notebooks/"
     # that kernel spec (found first, before any user-level python3) runs this very interpreter:

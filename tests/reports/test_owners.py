@@ -90,7 +90,7 @@ def test_make_owners_runs_the_owners_command():
     import subprocess
 
     root = Path(__file__).resolve().parents[2]
-    dry = subprocess.run(["make", "-n", "owners", "REGION=华东", "OWNER=王磊"], cwd=root,
+    dry = subprocess.run(["make", "-n", "--no-print-directory", "owners", "REGION=华东", "OWNER=王磊"], cwd=root,
                          capture_output=True, text=True).stdout.strip().splitlines()  # fmt: skip
     assert dry[-1] == (".venv/bin/python -m workbench owners --params params/quarterly.yml "
                        "--period 2024Q4 --region 华东 --data-dir data/demo --owner 王磊")  # fmt: skip
