@@ -82,21 +82,23 @@ def exported_run(tmp_path_factory: pytest.TempPathFactory) -> ExportedRun:
     return ExportedRun(root / "data", root / "reports" / PERIOD, pdf, planted, CHART_TITLE)
 
 
+def _required_tool(path: str | None, name: str, package: str) -> str:
+    """A tool's path; skip locally when it is missing, fail under CI (env CI, set by .ci/run,
+    which installs Debian's `package`)."""
+    if path is None:
+        if CI:
+            pytest.fail(f"CI needs {name} (.ci/run installs Debian's {package})")
+        pytest.skip(f"no {name} on PATH (apt-get install {package}; .ci/run does)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """Chromium's path; skip locally when it is missing, fail under CI (env CI, set by .ci/run)."""
-    if CHROMIUM is None:
-        if CI:
-            pytest.fail("CI needs Chromium (.ci/run installs Debian's chromium)")
-        pytest.skip("no chromium on PATH (.ci/run installs Debian's chromium)")
-    return CHROMIUM
+    """Chromium's path (skipped locally, failed under CI, when missing)."""
+    return _required_tool(CHROMIUM, "chromium", "chromium")
 
 
 @pytest.fixture(scope="session")
 def pdftotext() -> str:
-    """pdftotext's path (poppler-utils); skipped or failed as `chromium`."""
-    if PDFTOTEXT is None:
-        if CI:
-            pytest.fail("CI needs pdftotext (.ci/run installs poppler-utils)")
-        pytest.skip("no pdftotext on PATH (apt-get install poppler-utils)")
-    return PDFTOTEXT
+    """pdftotext's path (poppler-utils), as `chromium`."""
+    return _required_tool(PDFTOTEXT, "pdftotext", "poppler-utils")
