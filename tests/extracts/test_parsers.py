@@ -331,3 +331,16 @@ def test_a_year_last_date_round_trips_in_a_column_that_shows_its_order(day):
     for column in (us, uk):
         parsed, bad = parse_dates(column)
         assert parsed[0] == pd.Timestamp(day) and not bad.any()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-02-30", "2023-02-29", "2024-01-00", "2024-00-10", "2024-01-05 10:00:60",
+     "2024-01-05 24:00:00", "2024-01-05 10:60:00", "0001-01-01", "9999-12-31"],
+)  # fmt: skip
+def test_iso_shaped_text_that_is_no_moment_is_bad(text: str) -> None:
+    """The bulk ISO path (Arrow) must not roll 30 February into March or 10:00:60 into 10:01."""
+    parsed, bad = parse_dates(pd.Series([" 2024-01-05 ", "2024-01-05 23:59:59", text], dtype="str"))
+    assert parsed[0] == pd.Timestamp("2024-01-05")
+    assert parsed[1] == pd.Timestamp("2024-01-05 23:59:59")
+    assert pd.isna(parsed[2]) and bad[2] and not bad[0] and not bad[1]

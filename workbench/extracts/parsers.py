@@ -55,13 +55,13 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             values = values.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
         inside = values.isna() | values.between(_EARLIEST, _LATEST)
         return values.where(inside).astype("datetime64[ns]"), ~inside
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    todo = ~missing
+    out = _iso_dates(values)  # most cells of an export: one vectorised pass
+    todo = ~missing & out.isna()
     is_obj = values.dtype == object
     if is_obj and todo.any():
         stamped = values[todo].map(lambda v: isinstance(v, dt.date | np.datetime64))
         if stamped.any():
-            stamps = values[stamped[stamped].index].map(_timestamp)
+            stamps = _stamps(values[stamped[stamped].index])
             good = stamps.dropna()
             if len(good):
                 out.loc[good.index] = pd.to_datetime(list(good)).astype("datetime64[ns]")
@@ -82,6 +82,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             .str.replace("T", " ", regex=False)
             .str.strip()
         )
+        # strptime reads second 60 (a leap second) and rolls it into the next minute: no moment
+        text = text.mask(text.str.contains(r":60$", regex=True), "")
         for fmt in _DATE_FORMATS:
             if text.empty:
                 break
@@ -97,6 +99,48 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         todo = pd.Series(False, index=values.index)
         todo.loc[text.index] = True
     return out, todo
+
+
+# ISO shapes Arrow parses in bulk, and where each field sits in the text (start, end, field)
+_ISO_FORMATS = (
+    (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "%Y-%m-%d", ((8, 10, "day"),)),
+    (
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}",
+        "%Y-%m-%d %H:%M:%S",
+        ((8, 10, "day"), (11, 13, "hour"), (14, 16, "minute"), (17, 19, "second")),
+    ),
+)
+
+
+def _iso_dates(values: pd.Series) -> pd.Series:
+    """Text cells already in ISO form (2024-05-01, 2024-05-01 08:30:00) parsed by Arrow in one
+    pass, NaT elsewhere: the slow path then sees only the rest. Arrow rolls 2024-02-30 over into
+    March and 10:00:60 into 10:01, so a parse whose fields differ from the text's is left to the
+    slow path (which rejects it), as is a year outside pandas' range."""
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if not isinstance(values.dtype, pd.StringDtype) or values.empty:
+        return out
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(pa.array(values.array))
+    parsed = None
+    for pattern, fmt, fields in _ISO_FORMATS:
+        shaped = pc.fill_null(pc.match_substring_regex(text, f"^{pattern}$"), False)
+        if not pc.any(shaped).as_py():
+            continue
+        candidates = pc.if_else(shaped, text, None)
+        stamps = pc.strptime(candidates, format=fmt, unit="s", error_is_null=True)
+        year = pc.year(stamps)
+        good = pc.and_(pc.greater(year, _EARLIEST.year), pc.less(year, _LATEST.year))
+        for start, end, field in fields:
+            written = pc.cast(pc.utf8_slice_codeunits(candidates, start, end), pa.int64())
+            good = pc.and_(good, pc.equal(getattr(pc, field)(stamps), written))
+        stamps = pc.if_else(pc.fill_null(good, False), stamps, None)
+        parsed = stamps if parsed is None else pc.coalesce(parsed, stamps)
+    if parsed is not None:
+        out[:] = parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+    return out
 
 
 _YEAR_LAST = r"(\d{1,2})-(\d{1,2})-(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?"
@@ -121,6 +165,22 @@ def _year_last(text: pd.Series) -> pd.Series:
         tried = pd.to_datetime(candidates, format=fmt, errors="coerce")
         parsed = parsed.fillna(tried)
     return parsed.dropna().astype("datetime64[ns]")
+
+
+def _stamps(values: pd.Series) -> pd.Series:
+    """Date/datetime cells (XLSX, SQL) as naive Timestamps (Beijing time if they had a zone),
+    None where out of range: one vectorised conversion, cell by cell only where it failed."""
+    try:
+        converted = pd.to_datetime(values.to_numpy(), errors="coerce")
+    except (ValueError, TypeError):  # zone-aware and naive cells mixed
+        return values.map(_timestamp)
+    if converted.tz is not None:
+        converted = converted.tz_convert(LOCAL_TZ).tz_localize(None)
+    inside = (converted >= _EARLIEST) & (converted <= _LATEST)
+    stamps = pd.Series(converted.where(inside), index=values.index, dtype=object)
+    if not inside.all():  # out of range, or offsets pandas would not mix: cell by cell
+        stamps[~inside] = values[~inside].map(_timestamp)
+    return stamps.where(stamps.notna(), None)
 
 
 def _timestamp(value: object) -> pd.Timestamp | None:
