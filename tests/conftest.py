@@ -7,8 +7,13 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+# no per-example deadline: speed is measured in benchmarks/, and a loaded CI machine (or the
+# first call of a vectorised parser, which builds its Arrow kernels) must not fail a property
+settings.register_profile("workbench", deadline=None)
+settings.load_profile("workbench")
 
 CUSTOMER_HEADER = ["客户编号", "客户类型", "客户名称", "所属行业", "企业规模", "联系电话",
                    "所在省份", "区域", "首次接触时间", "首次合作时间", "负责人", "状态"]  # fmt: skip
