@@ -68,7 +68,12 @@ def record_rows(file: Path, raw: RawExtract) -> np.ndarray:
 
 def check_records(file: Path, raw: RawExtract, rows_read: int) -> int:
     """The file's own row count, when the typed path read as many rows; otherwise one
-    ExtractError line naming the first row the reader lost (a reader's bug, not the file's)."""
+    ExtractError line naming the first row the reader lost (a reader's bug, not the file's).
+
+    A CSV is first counted by a byte scan (`scan_csv_records`); only when that count differs
+    from the rows read (or the scan cannot tell) does Python's `csv` count it and decide."""
+    if rows_read == scan_csv_records(file, raw):
+        return rows_read
     in_file = count_records(file, raw)
     if in_file == rows_read:
         return in_file
@@ -102,6 +107,66 @@ def _csv_records(file: Path, raw: RawExtract) -> Iterator[Iterator[list[str]]]:
                 ) from None
     finally:
         csv.field_size_limit(limit)
+
+
+# Encodings in which a byte below 0x80 is always that ASCII character (GBK's and Big5's second
+# bytes may be letters or '|', never a quote, a line end or a comma).
+_ASCII_SAFE = frozenset({"utf-8", "utf_8", "utf8", "utf-8-sig", "utf_8_sig", "ascii", "gbk",
+                         "gb2312", "gb18030", "big5", "cp936", "cp950", "latin-1", "latin_1",
+                         "iso-8859-1", "cp1252"})  # fmt: skip
+SCAN_BYTES = 1 << 24  # the byte scan reads 16 MB at a time
+
+
+def scan_csv_records(file: Path, raw: RawExtract, chunk_bytes: int = SCAN_BYTES) -> int | None:
+    """Rows below the header by a vectorised byte scan: a line end closes a record where the
+    quotes before it are even; a record counts when it has a byte other than blanks, quotes and
+    delimiters. None where that reading is not safe (a CSV whose encoding is not ASCII-safe, a
+    multi-byte delimiter, bare carriage returns, a file ending inside quotes, not a CSV).
+
+    A shortcut for `count_records`, which decides whenever the two could differ (a stray quote
+    inside a field, a record of ideographic spaces): `check_records` trusts this count only when
+    it equals the rows read."""
+    delimiter = (raw.delimiter or ",").encode("ascii", "replace")
+    encoding = (raw.encoding or "utf-8").lower()
+    if file.suffix.lower() in (".parquet", ".xlsx", ".xlsm") or encoding not in _ASCII_SAFE:
+        return None
+    if len(delimiter) != 1 or delimiter in b'"\r\n':
+        return None
+    blank = (ord(" "), ord("\t"), ord("\r"), ord("\n"), ord('"'), delimiter[0])
+    odd = False  # inside a quoted field where the chunk starts
+    content = False  # the record running into the chunk has a byte that is not blank
+    pending_cr = False  # the previous chunk ended with a carriage return
+    records = counted = 0
+    with file.open("rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            if pending_cr and not chunk.startswith(b"\n"):
+                return None
+            pending_cr = chunk.endswith(b"\r")
+            if chunk.count(b"\r") - chunk.count(b"\r\n") - pending_cr:
+                return None  # a bare CR ends a record for `csv`: leave the file to `csv`
+            data = np.frombuffer(chunk, np.uint8)
+            quotes = np.flatnonzero(data == ord('"'))
+            lines = np.flatnonzero(data == ord("\n"))
+            ends = lines[(np.searchsorted(quotes, lines) + odd) % 2 == 0]
+            filled = data != blank[0]
+            for byte in blank[1:]:
+                filled &= data != byte
+            if len(ends):  # record i: the bytes after end i-1 up to end i (never empty)
+                starts = np.concatenate(([0], ends[:-1] + 1))
+                has = np.maximum.reduceat(filled[: ends[-1] + 1].view(np.uint8), starts) > 0
+                has[0] |= content
+                content = bool(filled[ends[-1] + 1 :].any())
+            else:
+                has = np.zeros(0, bool)
+                content = content or bool(filled.any())
+            counted += int(has[max(0, raw.header_row - records) :].sum())
+            records += len(ends)
+            odd = (len(quotes) + odd) % 2 == 1
+    if odd or pending_cr:
+        return None
+    if content and records >= raw.header_row:  # a last record without a line end
+        counted += 1
+    return counted
 
 
 # -------------------------------------------------------------------------------------- XLSX
