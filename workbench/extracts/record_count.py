@@ -14,18 +14,17 @@ import contextlib
 import csv
 import html
 import itertools
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
-from xml.etree import ElementTree
 
 import numpy as np
 
 from workbench.core.errors import ExtractError
 from workbench.extracts.readers import RawExtract
+from workbench.extracts.xlsx_parts import sheet_parts
 
 CHUNK_BYTES = 1 << 20  # XML parts are scanned in 1 MB pieces
 CSV_FIELD_LIMIT = 1 << 30  # `csv` refuses fields over 128 kB by default; the reader takes 16 MB
@@ -177,7 +176,7 @@ def sheet_rows(file: Path, sheet: str | None, header_row: int) -> np.ndarray:
     sheet's XML, plus the rows a merged cell's value is filled down into (the reader fills
     every row a merged range covers). `sheet` None: the first sheet."""
     with zipfile.ZipFile(file) as archive:
-        part, shared = _parts(archive, sheet)
+        part, shared = sheet_parts(archive, sheet)
         blank_text = _blank_shared_strings(archive, shared)
         merges = []
         rows = np.fromiter(
@@ -262,36 +261,6 @@ def _blank_shared_strings(archive: zipfile.ZipFile, part: str | None) -> set[int
             if not _text(b"".join(_TEXT.findall(body))).strip():
                 blank.add(index)
     return blank
-
-
-def _parts(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str | None]:
-    """The zip members of the sheet titled `sheet` (the first if None) and of the shared
-    strings, found as Excel finds them: workbook.xml and its relationships."""
-    members = {name.lower(): name for name in archive.namelist()}
-    book = members.get("xl/workbook.xml") or next(
-        name for key, name in members.items() if key.endswith("workbook.xml")
-    )
-    folder, base = posixpath.split(book)
-    rels = members.get(posixpath.join(folder, "_rels", base + ".rels").lower())
-    links = ElementTree.fromstring(archive.read(rels)) if rels else ElementTree.Element("none")
-
-    def member(target: str) -> str:
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        return members.get(posixpath.normpath(path).lower(), path)
-
-    targets = {r.get("Id"): member(r.get("Target", "")) for r in links.iter() if r.get("Id")}
-    shared = next(
-        (member(r.get("Target", "")) for r in links.iter()
-         if r.get("Type", "").endswith("/sharedStrings")),
-        members.get(posixpath.join(folder, "sharedstrings.xml").lower()),
-    )  # fmt: skip
-    for element in ElementTree.fromstring(archive.read(book)).iter():
-        if element.tag.rsplit("}", 1)[-1] != "sheet":
-            continue
-        if sheet is None or element.get("name") == sheet:
-            rid = next(v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id")
-            return targets[rid], shared
-    raise ExtractError(f"no sheet {sheet!r} in the workbook")
 
 
 def _elements(
