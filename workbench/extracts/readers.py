@@ -19,6 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ import pyarrow.csv as pa_csv
 
 from workbench.core.errors import ExtractError
 from workbench.extracts.schema import Table, norm_header
+from workbench.extracts.xlsx_parts import sheet_parts
 
 SAMPLE_BYTES = 1 << 20  # encoding and delimiter are sniffed on the first 1 MB only
 BLOCK_BYTES = 16 << 20  # the largest single CSV record pyarrow can hold
@@ -452,32 +454,20 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
     """Read the sheet and header rows that best match `table` (or the sheet asked for).
 
     Handles title rows, merged two-row headers and merged cells; formulas are never evaluated.
+    A formula-free sheet is read by calamine alone (Rust); openpyxl, which loads every shared
+    string on opening a workbook, only reads sheets with formulas (for their saved results).
     """
-    import openpyxl
-
     _check_workbook_file(file)
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise ExtractError(f"{file}: cannot open as an Excel workbook ({one_line(exc)})") from None
-    try:
-        worksheet, header_top, header_rows = _choose_sheet(book, file, table, sheet)
-        merges, has_formulas = _merged_ranges(worksheet)
-        cells = None if has_formulas else _calamine_cells(file, worksheet.title)
-        if cells is None:
-            cells = [list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)]
-    except ExtractError:
-        raise
-    except Exception as exc:
-        raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
-    finally:
-        book.close()
+    read = _calamine_sheet(file, table, sheet)
+    if read is None:
+        read = _openpyxl_sheet(file, table, sheet)
+    cells, title, header_top, header_rows, merges, has_formulas = read
     width = max((len(r) for r in cells), default=0)
     cells = [r + [None] * (width - len(r)) for r in cells]
     cells += [[None] * width for _ in range(len(cells), _merged_bottom(cells, merges))]
-    if _has_formulas(cells, header_top + header_rows):
+    if has_formulas and _has_formulas(cells, header_top + header_rows):
         try:
-            _use_saved_results(file, worksheet.title, cells, header_top + header_rows)
+            _use_saved_results(file, title, cells, header_top + header_rows)
         except Exception as exc:
             raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
     notes = _fill_merged(cells, merges, header_top, header_rows)
@@ -493,7 +483,88 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
         named = {i: headers[i] or f"unnamed_{i}" for i in range(width)}
         notes["column"] = notes["column"].map(named)
     header_row = header_top + header_rows
-    return RawExtract(frame, rows, header_row=header_row, notes=notes, sheet=worksheet.title)
+    return RawExtract(frame, rows, header_row=header_row, notes=notes, sheet=title)
+
+
+# cells, title, first header row (0-based), header rows, merged ranges, whether it has formulas
+_SheetRead = tuple[list[list], str, int, int, list[tuple[int, int, int, int]], bool]
+
+
+def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _SheetRead | None:
+    """(cells, title, header top, header rows, merges, False) by calamine; None when calamine is
+    missing or cannot read the workbook, or the sheet holds a formula (openpyxl's path)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(file))
+        titles = [m.name for m in book.sheets_metadata if "work" in str(m.typ).lower()]
+        sheets = {
+            title: book.get_sheet_by_name(title) for title in _asked_sheets(titles, file, sheet)
+        }
+        tops = {
+            title: [
+                [_as_openpyxl(v) for v in row]
+                for row in one.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 1)
+            ]
+            for title, one in sheets.items()
+        }
+    except ExtractError:
+        raise
+    except Exception:  # not installed, or a workbook calamine cannot read: use openpyxl
+        return None
+    title, header_top, header_rows = _best_header(tops, file, table, sheet)
+    with zipfile.ZipFile(file) as archive:
+        part, _ = sheet_parts(archive, title)
+        with archive.open(part) as source:
+            merges, has_formulas = _scan_sheet_xml(source)
+    if has_formulas:
+        return None
+    try:
+        rows = sheets[title].to_python(skip_empty_area=False)
+    except Exception:
+        return None
+    cells = [_row_as_openpyxl(row) for row in rows]
+    return cells, title, header_top, header_rows, merges, False
+
+
+def _openpyxl_sheet(file: Path, table: Table, sheet: str | int | None) -> _SheetRead:
+    """The same by openpyxl: every workbook it can open (formulas: their text, for now)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise ExtractError(f"{file}: cannot open as an Excel workbook ({one_line(exc)})") from None
+    try:
+        titles = [ws.title for ws in book.worksheets]
+        tops = {
+            title: [
+                list(r)
+                for r in book[title].iter_rows(
+                    min_row=1, max_row=HEADER_SCAN_ROWS + 1, values_only=True
+                )
+            ]
+            for title in _asked_sheets(titles, file, sheet)
+        }
+        title, header_top, header_rows = _best_header(tops, file, table, sheet)
+        worksheet = book[title]
+        try:
+            source = worksheet._get_source()
+        except Exception:
+            merges, has_formulas = [], True  # unknown: take the careful (openpyxl) path
+        else:
+            with source:
+                merges, has_formulas = _scan_sheet_xml(source)
+        cells = None if has_formulas else _calamine_cells(file, title)
+        if cells is None:
+            cells = [list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)]
+    except ExtractError:
+        raise
+    except Exception as exc:
+        raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
+    finally:
+        book.close()
+    return cells, title, header_top, header_rows, merges, has_formulas
 
 
 def _check_workbook_file(file: Path) -> None:
@@ -521,41 +592,43 @@ def _check_workbook_file(file: Path) -> None:
         raise ExtractError(f"{file}: damaged workbook (part {broken} is corrupt)")
 
 
-def _choose_sheet(book, file: Path, table: Table, sheet: str | int | None):
-    """(worksheet, 0-based first header row, header row count) that best match the table."""
-    worksheets = book.worksheets
-    if sheet is not None:
-        names = [ws.title for ws in worksheets]
-        if isinstance(sheet, int) and 0 <= sheet < len(worksheets):
-            worksheets = [worksheets[sheet]]
-        elif sheet in names:
-            worksheets = [worksheets[names.index(sheet)]]
-        else:
-            raise ExtractError(f"{file}: no sheet {sheet!r}; the sheets are {', '.join(names)}")
+def _asked_sheets(titles: list[str], file: Path, sheet: str | int | None) -> list[str]:
+    """The worksheets to look for a header in: all, or the one asked for (name or index)."""
+    if sheet is None:
+        return titles
+    if isinstance(sheet, int) and 0 <= sheet < len(titles):
+        return [titles[sheet]]
+    if sheet in titles:
+        return [sheet]
+    raise ExtractError(f"{file}: no sheet {sheet!r}; the sheets are {', '.join(titles)}")
+
+
+def _best_header(
+    tops: dict[str, list[list]], file: Path, table: Table, sheet: str | int | None
+) -> tuple[str, int, int]:
+    """(sheet title, 0-based first header row, header row count) that best match the table,
+    from each sheet's first rows."""
     known = table.header_map()
-    best = (0, None, 0, 1)
-    for worksheet in worksheets:
-        top = [
-            list(r)
-            for r in worksheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS + 1, values_only=True)
-        ]
+    best: tuple[int, str | None, int, int] = (0, None, 0, 1)
+    for title, top in tops.items():
         for row in range(min(HEADER_SCAN_ROWS, len(top))):
             single = _hits(top[row], known)
             if single > best[0]:
-                best = (single, worksheet, row, 1)
+                best = (single, title, row, 1)
             if row + 1 < len(top):
                 lower = _hits(top[row + 1], known)
                 paired = _hits(_header_names(top[row], top[row + 1], known), known)
                 if paired > max(single, lower) and paired > best[0]:
-                    best = (paired, worksheet, row, 2)
-    hits, worksheet, row, count = best
-    if hits == 0:
-        where = f"sheet {worksheets[0].title!r}" if sheet is not None else "no sheet"
+                    best = (paired, title, row, 2)
+    hits, title, row, count = best
+    if hits == 0 or title is None:
+        first = next(iter(tops), None)
+        where = f"sheet {first!r}" if sheet is not None else "no sheet"
         raise ExtractError(
             f"{file}: {where} has a header row with the columns of {table.name} ({table.zh}) "
             f"in its first {HEADER_SCAN_ROWS} rows"
         )
-    return worksheet, row, count
+    return title, row, count
 
 
 def _hits(values: list, known: dict[str, str]) -> int:
@@ -587,8 +660,8 @@ def _combined_header(header_rows: list[list], table: Table) -> list[str | None]:
     return [str(v).strip() if _present(v) else None for v in names]
 
 
-def _merged_ranges(worksheet) -> tuple[list[tuple[int, int, int, int]], bool]:
-    """Merged ranges (min_col, min_row, max_col, max_row) scanned from the sheet's XML, and
+def _scan_sheet_xml(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], bool]:
+    """Merged ranges (min_col, min_row, max_col, max_row) scanned from a sheet's XML, and
     whether the sheet holds any formula (an <f> element).
 
     openpyxl's fast read-only mode does not keep merges, and pandas loses them.
@@ -596,17 +669,14 @@ def _merged_ranges(worksheet) -> tuple[list[tuple[int, int, int, int]], bool]:
     from openpyxl.utils.cell import range_boundaries
 
     refs, tail, formulas = [], b"", False
-    try:
-        source = worksheet._get_source()
-    except Exception:
-        return [], True  # unknown: take the careful (openpyxl) path
-    with source:
-        while chunk := source.read(SAMPLE_BYTES):
-            data = tail + chunk
+    while chunk := source.read(SAMPLE_BYTES):
+        data = tail + chunk
+        if b"mergeCell" in data:  # a plain substring test first: the regexes cost 10×
             refs += _MERGE_REF.findall(data)
-            formulas = formulas or _FORMULA.search(data) is not None
-            cut = data.rfind(b">")
-            tail = data[cut + 1 :] if cut >= 0 else data[-200:]
+        if not formulas and (b"<f" in data or b":f" in data):
+            formulas = _FORMULA.search(data) is not None
+        cut = data.rfind(b">")
+        tail = data[cut + 1 :] if cut >= 0 else data[-200:]
     return [range_boundaries(ref.decode()) for ref in dict.fromkeys(refs)], formulas
 
 
@@ -620,7 +690,19 @@ def _calamine_cells(file: Path, title: str) -> list[list] | None:
         rows = rows.to_python(skip_empty_area=False)
     except Exception:  # not installed, or a workbook calamine cannot read: use openpyxl
         return None
-    return [[_as_openpyxl(v) for v in row] for row in rows]
+    return [_row_as_openpyxl(row) for row in rows]
+
+
+def _row_as_openpyxl(row: list) -> list:
+    """`_as_openpyxl` over a row, inlined: it runs once per cell of a sheet."""
+    return [
+        None
+        if v == ""
+        else int(v)
+        if v.__class__ is float and v.is_integer() and -(2**53) < v < 2**53
+        else v
+        for v in row
+    ]
 
 
 def _as_openpyxl(value: object) -> object:
