@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 
 from workbench.core.errors import ExtractError
 from workbench.extracts.readers import RawExtract
-from workbench.extracts.record_count import check_records, count_records, scan_csv_records
+from workbench.extracts.record_count import (
+    check_records,
+    count_records,
+    scan_csv_records,
+    scan_sheet_records,
+    sheet_rows,
+)
 
 
 def raw(header_row: int = 1, encoding: str = "utf-8", delimiter: str = ",") -> RawExtract:
@@ -121,3 +127,54 @@ def test_the_scan_counts_what_csv_counts(
     if "\r" not in buffer.getvalue().replace("\r\n", ""):  # only a bare CR makes it give up
         assert scanned is not None
     assert check_records(file, raw(header_row, encoding), expected) == expected
+
+
+def workbook(tmp_path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    file = tmp_path / "x.xlsx"
+    book.save(file)
+    return file
+
+
+SHEET = [
+    ["客户需求表", None, None],  # a title merged over A1:C1
+    ["编号", "客户", "需求"],  # the header: row 2
+    [1, "杭州云帆", "报表导出"],
+    [None, None, None],  # nothing: openpyxl writes no cells
+    [2, None, "对接微信"],
+    [None, None, "只有需求"],
+    [3, "北京远景", 12.5],
+]
+
+
+def test_the_sheet_scan_counts_rows_with_values(tmp_path: Path) -> None:
+    file = workbook(tmp_path, SHEET, merges=("A1:C1",))
+    assert len(sheet_rows(file, None, 2)) == 4
+    for chunk in (16, 50, 97, 1 << 22):
+        assert scan_sheet_records(file, None, 2, chunk) == 4, chunk
+    assert scan_sheet_records(file, None, 1) == 5  # the header row is a row with values
+    assert check_records(file, raw_sheet(2), 4) == 4
+    with pytest.raises(ExtractError, match="holds 4 rows, the reader returned 3"):
+        check_records(file, raw_sheet(2), 3)
+
+
+def test_the_sheet_scan_is_overruled_on_blank_strings_and_gives_up_on_merged_data(
+    tmp_path: Path,
+) -> None:
+    blank_text = workbook(tmp_path, [*SHEET, ["  ", " ", None]])  # whitespace strings: blank
+    assert len(sheet_rows(blank_text, None, 2)) == 4
+    assert scan_sheet_records(blank_text, None, 2) == 5
+    assert check_records(blank_text, raw_sheet(2), 4) == 4
+    merged_down = workbook(tmp_path, SHEET, merges=("A1:C1", "C6:C7"))
+    assert scan_sheet_records(merged_down, None, 2) is None
+
+
+def raw_sheet(header_row: int) -> RawExtract:
+    return RawExtract(pd.DataFrame(), pd.Series(dtype="int64"), header_row)

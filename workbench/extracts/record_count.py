@@ -69,9 +69,10 @@ def check_records(file: Path, raw: RawExtract, rows_read: int) -> int:
     """The file's own row count, when the typed path read as many rows; otherwise one
     ExtractError line naming the first row the reader lost (a reader's bug, not the file's).
 
-    A CSV is first counted by a byte scan (`scan_csv_records`); only when that count differs
-    from the rows read (or the scan cannot tell) does Python's `csv` count it and decide."""
-    if rows_read == scan_csv_records(file, raw):
+    A file is first counted by a byte scan (`scan_records`); only when that count differs
+    from the rows read (or the scan cannot tell) does the exact path (Python's `csv`, the
+    sheet's XML cell by cell) count it and decide."""
+    if rows_read == scan_records(file, raw):
         return rows_read
     in_file = count_records(file, raw)
     if in_file == rows_read:
@@ -106,6 +107,14 @@ def _csv_records(file: Path, raw: RawExtract) -> Iterator[Iterator[list[str]]]:
                 ) from None
     finally:
         csv.field_size_limit(limit)
+
+
+def scan_records(file: Path, raw: RawExtract) -> int | None:
+    """A fast count of the rows below the header (CSV or XLSX) by a vectorised byte scan, or
+    None where it cannot tell; never trusted alone (see `check_records`)."""
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        return scan_sheet_records(file, raw.sheet, raw.header_row)
+    return scan_csv_records(file, raw)
 
 
 # Encodings in which a byte below 0x80 is always that ASCII character (GBK's and Big5's second
@@ -169,6 +178,92 @@ def scan_csv_records(file: Path, raw: RawExtract, chunk_bytes: int = SCAN_BYTES)
 
 
 # -------------------------------------------------------------------------------------- XLSX
+
+
+_ROW_NUMBER = re.compile(rb"<row\b([^>]*)>")
+TOKEN_TAIL = 8  # a token cut by a chunk's end is scanned again with the next chunk
+SHEET_SCAN_BYTES = 1 << 22  # 4 MB of sheet XML at a time (measured fastest: 1 MB to 16 MB)
+
+
+def scan_sheet_records(
+    file: Path, sheet: str | None, header_row: int, chunk_bytes: int = SHEET_SCAN_BYTES
+) -> int | None:
+    """Rows below `header_row` holding a value, by a vectorised scan of the sheet's XML: a
+    <row> counts when a non-empty <v> or an inline string <is> lies before the next <row>.
+    None for sheets it does not read this way (cells merged below the header, namespace
+    prefixes). Blank shared
+    strings or whitespace values count here and not in `sheet_rows`: `check_records` then lets
+    `sheet_rows` decide."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            part, _ = sheet_parts(archive, sheet)
+            with archive.open(part) as source:
+                return _scan_rows(source, header_row, chunk_bytes)
+    except (zipfile.BadZipFile, KeyError, ExtractError, StopIteration):
+        return None
+
+
+def _scan_rows(source: IO[bytes], header_row: int, chunk_bytes: int) -> int | None:
+    filled: list[np.ndarray] = []  # per chunk: whether each <row> begun in it holds a value
+    leading: list[int] = []  # numbers of the first rows, to leave out the header's
+    tail = b""
+    merged: list[bytes] = []
+    while True:
+        chunk = source.read(chunk_bytes)
+        data = tail + chunk
+        if b":row" in data or b":v>" in data:
+            return None
+        if merged or b"<mergeCell" in data:  # after <sheetData>: kept to read once at the end
+            merged.append(data[len(tail) :] if merged else data)
+        limit = len(data) if not chunk else max(0, len(data) - TOKEN_TAIL)
+        view = np.frombuffer(data, np.uint8)
+        rows = _token(view, b"<row", b" />", limit)
+        values = np.concatenate((_token(view, b"<v>", None, limit, b"<"),
+                                 _token(view, b"<is>", None, limit)))  # fmt: skip
+        if len(leading) <= header_row and len(rows):
+            for match in _ROW_NUMBER.finditer(data, int(rows[0])):
+                if len(leading) > header_row:
+                    break
+                number = _REF.search(match.group(1))
+                has = number and number.group(2)
+                leading.append(int(number.group(2)) if has else (leading[-1] if leading else 0) + 1)
+        owner = np.searchsorted(rows, values, side="right") - 1  # -1: a row begun before
+        has = np.zeros(len(rows), bool)
+        has[owner[owner >= 0]] = True
+        if (owner < 0).any() and filled:
+            filled[-1][-1] = True
+        if len(rows):
+            filled.append(has)
+        if not chunk:
+            break
+        tail = data[limit:]
+    if any(int(m.group(3)) > header_row for m in _MERGE.finditer(b"".join(merged))):
+        return None  # a merged value filled down into data rows: `sheet_rows` counts those
+    above = sum(1 for number in leading if number <= header_row)
+    return int(np.concatenate([np.zeros(0, bool), *filled])[above:].sum())
+
+
+def _token(
+    data: np.ndarray, token: bytes, then: bytes | None, limit: int, not_then: bytes = b""
+) -> np.ndarray:
+    """Where `token` starts in `data` (before `limit`), followed by a byte of `then` (any if
+    None) and not by a byte of `not_then`."""
+    size = len(data) - len(token)
+    if size < 0:
+        return np.zeros(0, np.int64)
+    hit = data[:size] == token[0]
+    for i, byte in enumerate(token[1:], start=1):
+        hit &= data[i : size + i] == byte
+    after = data[len(token) : size + len(token)]
+    if then is not None:
+        allowed = after == then[0]
+        for byte in then[1:]:
+            allowed |= after == byte
+        hit &= allowed
+    for byte in not_then:
+        hit &= after != byte
+    found = np.flatnonzero(hit)
+    return found[found < limit]
 
 
 def sheet_rows(file: Path, sheet: str | None, header_row: int) -> np.ndarray:
