@@ -344,3 +344,14 @@ def test_iso_shaped_text_that_is_no_moment_is_bad(text: str) -> None:
     assert parsed[0] == pd.Timestamp("2024-01-05")
     assert parsed[1] == pd.Timestamp("2024-01-05 23:59:59")
     assert pd.isna(parsed[2]) and bad[2] and not bad[0] and not bad[1]
+
+
+def test_plain_numbers_in_bulk_and_the_rest_cell_by_cell() -> None:
+    """The Arrow pass takes plain decimals only; a number too large for a float, a lone sign or
+    dot stay bad, and exponents or grouped digits still parse on the slow path."""
+    texts = ["1" + "0" * 400, "+.5", "5.", "-0", " 12 ", ".", "+", "-", "", "1e5", "1,000",
+             "-1234.50"]  # fmt: skip
+    amounts, bad = parse_amounts(pd.Series(texts, dtype="str"))
+    expected = [np.nan, 0.5, 5.0, -0.0, 12.0, np.nan, np.nan, np.nan, np.nan, 1e5, 1000.0, -1234.5]
+    np.testing.assert_array_equal(amounts.to_numpy(), expected)
+    assert bad.tolist() == [True, False, False, False, False, True, True] + [False] * 5
