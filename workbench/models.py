@@ -16,6 +16,7 @@ from workbench.clv.purchase import (
 from workbench.clv.spend import CLV, GammaGamma, MeanSpend
 from workbench.clv.summary import calibration_holdout, compress, summarize
 from workbench.clv.summary_engine import summarize_auto, summarize_on_engine
+from workbench.clv.summary_spark import summarize_on_spark
 from workbench.collection.completion import completion_items
 from workbench.collection.queue import (
     correction_effect,
@@ -230,6 +231,7 @@ __all__ = [
     "summarize",
     "summarize_auto",
     "summarize_on_engine",
+    "summarize_on_spark",
     "tags",
     "themes",
     "to_complete_by_owner",

@@ -109,7 +109,7 @@ def summarize_on_engine(
         raise WorkbenchError(f"DuckDB could not summarise the orders: {error}") from error
     finally:
         con.close()
-    return _to_summary(table, customer, amount is not None, unit_days, index_dtype)
+    return to_summary(table, customer, amount is not None, unit_days, index_dtype)
 
 
 def summarize_auto(
@@ -165,10 +165,12 @@ def _day_expression(column: str, duckdb_type: str) -> str:
     return f"CAST(CAST({column} AS TIMESTAMP) AS DATE)"  # text: ISO dates with or without times
 
 
-def _to_summary(
+def to_summary(
     table: object, customer: str, with_amount: bool, unit_days: float, index_dtype: object
 ) -> pd.DataFrame:
-    """DuckDB's per-customer rows → the frame `summarize` returns, after the input checks."""
+    """An engine's per-customer rows (DuckDB's, Spark's: ``customer``, ``repeats``,
+    ``missing_days``, ``repeat_total``, ``span_days``, ``age_days``, ``idle_days``) → the frame
+    `summarize` returns, after the input checks."""
     result = table.to_pandas()  # type: ignore[attr-defined]
     ids = result["customer"]
     if ids.isna().any():  # DuckDB groups them into one customer NULL
