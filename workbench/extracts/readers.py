@@ -311,28 +311,35 @@ def _stream_csv(
         handled.append((row.number, row.text))
         return "skip"
 
-    options = {
-        "read_options": pa_csv.ReadOptions(
-            use_threads=False,  # single-threaded keeps row numbers for the bad records
-            block_size=BLOCK_BYTES,
-            encoding="utf8" if encoding == "utf-8" else encoding,
-            column_names=names,
-            skip_rows=skip + header_lines,
-        ),
-        "parse_options": pa_csv.ParseOptions(
-            delimiter=delimiter,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_bad_row,
-        ),
-        "convert_options": pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    }
+    def options(threads: bool) -> dict[str, object]:
+        return {
+            "read_options": pa_csv.ReadOptions(
+                use_threads=threads,
+                block_size=BLOCK_BYTES,
+                encoding="utf8" if encoding == "utf-8" else encoding,
+                column_names=names,
+                skip_rows=skip + header_lines,
+            ),
+            "parse_options": pa_csv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_bad_row,
+            ),
+            "convert_options": pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        }
+
     try:
-        arrow = pa_csv.read_csv(str(file), **options)
+        # on all cores first; threads lose the row numbers of records with the wrong field
+        # count, so a file that has any is read again on one thread
+        arrow = pa_csv.read_csv(str(file), **options(threads=True))
+        if handled:
+            handled.clear()
+            arrow = pa_csv.read_csv(str(file), **options(threads=False))
     except (UnicodeDecodeError, pa.ArrowException) as exc:
         if encoding == "utf-8" and ascii_sample and "UTF8" in str(exc):
             # the first MB was plain ASCII: the Chinese text further down may be GBK
