@@ -16,6 +16,7 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EARLIEST, _LATEST = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
 LOCAL_TZ = "Asia/Shanghai"  # zone-aware timestamps (SQL timestamptz) become Beijing time
 _MISSING_TOKENS = frozenset({"", "nan", "none", "null", "na", "n/a", "-", "--", "—", "无", "空"})
+_TOKEN_LENGTH = max(len(token) for token in _MISSING_TOKENS)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d")
 # A date without separators has all 8 digits: 202412 (a month?) or 2024111 (1-11 or 11-1?) is no day.
 _COMPACT_DATE = r"[0-9]{8}"
@@ -34,8 +35,26 @@ def missing_mask(values: pd.Series) -> pd.Series:
     """True where a cell is empty or a conventional 'no value' token (NaN, 空, '-', …)."""
     if values.dtype.kind in "mMfiub":
         return values.isna()
+    if isinstance(values.dtype, pd.StringDtype):
+        return _missing_text(_stripped(values))
     text = values.astype("str").str.strip().str.lower()
     return values.isna() | text.isin(_MISSING_TOKENS)
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    """Text cells without surrounding whitespace (Unicode's, as `str.strip`), missing kept."""
+    return values.str.strip() if isinstance(values.dtype, pd.StringDtype) else values
+
+
+def _missing_text(text: pd.Series) -> pd.Series:
+    """`missing_mask` of stripped text: only cells as short as a token are lower-cased and
+    looked up (most cells of a column are longer)."""
+    missing = text.isna().to_numpy(copy=True)
+    short = (text.str.len() <= _TOKEN_LENGTH).fillna(False).to_numpy(bool)
+    if short.any():
+        candidates = text[short].str.lower().isin(_MISSING_TOKENS).to_numpy(bool)
+        missing[np.flatnonzero(short)[candidates]] = True
+    return pd.Series(missing, index=text.index, name=text.name)
 
 
 def _to_text(values: pd.Series) -> pd.Series:
@@ -266,9 +285,10 @@ def formula_mask(values: pd.Series) -> pd.Series:
     """
     text = values.astype("str").str.strip()
     risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
-    if risky.any():
-        harmless = text[risky].str.fullmatch(_SIGNED_NUMBER).fillna(False).astype(bool)
-        risky.loc[harmless[harmless].index] = False
+    if not risky.any():
+        return risky
+    harmless = text[risky].str.fullmatch(_SIGNED_NUMBER).fillna(False).astype(bool)
+    risky.loc[harmless[harmless].index] = False
     return risky & ~missing_mask(values)
 
 
@@ -285,4 +305,6 @@ def escape_formulas(values: pd.Series) -> pd.Series:
 def parse_text(values: pd.Series) -> pd.Series:
     """Strip surrounding whitespace and turn empty/'no value' tokens into missing."""
     text = values.astype("str").str.strip()
+    if isinstance(values.dtype, pd.StringDtype):  # stripped once: the missing test reuses it
+        return text.mask(_missing_text(text))
     return text.mask(missing_mask(values))
