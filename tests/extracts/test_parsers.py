@@ -13,6 +13,7 @@ from workbench.core.errors import ExtractError
 from workbench.extracts.parsers import (
     escape_formulas,
     formula_mask,
+    missing_mask,
     parse_amounts,
     parse_dates,
     parse_integers,
@@ -355,3 +356,14 @@ def test_plain_numbers_in_bulk_and_the_rest_cell_by_cell() -> None:
     expected = [np.nan, 0.5, 5.0, -0.0, 12.0, np.nan, np.nan, np.nan, np.nan, 1e5, 1000.0, -1234.5]
     np.testing.assert_array_equal(amounts.to_numpy(), expected)
     assert bad.tolist() == [True, False, False, False, False, True, True] + [False] * 5
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_missing_tokens_in_text_and_object_columns(dtype: object) -> None:
+    cells = [" none ", "NULL", "n/a", "N/A", "—", "空", "\u3000无\u3000", "", "nan", None,
+             "none of it", "无效", "N", "0", "-1"]  # fmt: skip
+    expected = [True] * 10 + [False] * 5
+    assert missing_mask(pd.Series(cells, dtype=dtype)).tolist() == expected
+    text = parse_text(pd.Series(cells, dtype=dtype))
+    assert text.isna().tolist() == expected
+    assert text.iloc[10:].tolist() == ["none of it", "无效", "N", "0", "-1"]
