@@ -11,10 +11,11 @@ PARAMS ?= params/quarterly.yml
 DATA ?= data/demo
 CUSTOMERS ?= 5000
 SEED ?= 7
+SIZES ?= 100000 1000000
 WB := $(BIN)/python -m workbench
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data quarterly monthly yearly run test test-fast lint format lab owners templates completion docs lock bench clean clean-cache clean-all
+.PHONY: help venv data quarterly monthly yearly run test test-fast lint format lab owners templates completion docs lock bench bench-table clean clean-cache clean-all
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -79,12 +80,15 @@ completion: $(STAMP) $(DATA)/customers.csv ## Each sales rep's workbook of field
 bench: $(STAMP) ## Run the benchmarks (results: benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/run_all.py
 
+bench-table: $(STAMP) ## The speed-and-scale table at SIZES customers, projected to 10M/100M (benchmarks/TABLE.md)
+	$(BIN)/python benchmarks/bench_table.py --customers $(SIZES)
+
 docs: $(STAMP) ## Regenerate the extract schema in docs/extracts.md (python -m workbench schema)
 	set -o pipefail; PYTHONIOENCODING=utf-8 $(WB) schema | $(BIN)/python -c "import re, sys, pathlib; s = sys.stdin.buffer.read().decode('utf-8'); p = pathlib.Path('docs/extracts.md'); t, n = re.subn(r'(<!-- schema:start -->\n).*?(<!-- schema:end -->)', lambda m: m[1] + s + m[2], p.read_text(encoding='utf-8'), flags=re.S); sys.exit('docs/extracts.md: no schema markers, or an empty schema') if n != 1 or not s else p.write_text(t, encoding='utf-8')"
 
 lock: ## Re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=80,<82" -e ".[dev,bench]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=80,<82" -e ".[dev,bench,spark]"
 	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -vE '^(pip|crm-workbench)==' > requirements.lock
 	rm -rf .lock-venv
 

@@ -95,17 +95,20 @@ def row(part: str, seconds: float, cpu: float, rows: int, columns: int, detail: 
             "detail": detail, "peak_gb": peak_rss_gb()}  # fmt: skip
 
 
-def stage_features(data: object, as_of: pd.Timestamp, repeat: int, work: Path) -> list[dict]:
+def snapshot_inputs(data: object, as_of: pd.Timestamp) -> tuple[pd.Index, pd.Timestamp, object]:
+    """The customers active at the validation cutoff `fit_churn` plans, that cutoff, the spec."""
     params = ChurnParams()
     purchases = purchases_of(data.tables["orders"])
     purchases = purchases[purchases["order_date"] < as_of]
     cutoff = plan_cutoffs(as_of, params, purchases["order_date"].min()).validation
     population = behavioural_labels(purchases, cutoff, params.window_days, params.active_days)
-    spec = feature_spec(data)
-    seconds, cpu, features = measured(
-        lambda: build_features(data, population.index, cutoff, spec), repeat
-    )
-    detail = f"cutoff {cutoff.date()}, {len(population):,} active customers"
+    return population.index, cutoff, feature_spec(data)
+
+
+def stage_features(data: object, as_of: pd.Timestamp, repeat: int, work: Path) -> list[dict]:
+    ids, cutoff, spec = snapshot_inputs(data, as_of)
+    seconds, cpu, features = measured(lambda: build_features(data, ids, cutoff, spec), repeat)
+    detail = f"cutoff {cutoff.date()}, {len(ids):,} active customers"
     return [row("features", seconds, cpu, len(features), features.shape[1], detail)]
 
 
