@@ -28,6 +28,7 @@ ANALYSES = ("workbench.profiling.analysis", "workbench.quality.analysis", "workb
             "workbench.trends.gaps", "workbench.trends.params", "workbench.segments.fields",
             "workbench.segments.definitions", "workbench.segments.analysis",
             "workbench.churn.analysis", "workbench.churn.training", "workbench.churn.features",
+            "workbench.churn.features_engine",
             "workbench.churn.definition", "workbench.churn.snapshots", "workbench.churn.model",
             "workbench.churn.baselines", "workbench.churn.evaluation", "workbench.churn.explain",
             "workbench.churn.params", "workbench.value.weighted", "workbench.value.weighted_params",

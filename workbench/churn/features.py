@@ -3,8 +3,10 @@
 Every table is optional beyond customers: a feature whose table or column is missing is not
 built (`feature_spec` decides once, from the data, which features exist, and a saved model keeps
 its spec so a new snapshot gets the same columns). Customer status is never a feature: under the
-behaviour definition it is written from the very silence the label measures. Everything is a
-groupby over masks: no per-customer Python.
+behaviour definition it is written from the very silence the label measures. No per-customer
+Python: customers are matched to integer positions once (one hash pass, not an ``isin`` over the
+text of every row) and counted and summed with ``np.bincount``; on large order and interaction
+tables the same totals come from DuckDB (`features_engine`, ``engine=``), identical either way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.churn.definition import purchases_of
+from workbench.churn.features_engine import (
+    ENGINE_MIN_ROWS,
+    ENGINES,
+    interaction_aggregates,
+    order_aggregates,
+)
 from workbench.core.errors import WorkbenchError
 
 DAY = pd.Timedelta(days=1)
@@ -107,19 +114,20 @@ def _top_values(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
 
 
 def build_features(
-    data: object, ids: pd.Index, cutoff: pd.Timestamp, spec: FeatureSpec
+    data: object, ids: pd.Index, cutoff: pd.Timestamp, spec: FeatureSpec, engine: str = "auto"
 ) -> pd.DataFrame:
     """One row per customer of ``ids`` (index customer_id), the ``spec`` columns, as of
-    ``cutoff``: only rows dated before it are read."""
+    ``cutoff``: only rows dated before it are read. ``engine``: the order and interaction
+    features on "pandas" (numpy), "duckdb", or "auto" (DuckDB from ``ENGINE_MIN_ROWS`` rows)."""
     cutoff = pd.Timestamp(cutoff)
     ids = pd.Index(ids, name="customer_id")
     out = pd.DataFrame(index=ids)
     tables = data.tables
     _customer_features(out, tables["customers"], cutoff, spec)
     if "days_since_last_order" in spec.numeric:
-        _order_features(out, tables["orders"], cutoff)
+        _order_features(out, tables["orders"], cutoff, engine)
     if "interactions_90d" in spec.numeric:
-        _interaction_features(out, tables["interactions"], cutoff, spec)
+        _interaction_features(out, tables["interactions"], cutoff, spec, engine)
     if "open_requirements" in spec.numeric:
         _requirement_features(out, tables["requirements"], cutoff)
     if "funnel_stage" in spec.categorical:
@@ -130,14 +138,17 @@ def build_features(
 
 
 def _before(frame: pd.DataFrame, date: str, ids: pd.Index, cutoff: pd.Timestamp) -> pd.DataFrame:
-    keep = (frame[date] < cutoff) & frame["customer_id"].isin(ids)
-    return frame.loc[keep.to_numpy(bool)]
+    """The rows of customers ``ids`` dated before ``cutoff``."""
+    known = _positions(ids.unique(), frame["customer_id"]) >= 0  # faster than isin on text
+    return frame.loc[(frame[date] < cutoff).to_numpy(bool) & known]
 
 
 def _count(out: pd.DataFrame, ids: pd.Series, mask: pd.Series | np.ndarray) -> np.ndarray:
     """Rows per customer of ``out`` where ``mask`` holds (0 when none)."""
-    counts = ids[np.asarray(mask, bool)].value_counts()
-    return counts.reindex(out.index, fill_value=0).to_numpy(float)
+    unique = out.index.unique()
+    pos = _positions(unique, ids)[np.asarray(mask, bool)]
+    counts = np.bincount(pos[pos >= 0], minlength=len(unique)).astype(float)
+    return counts if out.index.is_unique else counts[unique.get_indexer(out.index)]
 
 
 def _customer_features(
@@ -163,64 +174,209 @@ def _customer_features(
         out["owner_load"] = rows["owner"].map(load).astype(float).fillna(0.0).to_numpy()
 
 
-def _order_features(out: pd.DataFrame, orders: pd.DataFrame, cutoff: pd.Timestamp) -> None:
-    before = orders[(orders["order_date"] < cutoff).to_numpy(bool)]
-    purchases = _before(purchases_of(before), "order_date", out.index, cutoff)
-    ids, dates, amount = purchases["customer_id"], purchases["order_date"], purchases["amount"]
-    by = purchases.groupby("customer_id")
-    first = by["order_date"].min().reindex(out.index)
-    last = by["order_date"].max().reindex(out.index)
-    days = dates.dt.normalize().groupby(ids).nunique().reindex(out.index, fill_value=0)
-    last_90 = (dates >= cutoff - 90 * DAY).to_numpy()
-    prev_90 = ((dates >= cutoff - 180 * DAY) & (dates < cutoff - 90 * DAY)).to_numpy()
-    year = (dates >= cutoff - 365 * DAY).to_numpy()
-    out["days_since_last_order"] = (cutoff - last).dt.days.astype(float)
-    out["purchase_days"] = days.to_numpy(float)
-    out["orders_last_90d"] = _count(out, ids, last_90)
-    out["orders_prev_90d"] = _count(out, ids, prev_90)
+def _order_features(
+    out: pd.DataFrame, orders: pd.DataFrame, cutoff: pd.Timestamp, engine: str = "pandas"
+) -> None:
+    ids = out.index.unique()
+    if _on_engine(engine, len(orders)):
+        totals = order_aggregates(ids, orders, cutoff)
+    else:
+        totals = _order_aggregates(ids, orders, cutoff)
+    if not out.index.is_unique:  # one row per id given, repeats included
+        totals = {k: v[ids.get_indexer(out.index)] for k, v in totals.items()}
+    out["days_since_last_order"] = _days(cutoff.to_datetime64(), totals["last"])
+    out["purchase_days"] = totals["purchase_days"]
+    for name in ("orders_last_90d", "orders_prev_90d", "revenue_last_90d", "revenue_prev_90d",
+                 "revenue_365d", "revenue_total", "returns_365d"):  # fmt: skip
+        out[name] = totals[name]
     out["orders_trend"] = out["orders_last_90d"] - out["orders_prev_90d"]
-    for name, mask in (("revenue_last_90d", last_90), ("revenue_prev_90d", prev_90),
-                       ("revenue_365d", year), ("revenue_total", None)):  # fmt: skip
-        chosen = amount if mask is None else amount[mask]
-        out[name] = chosen.groupby(ids[chosen.index]).sum().reindex(out.index, fill_value=0.0)
-    out["mean_order_value"] = by["amount"].mean().reindex(out.index).astype(float)
-    out["tenure_days"] = (cutoff - first).dt.days.astype(float)
-    span = (last - first).dt.days.astype(float)
+    bought = totals["purchases"] > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        gap = span / (out["purchase_days"] - 1)
-    out["usual_gap_days"] = gap.where(out["purchase_days"] >= 2)
+        out["mean_order_value"] = np.where(bought, totals["revenue_total"] / totals["purchases"],
+                                           np.nan)  # fmt: skip
+        out["tenure_days"] = _days(cutoff.to_datetime64(), totals["first"])
+        span = _days(totals["last"], totals["first"])
+        days = totals["purchase_days"]
+        out["usual_gap_days"] = np.where(days >= 2, span / (days - 1), np.nan)
     out["gap_ratio"] = out["days_since_last_order"] / out["usual_gap_days"].clip(lower=1)
-    returns = _before(before, "order_date", out.index, cutoff)
-    returned = (returns["amount"] < 0) & (returns["order_date"] >= cutoff - 365 * DAY)
-    out["returns_365d"] = _count(out, returns["customer_id"], returned)
+
+
+def _order_aggregates(
+    ids: pd.Index, orders: pd.DataFrame, cutoff: pd.Timestamp
+) -> dict[str, np.ndarray]:
+    """Per customer of ``ids`` (unique), in their order: the totals the order features read
+    (`features_engine.ORDER_TOTALS`), by numpy over integer positions. An order's amount is the
+    sum of its lines, its date its first line's (`purchases_of`); a purchase is an order with
+    amount > 0; returns count negative lines. The lines of an order share its customer (the
+    cleaning's rule), so only the lines of ``ids`` are summed."""
+    n = len(ids)
+    cut = cutoff.to_datetime64()
+    pos = _positions(ids, orders["customer_id"])
+    dates = orders["order_date"].to_numpy()
+    rows = np.flatnonzero((pos >= 0) & (dates < cut))
+    pos, dates = pos[rows], dates[rows]
+    amount = orders["amount"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    returned = (amount < 0) & (dates >= cut - _DAYS_365)  # lines, as written
+    returns = np.bincount(pos[returned], minlength=n).astype(float)
+    if "order_id" in orders.columns:  # lines → orders, in the order of their first lines
+        order, numbers = pd.factorize(orders["order_id"].take(rows))
+        unnumbered = int((order < 0).sum())
+        if len(numbers) + unnumbered < len(rows) or unnumbered > 1:  # not unique: sum lines
+            lined = order >= 0  # as `order_totals`: lines without a number are dropped then
+            order = order[lined]
+            first = _first_positions(order)
+            pos, dates = pos[lined][first], dates[lined][first]
+            amount = np.bincount(order, weights=np.nan_to_num(amount[lined]),
+                                 minlength=len(numbers))  # fmt: skip
+    buy = amount > 0
+    pos, dates, amount = pos[buy], dates[buy], amount[buy]
+    day = dates.astype("datetime64[D]").view("int64")  # the calendar day (floor)
+    span = int(day.max() - day.min()) + 1 if len(day) else 1
+    pairs = pd.unique(pos * span + (day - day.min() if len(day) else day))  # (customer, day)
+    last_90 = dates >= cut - _DAYS_90
+    prev_90 = (dates >= cut - _DAYS_180) & ~last_90
+    year = dates >= cut - _DAYS_365
+    return {
+        "first": _latest(pos, dates, n, earliest=True),
+        "last": _latest(pos, dates, n),
+        "purchases": np.bincount(pos, minlength=n).astype(float),
+        "purchase_days": np.bincount(pairs // span, minlength=n).astype(float),
+        "orders_last_90d": _bincount(pos, last_90, n),
+        "orders_prev_90d": _bincount(pos, prev_90, n),
+        "revenue_last_90d": _bincount(pos, last_90, n, amount),
+        "revenue_prev_90d": _bincount(pos, prev_90, n, amount),
+        "revenue_365d": _bincount(pos, year, n, amount),
+        "revenue_total": np.bincount(pos, weights=amount, minlength=n),
+        "returns_365d": returns,
+    }
 
 
 def _interaction_features(
-    out: pd.DataFrame, interactions: pd.DataFrame, cutoff: pd.Timestamp, spec: FeatureSpec
+    out: pd.DataFrame,
+    interactions: pd.DataFrame,
+    cutoff: pd.Timestamp,
+    spec: FeatureSpec,
+    engine: str = "pandas",
 ) -> None:
-    rows = _before(interactions, "interaction_date", out.index, cutoff)
-    ids, dates = rows["customer_id"], rows["interaction_date"]
-    year = (dates >= cutoff - 365 * DAY).to_numpy()
-    last_90 = (dates >= cutoff - 90 * DAY).to_numpy()
-    kind = rows["type"].astype("object") if "type" in rows.columns else pd.Series(None, rows.index)
-    complaint = (kind == COMPLAINT).to_numpy()
-    out["interactions_90d"] = _count(out, ids, last_90)
-    last = dates.groupby(ids).max().reindex(out.index)
-    out["days_since_interaction"] = (cutoff - last).dt.days.astype(float)
-    out["complaints_90d"] = _count(out, ids, complaint & last_90)
-    out["complaints_365d"] = _count(out, ids, complaint & year)
-    for channel in spec.channels:
-        out[f"channel:{channel}"] = _count(out, ids, (rows["channel"] == channel).to_numpy() & year)
-    for value in spec.types:
-        out[f"type:{value}"] = _count(out, ids, (kind == value).to_numpy() & year)
+    ids = out.index.unique()
+    if _on_engine(engine, len(interactions)):
+        totals = interaction_aggregates(ids, interactions, cutoff, spec)
+    else:
+        totals = _interaction_aggregates(ids, interactions, cutoff, spec)
+    if not out.index.is_unique:
+        totals = {k: v[ids.get_indexer(out.index)] for k, v in totals.items()}
+    out["days_since_interaction"] = _days(cutoff.to_datetime64(), totals.pop("last"))
     if "satisfaction_180d" in spec.numeric:
-        score = pd.to_numeric(rows["satisfaction"], errors="coerce").astype(float)
-        recent = (dates >= cutoff - 180 * DAY).to_numpy()
-        earlier = (~recent) & year
-        now = score[recent].groupby(ids[recent]).mean().reindex(out.index)
-        then = score[earlier].groupby(ids[earlier]).mean().reindex(out.index)
-        out["satisfaction_180d"] = now.to_numpy(float)
-        out["satisfaction_change"] = (now - then).to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            now = totals.pop("satisfaction_sum_180d") / totals.pop("satisfaction_n_180d")
+            then = totals.pop("satisfaction_sum_before") / totals.pop("satisfaction_n_before")
+        out["satisfaction_180d"] = now
+        out["satisfaction_change"] = now - then
+    for name, values in totals.items():
+        out[name] = values
+
+
+def _interaction_aggregates(
+    ids: pd.Index, interactions: pd.DataFrame, cutoff: pd.Timestamp, spec: FeatureSpec
+) -> dict[str, np.ndarray]:
+    """Per customer of ``ids`` (unique): the last interaction, the counts of the interaction
+    features and the satisfaction sums and counts (the means' parts), by numpy."""
+    n = len(ids)
+    cut = cutoff.to_datetime64()
+    pos = _positions(ids, interactions["customer_id"])
+    dates = interactions["interaction_date"].to_numpy()
+    rows = np.flatnonzero((pos >= 0) & (dates < cut))
+    pos, dates = pos[rows], dates[rows]
+    year = dates >= cut - _DAYS_365
+    last_90 = dates >= cut - _DAYS_90
+    kinds = _value_masks(interactions, "type", (COMPLAINT, *spec.types), rows)
+    complaint = kinds[COMPLAINT]
+    totals = {
+        "last": _latest(pos, dates, n),
+        "interactions_90d": _bincount(pos, last_90, n),
+        "complaints_90d": _bincount(pos, complaint & last_90, n),
+        "complaints_365d": _bincount(pos, complaint & year, n),
+    }
+    if spec.channels:
+        channels = _value_masks(interactions, "channel", spec.channels, rows)
+        for channel in spec.channels:
+            totals[f"channel:{channel}"] = _bincount(pos, channels[channel] & year, n)
+    for value in spec.types:
+        totals[f"type:{value}"] = _bincount(pos, kinds[value] & year, n)
+    if "satisfaction_180d" in spec.numeric:
+        score = pd.to_numeric(interactions["satisfaction"], errors="coerce")
+        score = score.to_numpy(dtype=float, na_value=np.nan)[rows]
+        rated = ~np.isnan(score)
+        recent = dates >= cut - _DAYS_180
+        for name, mask in (("180d", recent), ("before", ~recent & year)):
+            totals[f"satisfaction_sum_{name}"] = _bincount(pos, mask & rated, n, score)
+            totals[f"satisfaction_n_{name}"] = _bincount(pos, mask & rated, n)
+    return totals
+
+
+_DAYS_90, _DAYS_180, _DAYS_365 = (np.timedelta64(d, "D") for d in (90, 180, 365))
+
+
+def _on_engine(engine: str, rows: int) -> bool:
+    """Whether a table of ``rows`` rows goes to DuckDB under ``engine``."""
+    if engine not in ENGINES:
+        raise WorkbenchError(f"engine must be one of {ENGINES}, not {engine!r}")
+    return engine == "duckdb" or (engine == "auto" and rows >= ENGINE_MIN_ROWS)
+
+
+def _positions(ids: pd.Index, values: pd.Series) -> np.ndarray:
+    """The position in ``ids`` (unique) of each value, -1 where absent: one hash pass over the
+    column, then a look-up of its distinct values only (not an ``isin`` over every row)."""
+    codes, uniques = pd.factorize(values)
+    where = ids.get_indexer(uniques)
+    return np.append(where, -1)[codes]  # code -1 (missing) → the appended -1
+
+
+def _first_positions(codes: np.ndarray) -> np.ndarray:
+    """For codes numbered in order of first appearance (`pd.factorize`), each code's first row."""
+    seen = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.diff(seen, prepend=-1) > 0)
+
+
+def _latest(pos: np.ndarray, dates: np.ndarray, n: int, earliest: bool = False) -> np.ndarray:
+    """Per position 0..n-1, the latest (or earliest) of its ``dates``; NaT where it has none."""
+    stamps = dates.view("int64")
+    found = np.full(n, np.iinfo(np.int64).max if earliest else np.iinfo(np.int64).min)
+    (np.minimum if earliest else np.maximum).at(found, pos, stamps)
+    found = found.view(dates.dtype)
+    found[np.bincount(pos, minlength=n) == 0] = np.datetime64("NaT")
+    return found
+
+
+def _bincount(
+    pos: np.ndarray, mask: np.ndarray, n: int, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Per position 0..n-1: the rows where ``mask`` holds, counted or their ``weights`` summed."""
+    chosen = None if weights is None else weights[mask]
+    return np.bincount(pos[mask], weights=chosen, minlength=n).astype(float)
+
+
+def _value_masks(
+    frame: pd.DataFrame, column: str, values: tuple[str, ...], rows: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per value, whether each of ``rows`` has it in ``column`` (never, when the column is
+    absent): one factorization of the column, then integer comparisons."""
+    if column not in frame.columns:
+        return {value: np.zeros(len(rows), bool) for value in values}
+    codes, uniques = pd.factorize(frame[column])
+    codes = codes[rows]
+    found = pd.Index(uniques).get_indexer(pd.Index(list(values), dtype=object))
+    return {v: codes == c if c >= 0 else np.zeros(len(rows), bool)
+            for v, c in zip(values, found, strict=True)}  # fmt: skip
+
+
+def _days(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """Whole days (floor) from ``earlier`` to ``later`` as float, NaN where either is NaT."""
+    delta = np.asarray(later - earlier)
+    out = np.full(delta.shape, np.nan)
+    known = ~np.isnat(delta)
+    out[known] = delta[known] // np.timedelta64(1, "D")
+    return out
 
 
 def _requirement_features(
