@@ -421,12 +421,19 @@ def _sort_bad_rows(
 
 
 def _blank_rows(frame: pd.DataFrame) -> pd.Series:
-    """Rows with no content at all (blank lines, a row of delimiters, Excel's formatted rows)."""
-    blank = pd.Series(True, index=frame.index)
+    """Rows with no content at all (blank lines, a row of delimiters, Excel's formatted rows).
+
+    Each column is looked at only in the rows still blank so far: after the first (an id,
+    nearly always filled) there are few left, so a wide sheet costs about one column."""
+    blank = np.ones(len(frame), bool)
     for column in range(frame.shape[1]):
-        values = frame.iloc[:, column]
-        blank &= values.isna() | values.astype("str").str.strip().eq("").fillna(True)
-    return blank
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        values = frame.iloc[rows, column]
+        empty = values.isna() | values.astype("str").str.strip().eq("").fillna(True)
+        blank[rows] = empty.to_numpy(bool)
+    return pd.Series(blank, index=frame.index)
 
 
 def _decode_error(file: Path, encoding: str) -> ExtractError:
