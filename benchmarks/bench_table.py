@@ -479,6 +479,8 @@ def skipped(row: Row, size: int, args: argparse.Namespace) -> str | None:
         return f"not run above {args.pareto_lifetimes_up_to:,} (minutes; see RESULTS.md)"
     if row.stage == "reports" and size > args.reports_up_to:
         return f"not run above {args.reports_up_to:,}"
+    if row.key == "fit_churn" and size > args.training_up_to:
+        return f"not run above {args.training_up_to:,} (half an hour at 1M; see RESULTS.md)"
     return None
 
 
@@ -645,6 +647,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per cell")
     parser.add_argument("--pareto-lifetimes-up-to", type=int, default=100_000)
     parser.add_argument("--reports-up-to", type=int, default=100_000)
+    parser.add_argument("--training-up-to", type=int, default=1_000_000, help="fit_churn cap")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)

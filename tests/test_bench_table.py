@@ -105,11 +105,15 @@ def test_plan_keeps_peers_and_filters_engines():
 
 
 def test_slow_peers_are_capped_by_size():
-    args = bt.argparse.Namespace(pareto_lifetimes_up_to=K100, reports_up_to=K100)
+    args = bt.argparse.Namespace(pareto_lifetimes_up_to=K100, reports_up_to=K100,
+                                 training_up_to=K100)  # fmt: skip
     assert bt.skipped(bt.BY_KEY["pareto_lifetimes"], K100, args) is None
     assert bt.skipped(bt.BY_KEY["pareto_lifetimes"], M1, args).startswith("not run above 100,000")
     assert bt.skipped(bt.BY_KEY["reports"], M1, args) is not None
     assert bt.skipped(bt.BY_KEY["pareto"], M1, args) is None
+    assert bt.skipped(bt.BY_KEY["fit_churn"], K100, args) is None
+    assert bt.skipped(bt.BY_KEY["fit_churn"], M1, args).startswith("not run above 100,000")
+    assert bt.skipped(bt.BY_KEY["features"], M1, args) is None
 
 
 def test_a_cell_past_its_timeout_is_reported_not_raised():
