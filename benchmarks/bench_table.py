@@ -695,6 +695,13 @@ def write_results(path: Path, results: dict[tuple[str, int], dict]) -> None:
     path.write_text(json.dumps(cells, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def merged(earlier: dict, measured: dict) -> dict:
+    """This run's cells over the earlier ones, except that a cell skipped now (a size cap)
+    keeps an earlier measurement."""
+    fresh = {k: v for k, v in measured.items() if v["status"] != "skipped" or k not in earlier}
+    return earlier | fresh
+
+
 def run_table(args: argparse.Namespace) -> None:
     """Measure the planned cells, merge them over --results, write and print the page."""
     from common import machine_line
@@ -703,8 +710,8 @@ def run_table(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     earlier = read_results(args.results)
     measured = measure(args)
-    kept = len(set(earlier) - set(measured))
-    results = earlier | measured
+    results = merged(earlier, measured)
+    kept = sum(1 for key in earlier if results[key] is earlier[key])
     if args.results:
         write_results(args.results, results)
     planned = plan(args.stages, args.engines)

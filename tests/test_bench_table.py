@@ -153,6 +153,17 @@ def test_make_bench_table_runs_the_script_with_sizes():
     )
 
 
+def test_a_cell_skipped_now_keeps_its_earlier_measurement():
+    earlier = {("fit_churn", K100): ok(300.0, 1.5, {}), ("load", K100): ok(90.0, 1.4, {})}
+    measured = {("fit_churn", K100): {"status": "skipped", "reason": "not run above 99,999"},
+                ("load", K100): ok(30.0, 1.4, {}), ("load", M1): ok(300.0, 10.0, {})}  # fmt: skip
+    result = bt.merged(earlier, measured)
+    assert result[("fit_churn", K100)] is earlier[("fit_churn", K100)]
+    assert result[("load", K100)]["seconds"] == 30.0 and ("load", M1) in result
+    fresh = bt.merged({}, measured)
+    assert fresh[("fit_churn", K100)]["status"] == "skipped"
+
+
 def test_results_file_keeps_cells_between_runs(tmp_path: Path):
     path = tmp_path / "results.json"
     assert bt.read_results(path) == {}
