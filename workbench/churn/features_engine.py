@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.core.duckdb_engine import connect_duckdb, sql_ident, sql_text
 from workbench.core.errors import WorkbenchError
 
 ENGINES = ("auto", "pandas", "duckdb")
@@ -118,10 +119,10 @@ def interaction_aggregates(
     for column, values in (("channel", spec.channels), ("type", spec.types)):  # type: ignore[attr-defined]
         for k, value in enumerate(values):
             flag = f"{column}_{k}"
-            test = f"{column} = '{_quote(value)}'" if column in texts else "false"
+            test = f"{column} = '{sql_text(value)}'" if column in texts else "false"
             extra += f", {test} AS {flag}"
             name = f"{column}:{value}"
-            counts += f',\n       count(*) FILTER (WHERE {flag} AND ts >= {bounds["year"]}) AS "{_quote_ident(name)}"'
+            counts += f",\n       count(*) FILTER (WHERE {flag} AND ts >= {bounds['year']}) AS {sql_ident(name)}"
             wanted.append(name)
     rated = "satisfaction_180d" in spec.numeric  # type: ignore[attr-defined]
     if rated:
@@ -173,29 +174,20 @@ def _run(
     threads: int | None = None,
 ) -> pd.DataFrame:
     """``query`` over ``frame`` (as ``source``) and ``ids`` (as ``wanted``: customer_id, pos)."""
-    import tempfile
-    from pathlib import Path
-
     import duckdb  # a dependency; imported here so the pandas path does not load it
 
     wanted = pd.DataFrame({"customer_id": ids.to_numpy(), "pos": np.arange(len(ids))})
-    con = duckdb.connect()
+    con = None
     try:
-        con.execute("SET preserve_insertion_order = false")  # no order needed: lets it stream
-        con.execute("SET enable_progress_bar = false")  # it would print into notebooks' output
-        spill = Path(temp_directory) if temp_directory else Path(tempfile.gettempdir())
-        con.execute(f"SET temp_directory = '{_quote(str(spill / 'workbench-duckdb'))}'")
-        if memory_limit:
-            con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
+        con = connect_duckdb(memory_limit, temp_directory, threads)
         con.register("source", frame)
         con.register("wanted", wanted)
         return con.sql(query).to_arrow_table().to_pandas()
     except duckdb.Error as error:
         raise WorkbenchError(f"DuckDB could not build the churn features: {error}") from error
     finally:
-        con.close()
+        if con is not None:
+            con.close()
 
 
 def _by_position(
@@ -215,13 +207,3 @@ def _by_position(
             values[pos] = column.to_numpy(dtype=float, na_value=0.0)
         out[name] = values
     return out
-
-
-def _quote(text: str) -> str:
-    """Text for a single-quoted SQL literal."""
-    return text.replace("'", "''")
-
-
-def _quote_ident(name: str) -> str:
-    """A name for inside a double-quoted SQL identifier."""
-    return name.replace('"', '""')

@@ -13,13 +13,13 @@ pass on logs that fit in memory).
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from workbench.clv.summary import summarize
+from workbench.core.duckdb_engine import connect_duckdb, sql_ident, sql_text
 from workbench.core.errors import WorkbenchError
 
 # frames with at least this many orders go to DuckDB. On a frame already in memory the numpy pass
@@ -73,16 +73,9 @@ def summarize_on_engine(
 
     if not unit_days > 0:
         raise WorkbenchError(f"unit_days must be positive, not {unit_days!r}")
-    con = duckdb.connect()
+    con = None
     try:
-        con.execute("SET preserve_insertion_order = false")  # no order needed: lets it stream
-        con.execute("SET enable_progress_bar = false")  # it would print into notebooks' output
-        spill = Path(temp_directory) if temp_directory else Path(tempfile.gettempdir())
-        con.execute(f"SET temp_directory = '{_quote(str(spill / 'workbench-duckdb'))}'")
-        if memory_limit:
-            con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
+        con = connect_duckdb(memory_limit, temp_directory, threads)
         index_dtype = _register(con, source, customer, date)
         columns = {name for name, *_ in con.execute("DESCRIBE source").fetchall()}
         missing = [c for c in [customer, date] + ([amount] if amount else []) if c not in columns]
@@ -91,16 +84,16 @@ def summarize_on_engine(
         types = dict(
             con.execute("SELECT column_name, column_type FROM (DESCRIBE source)").fetchall()
         )
-        day = _day_expression(_ident(date), types[date])
+        day = _day_expression(sql_ident(date), types[date])
         if observation_end is not None:
             end = f"DATE '{pd.Timestamp(observation_end).date().isoformat()}'"
-            where = f"WHERE {day} <= {end} OR {day} IS NULL OR {_ident(customer)} IS NULL"
+            where = f"WHERE {day} <= {end} OR {day} IS NULL OR {sql_ident(customer)} IS NULL"
         else:
             end, where = "(SELECT max(day) FROM days)", ""
         query = _SUMMARY_SQL.format(
-            customer=_ident(customer),
+            customer=sql_ident(customer),
             day=day,
-            amount=_ident(amount) if amount else "0.0",
+            amount=sql_ident(amount) if amount else "0.0",
             where=where,
             end=end,
         )
@@ -108,7 +101,8 @@ def summarize_on_engine(
     except duckdb.Error as error:
         raise WorkbenchError(f"DuckDB could not summarise the orders: {error}") from error
     finally:
-        con.close()
+        if con is not None:
+            con.close()
     return to_summary(table, customer, amount is not None, unit_days, index_dtype)
 
 
@@ -145,9 +139,9 @@ def _register(con: object, source: str | Path | pd.DataFrame, customer: str, dat
         raise WorkbenchError(f"no order log at {path}")
     lower = path.lower()
     if lower.endswith((".csv", ".csv.gz", ".txt", ".tsv")):
-        reader = f"read_csv('{_quote(path)}')"
+        reader = f"read_csv('{sql_text(path)}')"
     else:
-        reader = f"read_parquet('{_quote(path)}')"
+        reader = f"read_parquet('{sql_text(path)}')"
     con.execute(f"CREATE VIEW source AS SELECT * FROM {reader}")  # type: ignore[attr-defined]
     return None
 
@@ -196,13 +190,3 @@ def to_summary(
             summary["monetary_value"] = np.where(frequency > 0, totals / frequency, 0.0)
     summary["days_since_last"] = result["idle_days"].to_numpy(dtype=float)
     return summary
-
-
-def _ident(name: str) -> str:
-    """A column name quoted for SQL."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quote(text: str) -> str:
-    """Text for a single-quoted SQL literal."""
-    return text.replace("'", "''")
