@@ -211,10 +211,7 @@ def _order_aggregates(
     cleaning's rule), so only the lines of ``ids`` are summed."""
     n = len(ids)
     cut = cutoff.to_datetime64()
-    pos = _positions(ids, orders["customer_id"])
-    dates = orders["order_date"].to_numpy()
-    rows = np.flatnonzero((pos >= 0) & (dates < cut))
-    pos, dates = pos[rows], dates[rows]
+    rows, pos, dates = _rows_before(ids, orders, "order_date", cut)
     amount = orders["amount"].to_numpy(dtype=float, na_value=np.nan)[rows]
     returned = (amount < 0) & (dates >= cut - _DAYS_365)  # lines, as written
     returns = np.bincount(pos[returned], minlength=n).astype(float)
@@ -283,10 +280,7 @@ def _interaction_aggregates(
     features and the satisfaction sums and counts (the means' parts), by numpy."""
     n = len(ids)
     cut = cutoff.to_datetime64()
-    pos = _positions(ids, interactions["customer_id"])
-    dates = interactions["interaction_date"].to_numpy()
-    rows = np.flatnonzero((pos >= 0) & (dates < cut))
-    pos, dates = pos[rows], dates[rows]
+    rows, pos, dates = _rows_before(ids, interactions, "interaction_date", cut)
     year = dates >= cut - _DAYS_365
     last_90 = dates >= cut - _DAYS_90
     kinds = _value_masks(interactions, "type", (COMPLAINT, *spec.types), rows)
@@ -322,6 +316,17 @@ def _on_engine(engine: str, rows: int) -> bool:
     if engine not in ENGINES:
         raise WorkbenchError(f"engine must be one of {ENGINES}, not {engine!r}")
     return engine == "duckdb" or (engine == "auto" and rows >= ENGINE_MIN_ROWS)
+
+
+def _rows_before(
+    ids: pd.Index, frame: pd.DataFrame, date: str, cut: np.datetime64
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of ``frame`` of a customer in ``ids`` dated before ``cut``: their row numbers,
+    their customers' positions in ``ids`` and their dates."""
+    pos = _positions(ids, frame["customer_id"])
+    dates = frame[date].to_numpy()
+    rows = np.flatnonzero((pos >= 0) & (dates < cut))
+    return rows, pos[rows], dates[rows]
 
 
 def _positions(ids: pd.Index, values: pd.Series) -> np.ndarray:

@@ -517,7 +517,7 @@ def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
         }
         tops = {
             title: [
-                [_as_openpyxl(v) for v in row]
+                _row_as_openpyxl(row)
                 for row in one.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 1)
             ]
             for title, one in sheets.items()
@@ -708,7 +708,8 @@ def _calamine_cells(file: Path, title: str) -> list[list] | None:
 
 
 def _row_as_openpyxl(row: list) -> list:
-    """`_as_openpyxl` over a row, inlined: it runs once per cell of a sheet."""
+    """A calamine row as openpyxl gives it: empty → None, whole floats → int (so 13800138000
+    stays a phone), the rest as is; inlined, as it runs once per cell of a sheet."""
     return [
         None
         if v == ""
@@ -717,14 +718,6 @@ def _row_as_openpyxl(row: list) -> list:
         else v
         for v in row
     ]
-
-
-def _as_openpyxl(value: object) -> object:
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
 
 
 def _merged_bottom(cells: list[list], merges: list[tuple[int, int, int, int]]) -> int:
