@@ -1,4 +1,5 @@
-"""benchmarks/bench_table.py: the growth projection, the table's cells, and one tiny real run.
+"""benchmarks/bench_table.py (with table_cells.py and table_render.py): the growth projection,
+the table's cells, and one tiny real run.
 
 The measurements here are made up by hand (100k: 2 s / 1 GB, 1M: 20 s / 10 GB grows as n¹), so
 every projected figure can be checked on paper.
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_table as bt  # noqa: E402  (benchmarks/ is not a package)
+import table_cells as tc  # noqa: E402
+import table_render as tr  # noqa: E402
 
 K100, M1 = 100_000, 1_000_000
 
@@ -30,16 +33,16 @@ def ok(seconds: float, peak_gb: float, check: object = "–") -> dict:
 
 
 def test_growth_and_projection_on_paper():
-    assert bt.growth(K100, 2.0, M1, 20.0) == pytest.approx(1.0)
-    assert bt.growth(K100, 1.0, M1, 100.0) == pytest.approx(2.0)
-    assert bt.growth(K100, 3.0, M1, 3.0) == pytest.approx(0.0)
-    assert bt.project(M1, 20.0, 1.0, 10_000_000) == pytest.approx(200.0)
-    assert bt.project(M1, 10.0, 1.0, 100_000_000) == pytest.approx(1000.0)
-    assert bt.project(M1, 4.0, 0.5, 100_000_000) == pytest.approx(40.0)
+    assert tr.growth(K100, 2.0, M1, 20.0) == pytest.approx(1.0)
+    assert tr.growth(K100, 1.0, M1, 100.0) == pytest.approx(2.0)
+    assert tr.growth(K100, 3.0, M1, 3.0) == pytest.approx(0.0)
+    assert tr.project(M1, 20.0, 1.0, 10_000_000) == pytest.approx(200.0)
+    assert tr.project(M1, 10.0, 1.0, 100_000_000) == pytest.approx(1000.0)
+    assert tr.project(M1, 4.0, 0.5, 100_000_000) == pytest.approx(40.0)
 
 
 def test_projection_table_marks_what_does_not_fit():
-    rows = [bt.BY_KEY["summary"], bt.BY_KEY["summary_duckdb"], bt.BY_KEY["summary_polars"]]
+    rows = [tc.BY_KEY["summary"], tc.BY_KEY["summary_duckdb"], tc.BY_KEY["summary_polars"]]
     results = {
         ("summary", K100): ok(2.0, 1.0),  # b = 1 for both: 10M 200 s / 100 GB
         ("summary", M1): ok(20.0, 10.0),
@@ -47,7 +50,7 @@ def test_projection_table_marks_what_does_not_fit():
         ("summary_duckdb", M1): ok(10.0, 0.5),
         ("summary_polars", K100): ok(1.0, 1.0),  # only one size: no projection row
     }
-    lines = bt.projection(rows, [K100, M1], results)
+    lines = tr.projection(rows, [K100, M1], results)
     pandas = split(next(line for line in lines if "workbench pandas" in line))
     # stage, contender, from, b time, b memory, 10M time, 10M GB, 100M time, 100M GB
     assert pandas[2:5] == ["100,000 → 1,000,000", "1.00", "1.00"]
@@ -61,7 +64,7 @@ def test_projection_table_marks_what_does_not_fit():
 
 
 def test_projection_needs_two_sizes():
-    lines = bt.projection([bt.BY_KEY["summary"]], [K100], {("summary", K100): ok(2.0, 1.0)})
+    lines = tr.projection([tc.BY_KEY["summary"]], [K100], {("summary", K100): ok(2.0, 1.0)})
     assert "needs a row measured at two sizes" in lines[-1]
 
 
@@ -74,17 +77,17 @@ def test_cells_ratio_check_and_failures():
         ("summary_lifetimes", K100): {"status": "failed", "reason": "ValueError: boom | x"},
         ("summary_spark", K100): {"status": "timeout", "reason": "> 60 s"},
     }
-    assert bt.cells(bt.BY_KEY["summary"], K100, results) == [
+    assert tr.cells(tc.BY_KEY["summary"], K100, results) == [
         "4.00 s", "1.50", "1 (baseline)", "reference"]  # fmt: skip
-    assert bt.cells(bt.BY_KEY["summary_duckdb"], K100, results) == [
+    assert tr.cells(tc.BY_KEY["summary_duckdb"], K100, results) == [
         "1.00 s", "0.50", "0.25×", "same (0e+00)"]  # fmt: skip
-    polars = bt.cells(bt.BY_KEY["summary_polars"], K100, results)
+    polars = tr.cells(tc.BY_KEY["summary_polars"], K100, results)
     assert polars[2] == "2.00×"
     assert polars[3] == "DIFFERS (4e-06)"  # 0.001 / 250 > 1e-9
     assert (
-        bt.cells(bt.BY_KEY["summary_lifetimes"], K100, results)[0] == "failed: ValueError: boom / x"
+        tr.cells(tc.BY_KEY["summary_lifetimes"], K100, results)[0] == "failed: ValueError: boom / x"
     )
-    assert bt.cells(bt.BY_KEY["summary_spark"], K100, results)[0].startswith("> timeout")
+    assert tr.cells(tc.BY_KEY["summary_spark"], K100, results)[0].startswith("> timeout")
 
 
 def test_fit_parameters_checked_with_the_fit_tolerance():
@@ -93,7 +96,7 @@ def test_fit_parameters_checked_with_the_fit_tolerance():
         ("bgnbd", K100): ok(0.1, 0.3, ours),
         ("bgnbd_lifetimes", K100): ok(2.0, 0.4, {"r": 1.00001, "alpha": 5.0}),
     }
-    cells = bt.cells(bt.BY_KEY["bgnbd_lifetimes"], K100, results)
+    cells = tr.cells(tc.BY_KEY["bgnbd_lifetimes"], K100, results)
     assert cells[2] == "20.00×"
     assert cells[3] == "same (1e-05)"  # within 1e-4: optimisers stop at different places
 
@@ -107,13 +110,13 @@ def test_plan_keeps_peers_and_filters_engines():
 def test_slow_peers_are_capped_by_size():
     args = bt.argparse.Namespace(pareto_lifetimes_up_to=K100, reports_up_to=K100,
                                  training_up_to=K100)  # fmt: skip
-    assert bt.skipped(bt.BY_KEY["pareto_lifetimes"], K100, args) is None
-    assert bt.skipped(bt.BY_KEY["pareto_lifetimes"], M1, args).startswith("not run above 100,000")
-    assert bt.skipped(bt.BY_KEY["reports"], M1, args) is not None
-    assert bt.skipped(bt.BY_KEY["pareto"], M1, args) is None
-    assert bt.skipped(bt.BY_KEY["fit_churn"], K100, args) is None
-    assert bt.skipped(bt.BY_KEY["fit_churn"], M1, args).startswith("not run above 100,000")
-    assert bt.skipped(bt.BY_KEY["features"], M1, args) is None
+    assert bt.skipped(tc.BY_KEY["pareto_lifetimes"], K100, args) is None
+    assert bt.skipped(tc.BY_KEY["pareto_lifetimes"], M1, args).startswith("not run above 100,000")
+    assert bt.skipped(tc.BY_KEY["reports"], M1, args) is not None
+    assert bt.skipped(tc.BY_KEY["pareto"], M1, args) is None
+    assert bt.skipped(tc.BY_KEY["fit_churn"], K100, args) is None
+    assert bt.skipped(tc.BY_KEY["fit_churn"], M1, args).startswith("not run above 100,000")
+    assert bt.skipped(tc.BY_KEY["features"], M1, args) is None
 
 
 def test_a_cell_past_its_timeout_is_reported_not_raised():
