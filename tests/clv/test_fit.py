@@ -91,12 +91,18 @@ def test_heavy_tailed_spend_falls_back_to_mean_spend() -> None:
     log = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
     fit = fit_clv(log, "2025-01-01", ClvParams(compare_models=("bgnbd", "paretonbd")))
     assert not fit.gamma_gamma.applies  # q ≤ 1: population mean spend infinite
-    _, spend = fit.model.models()
+    purchase, spend = fit.model.models()
     assert isinstance(spend, MeanSpend)
     assert any(note.startswith("gammagamma: q =") for note in fit.notes)
-    # purchases at random days, nobody drops out: BG/NBD cannot converge, Pareto/NBD is used
-    assert fit.model_name == "paretonbd"
-    assert any(note.startswith("bgnbd: BGNBD did not converge") for note in fit.notes)
+    # purchases at random days, nobody drops out: BG/NBD's optimum is at the boundary (a, b → ∞,
+    # no dropout). Whether the optimiser stops there with a small enough gradient depends on the
+    # CPU's floating point (it does on AMD EPYC, not on the CI machines seen before), so either
+    # BG/NBD did not converge and Pareto/NBD is used, or its dropout Beta is degenerate
+    if fit.model_name == "paretonbd":
+        assert any(note.startswith("bgnbd: BGNBD did not converge") for note in fit.notes)
+    else:
+        assert fit.model_name == "bgnbd"
+        assert purchase.params_["a"] > 1e3 and purchase.params_["b"] > 1e3
     assert (fit.predictions["expected_spend"] > 0).all()
     assert (fit.predictions["clv"] >= 0).all()
 
