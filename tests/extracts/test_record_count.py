@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.core.errors import ExtractError
-from workbench.extracts.readers import RawExtract
+from workbench.extracts.raw import RawExtract
 from workbench.extracts.record_count import (
     check_records,
     count_records,

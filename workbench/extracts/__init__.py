@@ -1,1 +1,2 @@
-"""The five CRM extracts: schema, readers, parsers, SQL sources, the loader."""
+"""The five CRM extracts: schema, readers (CSV, Parquet; XLSX in xlsx_reader), parsers, SQL
+sources, the loader."""

@@ -38,7 +38,8 @@ from workbench.extracts.quarantine import (
     quarantine_rows,
     rejected_rows,
 )
-from workbench.extracts.readers import RawExtract, read_extract
+from workbench.extracts.raw import RawExtract
+from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import check_records
 from workbench.extracts.schema import TABLES, Table, norm_header
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from workbench.extracts.order_lines import DETAILS, repeated_lines
 from workbench.extracts.parsers import missing_mask
-from workbench.extracts.readers import NOTE_COLUMNS, REJECT_COLUMNS
+from workbench.extracts.raw import NOTE_COLUMNS, REJECT_COLUMNS
 from workbench.extracts.schema import Table, norm_header
 
 # amount: the row's parsed amount (orders; NaN elsewhere), kept when the raw cells are redacted

@@ -1,10 +1,12 @@
-"""File-format readers: CSV/TSV (any encoding a CRM or Excel emits), XLSX and Parquet → raw cells.
+"""File-format readers: CSV/TSV (any encoding a CRM or Excel emits) and Parquet → raw cells, and
+`read_extract`, which picks the reader by the file's suffix (XLSX: `workbench.extracts.xlsx_reader`).
 
 A reader returns the cells as the file has them (no typing) with each record's row number in
 the file (header = row 1, as Excel shows the file: a quoted field spanning lines is one row),
 the records that cannot be split into the header's fields, and notes about how cells were read
 (merged cells filled). `workbench.extracts.loader` types them. Every failure is an `ExtractError` of one
-line that names the file, and the row or column where one applies.
+line that names the file, and the row or column where one applies. What a reader returns
+(`RawExtract`) and the helpers all readers share are in `workbench.extracts.raw`.
 """
 
 from __future__ import annotations
@@ -16,10 +18,7 @@ import functools
 import io
 import json
 import re
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -27,15 +26,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from workbench.core.errors import ExtractError
-from workbench.extracts.schema import Table, norm_header
-from workbench.extracts.xlsx_parts import sheet_parts
+from workbench.extracts.raw import REJECT_COLUMNS, RawExtract, binary_kind, blank_rows, one_line
+from workbench.extracts.schema import Table
+from workbench.extracts.xlsx_reader import read_excel
 
 SAMPLE_BYTES = 1 << 20  # encoding and delimiter are sniffed on the first 1 MB only
 BLOCK_BYTES = 16 << 20  # the largest single CSV record pyarrow can hold
-HEADER_SCAN_ROWS = 20  # an XLSX header row is looked for in the first 20 rows of each sheet
 DELIMITERS = (",", "\t", ";", "|")
-REJECT_COLUMNS = ["row", "reason", "detail", "value", "raw"]
-NOTE_COLUMNS = ["row", "column", "value", "problem"]
 _ENCODING_LABEL = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16-le": "UTF-16",
                    "utf-16-be": "UTF-16", "utf-32-le": "UTF-32", "utf-32-be": "UTF-32"}  # fmt: skip
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
@@ -45,40 +42,6 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_MAGIC = (  # what a binary file most likely is, by its first bytes
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook is one: rename it to .xlsx if it is)"),
-    (b"PK\x05\x06", "an empty ZIP archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 .xls or an encrypted workbook"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"PAR1", "a Parquet file (rename it to .parquet)"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-)
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-
-
-@dataclass
-class RawExtract:
-    """One source's cells as read, before typing: cells, each row's number, the rows that
-    could not be split into the header's fields (`rejected`), and notes on how cells were read.
-
-    `encoding` and `delimiter` (CSV) or `sheet` (XLSX) say how the file was read, so that
-    `workbench.extracts.record_count` can count its records on a path of its own.
-    """
-
-    frame: pd.DataFrame
-    rows: pd.Series
-    header_row: int = 1
-    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
-    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOTE_COLUMNS))
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
 
 
 def read_extract(file: Path, table: Table, sheet: str | int | None = None) -> RawExtract:
@@ -204,14 +167,6 @@ def sniff_delimiter(sample: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def binary_kind(data: bytes) -> str | None:
-    """What a non-text file looks like from its first bytes ("a PNG image"), or None."""
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            return kind
-    return None
 
 
 def _bomless_utf16(head: bytes) -> str | None:
@@ -364,7 +319,7 @@ def _stream_csv(
         )
         order = frame_rows.sort_values(kind="stable").index
         frame, frame_rows = frame.loc[order], frame_rows.loc[order]
-    blank = _blank_rows(frame)
+    blank = blank_rows(frame)
     frame, frame_rows = frame[~blank], frame_rows[~blank]
     frame = frame.reset_index(drop=True)
     frame_rows = frame_rows.reset_index(drop=True).astype("int64")
@@ -420,22 +375,6 @@ def _sort_bad_rows(
     return rows, rejected_frame, recovered
 
 
-def _blank_rows(frame: pd.DataFrame) -> pd.Series:
-    """Rows with no content at all (blank lines, a row of delimiters, Excel's formatted rows).
-
-    Each column is looked at only in the rows still blank so far: after the first (an id,
-    nearly always filled) there are few left, so a wide sheet costs about one column."""
-    blank = np.ones(len(frame), bool)
-    for column in range(frame.shape[1]):
-        rows = np.flatnonzero(blank)
-        if not len(rows):
-            break
-        values = frame.iloc[rows, column]
-        empty = values.isna() | values.astype("str").str.strip().eq("").fillna(True)
-        blank[rows] = empty.to_numpy(bool)
-    return pd.Series(blank, index=frame.index)
-
-
 def _decode_error(file: Path, encoding: str) -> ExtractError:
     """Stream the file to find the first byte `encoding` cannot decode, and its line."""
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -461,330 +400,6 @@ def _decode_error(file: Path, encoding: str) -> ExtractError:
     )
 
 
-# -------------------------------------------------------------------------------------- XLSX
-
-
-def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawExtract:
-    """Read the sheet and header rows that best match `table` (or the sheet asked for).
-
-    Handles title rows, merged two-row headers and merged cells; formulas are never evaluated.
-    A formula-free sheet is read by calamine alone (Rust); openpyxl, which loads every shared
-    string on opening a workbook, only reads sheets with formulas (for their saved results).
-    """
-    _check_workbook_file(file)
-    read = _calamine_sheet(file, table, sheet)
-    if read is None:
-        read = _openpyxl_sheet(file, table, sheet)
-    cells, title, header_top, header_rows, merges, has_formulas = read
-    width = max((len(r) for r in cells), default=0)
-    cells = [r + [None] * (width - len(r)) for r in cells]
-    cells += [[None] * width for _ in range(len(cells), _merged_bottom(cells, merges))]
-    if has_formulas and _has_formulas(cells, header_top + header_rows):
-        try:
-            _use_saved_results(file, title, cells, header_top + header_rows)
-        except Exception as exc:
-            raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
-    notes = _fill_merged(cells, merges, header_top, header_rows)
-    headers = _combined_header(cells[header_top : header_top + header_rows], table)
-    data = cells[header_top + header_rows :]
-    frame = pd.DataFrame(data, columns=range(width), dtype=object)
-    rows = pd.Series(np.arange(len(data)) + header_top + header_rows + 1, dtype="int64")
-    keep = [i for i in range(width) if headers[i] is not None or frame[i].notna().any()]
-    frame = frame[keep].set_axis([headers[i] or f"unnamed_{i}" for i in keep], axis=1)
-    blank = _blank_rows(frame)
-    frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
-    if len(notes):
-        named = {i: headers[i] or f"unnamed_{i}" for i in range(width)}
-        notes["column"] = notes["column"].map(named)
-    header_row = header_top + header_rows
-    return RawExtract(frame, rows, header_row=header_row, notes=notes, sheet=title)
-
-
-# cells, title, first header row (0-based), header rows, merged ranges, whether it has formulas
-_SheetRead = tuple[list[list], str, int, int, list[tuple[int, int, int, int]], bool]
-
-
-def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _SheetRead | None:
-    """(cells, title, header top, header rows, merges, False) by calamine; None when calamine is
-    missing or cannot read the workbook, or the sheet holds a formula (openpyxl's path)."""
-    try:
-        from python_calamine import CalamineWorkbook
-
-        book = CalamineWorkbook.from_path(str(file))
-        titles = [m.name for m in book.sheets_metadata if "work" in str(m.typ).lower()]
-        sheets = {
-            title: book.get_sheet_by_name(title) for title in _asked_sheets(titles, file, sheet)
-        }
-        tops = {
-            title: [
-                _row_as_openpyxl(row)
-                for row in one.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 1)
-            ]
-            for title, one in sheets.items()
-        }
-    except ExtractError:
-        raise
-    except Exception:  # not installed, or a workbook calamine cannot read: use openpyxl
-        return None
-    title, header_top, header_rows = _best_header(tops, file, table, sheet)
-    with zipfile.ZipFile(file) as archive:
-        part, _ = sheet_parts(archive, title)
-        with archive.open(part) as source:
-            merges, has_formulas = _scan_sheet_xml(source)
-    if has_formulas:
-        return None
-    try:
-        rows = sheets[title].to_python(skip_empty_area=False)
-    except Exception:
-        return None
-    cells = [_row_as_openpyxl(row) for row in rows]
-    return cells, title, header_top, header_rows, merges, False
-
-
-def _openpyxl_sheet(file: Path, table: Table, sheet: str | int | None) -> _SheetRead:
-    """The same by openpyxl: every workbook it can open (formulas: their text, for now)."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise ExtractError(f"{file}: cannot open as an Excel workbook ({one_line(exc)})") from None
-    try:
-        titles = [ws.title for ws in book.worksheets]
-        tops = {
-            title: [
-                list(r)
-                for r in book[title].iter_rows(
-                    min_row=1, max_row=HEADER_SCAN_ROWS + 1, values_only=True
-                )
-            ]
-            for title in _asked_sheets(titles, file, sheet)
-        }
-        title, header_top, header_rows = _best_header(tops, file, table, sheet)
-        worksheet = book[title]
-        try:
-            source = worksheet._get_source()
-        except Exception:
-            merges, has_formulas = [], True  # unknown: take the careful (openpyxl) path
-        else:
-            with source:
-                merges, has_formulas = _scan_sheet_xml(source)
-        cells = None if has_formulas else _calamine_cells(file, title)
-        if cells is None:
-            cells = [list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)]
-    except ExtractError:
-        raise
-    except Exception as exc:
-        raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
-    finally:
-        book.close()
-    return cells, title, header_top, header_rows, merges, has_formulas
-
-
-def _check_workbook_file(file: Path) -> None:
-    """Say what a file named .xlsx really is when it is not a workbook."""
-    with file.open("rb") as handle:
-        head = handle.read(4096)
-    if not head.strip():
-        raise ExtractError(f"{file}: the file is empty (no header, no rows)")
-    if not zipfile.is_zipfile(file):
-        if head.startswith(b"PK"):
-            raise ExtractError(f"{file}: damaged or truncated workbook (an incomplete ZIP archive)")
-        kind = binary_kind(head)
-        if kind is None and b"\x00" not in head:
-            kind = "a text file (CSV?): rename it to .csv"
-        raise ExtractError(f"{file}: not an XLSX workbook; it looks like {kind or 'binary data'}")
-    try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            broken = archive.testzip()
-    except Exception as exc:  # BadZipFile, zlib.error, EOFError …: a damaged archive
-        raise ExtractError(f"{file}: damaged workbook ({one_line(exc)})") from None
-    if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
-        raise ExtractError(f"{file}: a ZIP archive but not an Excel workbook (no xl/workbook.xml)")
-    if broken:
-        raise ExtractError(f"{file}: damaged workbook (part {broken} is corrupt)")
-
-
-def _asked_sheets(titles: list[str], file: Path, sheet: str | int | None) -> list[str]:
-    """The worksheets to look for a header in: all, or the one asked for (name or index)."""
-    if sheet is None:
-        return titles
-    if isinstance(sheet, int) and 0 <= sheet < len(titles):
-        return [titles[sheet]]
-    if sheet in titles:
-        return [sheet]
-    raise ExtractError(f"{file}: no sheet {sheet!r}; the sheets are {', '.join(titles)}")
-
-
-def _best_header(
-    tops: dict[str, list[list]], file: Path, table: Table, sheet: str | int | None
-) -> tuple[str, int, int]:
-    """(sheet title, 0-based first header row, header row count) that best match the table,
-    from each sheet's first rows."""
-    known = table.header_map()
-    best: tuple[int, str | None, int, int] = (0, None, 0, 1)
-    for title, top in tops.items():
-        for row in range(min(HEADER_SCAN_ROWS, len(top))):
-            single = _hits(top[row], known)
-            if single > best[0]:
-                best = (single, title, row, 1)
-            if row + 1 < len(top):
-                lower = _hits(top[row + 1], known)
-                paired = _hits(_header_names(top[row], top[row + 1], known), known)
-                if paired > max(single, lower) and paired > best[0]:
-                    best = (paired, title, row, 2)
-    hits, title, row, count = best
-    if hits == 0 or title is None:
-        first = next(iter(tops), None)
-        where = f"sheet {first!r}" if sheet is not None else "no sheet"
-        raise ExtractError(
-            f"{file}: {where} has a header row with the columns of {table.name} ({table.zh}) "
-            f"in its first {HEADER_SCAN_ROWS} rows"
-        )
-    return title, row, count
-
-
-def _hits(values: list, known: dict[str, str]) -> int:
-    return len({known[n] for n in (norm_header(v) for v in values if _present(v)) if n in known})
-
-
-def _present(value: object) -> bool:
-    return value is not None and str(value).strip() != ""
-
-
-def _header_names(upper: list, lower: list, known: dict[str, str]) -> list:
-    """One header from two rows: the lower name where it is known or the upper one is empty."""
-    names = []
-    for i in range(max(len(upper), len(lower))):
-        up = upper[i] if i < len(upper) and _present(upper[i]) else None
-        low = lower[i] if i < len(lower) and _present(lower[i]) else None
-        if low is not None and (norm_header(low) in known or up is None or up == low):
-            names.append(low)
-        elif up is not None and (norm_header(up) in known or low is None):
-            names.append(up)
-        else:
-            names.append(f"{up}-{low}")
-    return names
-
-
-def _combined_header(header_rows: list[list], table: Table) -> list[str | None]:
-    known = table.header_map()
-    names = header_rows[0] if len(header_rows) == 1 else _header_names(*header_rows, known)
-    return [str(v).strip() if _present(v) else None for v in names]
-
-
-def _scan_sheet_xml(source: IO[bytes]) -> tuple[list[tuple[int, int, int, int]], bool]:
-    """Merged ranges (min_col, min_row, max_col, max_row) scanned from a sheet's XML, and
-    whether the sheet holds any formula (an <f> element).
-
-    openpyxl's fast read-only mode does not keep merges, and pandas loses them.
-    """
-    from openpyxl.utils.cell import range_boundaries
-
-    refs, tail, formulas = [], b"", False
-    while chunk := source.read(SAMPLE_BYTES):
-        data = tail + chunk
-        if b"mergeCell" in data:  # a plain substring test first: the regexes cost 10×
-            refs += _MERGE_REF.findall(data)
-        if not formulas and (b"<f" in data or b":f" in data):
-            formulas = _FORMULA.search(data) is not None
-        cut = data.rfind(b">")
-        tail = data[cut + 1 :] if cut >= 0 else data[-200:]
-    return [range_boundaries(ref.decode()) for ref in dict.fromkeys(refs)], formulas
-
-
-def _calamine_cells(file: Path, title: str) -> list[list] | None:
-    """All cells of a formula-free sheet via calamine (Rust, ~10× openpyxl), as openpyxl gives
-    them: empty → None, whole floats → int (so 13800138000 stays a phone). None if unavailable."""
-    try:
-        from python_calamine import CalamineWorkbook
-
-        rows = CalamineWorkbook.from_path(str(file)).get_sheet_by_name(title)
-        rows = rows.to_python(skip_empty_area=False)
-    except Exception:  # not installed, or a workbook calamine cannot read: use openpyxl
-        return None
-    return [_row_as_openpyxl(row) for row in rows]
-
-
-def _row_as_openpyxl(row: list) -> list:
-    """A calamine row as openpyxl gives it: empty → None, whole floats → int (so 13800138000
-    stays a phone), the rest as is; inlined, as it runs once per cell of a sheet."""
-    return [
-        None
-        if v == ""
-        else int(v)
-        if v.__class__ is float and v.is_integer() and -(2**53) < v < 2**53
-        else v
-        for v in row
-    ]
-
-
-def _merged_bottom(cells: list[list], merges: list[tuple[int, int, int, int]]) -> int:
-    """The last row a merged value fills: a range may reach below the last row calamine gives
-    (openpyxl gives the empty rows, calamine stops at the last value)."""
-    return max(
-        (
-            bottom
-            for left, top, _, bottom in merges
-            if top <= len(cells)
-            and left <= len(cells[top - 1])
-            and cells[top - 1][left - 1] is not None
-        ),
-        default=0,
-    )
-
-
-def _fill_merged(
-    cells: list[list], merges: list[tuple[int, int, int, int]], header_top: int, header_rows: int
-) -> pd.DataFrame:
-    """Copy each merged value into the blank cells it covers: whole ranges in the header, single
-    columns in the data (a value merged down a column); one note per data range."""
-    notes = []
-    header_end = header_top + header_rows  # 0-based, exclusive
-    for min_col, min_row, max_col, max_row in merges:
-        top, left = min_row - 1, min_col - 1
-        if top >= len(cells) or left >= len(cells[top]):
-            continue
-        value = cells[top][left]
-        for r in range(top, min(max_row, len(cells))):
-            in_header = header_top <= r < header_end
-            for c in range(left, max_col):
-                if (in_header or (c == left and r >= header_end)) and not _present(cells[r][c]):
-                    cells[r][c] = value
-        if max_row > min_row and min_row > header_end and value is not None:
-            notes.append({
-                "row": min_row,
-                "column": left,
-                "value": str(value),
-                "problem": f"merged cell over rows {min_row}–{max_row}: its value is used in "
-                           "each of those rows",
-            })  # fmt: skip
-    return pd.DataFrame(notes, columns=NOTE_COLUMNS)
-
-
-def _has_formulas(cells: list[list], start: int) -> bool:
-    return any(isinstance(v, str) and v.startswith("=") for row in cells[start:] for v in row)
-
-
-def _use_saved_results(file: Path, title: str, cells: list[list], start: int) -> None:
-    """Replace formula text by the result Excel saved, where the file has one."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
-    try:
-        saved = book[title].iter_rows(min_row=1, values_only=True)
-        for r, values in enumerate(saved):
-            if r < start or r >= len(cells):
-                continue
-            for c, value in enumerate(values):
-                current = cells[r][c] if c < len(cells[r]) else None
-                if isinstance(current, str) and current.startswith("=") and value is not None:
-                    cells[r][c] = value
-    finally:
-        book.close()
-
-
 # ----------------------------------------------------------------------------------- Parquet
 
 
@@ -797,9 +412,3 @@ def read_parquet(file: Path) -> RawExtract:
     frame = frame.reset_index(drop=True)
     rows = pd.Series(np.arange(len(frame)) + 2, dtype="int64")
     return RawExtract(frame, rows, header_row=1)
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception's message on one line (the CLI prints a single `error:` line)."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 300 else text[:300] + "…"

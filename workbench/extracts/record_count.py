@@ -23,7 +23,7 @@ from typing import IO
 import numpy as np
 
 from workbench.core.errors import ExtractError
-from workbench.extracts.readers import RawExtract
+from workbench.extracts.raw import RawExtract
 from workbench.extracts.xlsx_parts import sheet_parts
 
 CHUNK_BYTES = 1 << 20  # XML parts are scanned in 1 MB pieces

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from workbench.core.errors import ExtractError
 from workbench.extracts.loader import Extracts, check_table_names, combine_extracts, type_extract
-from workbench.extracts.readers import RawExtract, one_line
+from workbench.extracts.raw import RawExtract, one_line
 from workbench.extracts.schema import TABLES, Table, norm_header
 
 FETCH_ROWS = 50_000  # rows fetched per round trip (server-side cursor where the driver has one)
