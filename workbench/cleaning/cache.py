@@ -21,6 +21,7 @@ import pandas as pd
 
 import workbench
 from workbench.cleaning.dedupe_review import DECISIONS_FILE, read_decisions
+from workbench.cleaning.order_sort import sorting_columns
 from workbench.cleaning.pipeline import FRAMES, CleanResult, clean
 from workbench.cleaning.settings import CleaningSettings
 from workbench.collection.corrections import Corrections, correction_files, read_corrections
@@ -128,7 +129,11 @@ def write_result(result: CleanResult, target: Path) -> None:
     scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
         for name, frame in result.tables.items():
-            frame.to_parquet(scratch / f"table-{name}.parquet", index=False)
+            frame.to_parquet(
+                scratch / f"table-{name}.parquet",
+                index=False,
+                sorting_columns=sorting_columns(frame) if name == "orders" else None,
+            )
         for name in FRAMES:
             _safe_frame(getattr(result, name)).to_parquet(scratch / f"{name}.parquet", index=False)
         meta = {"rows_read": result.rows_read, "sources": result.sources,

@@ -18,7 +18,8 @@ Glossary (the one definition of each metric; columns are named after it):
 
 The numbers equal ``lifetimes.utils.summary_data_from_transaction_data(..., freq="D",
 freq_multiplier=unit_days)`` (lifetimes divides days by ``freq_multiplier``), computed with one sort
-and numpy reductions instead of pandas group-bys.
+and numpy reductions instead of pandas group-bys, and without the sort when the log is already in
+customer order, as the cleaned orders are (`workbench.clv.summary_grouped`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from workbench.clv.summary_grouped import grouped_purchase_days
 from workbench.core.errors import WorkbenchError
 
 SUMMARY_COLUMNS = ["frequency", "recency", "T", "monetary_value", "days_since_last"]
@@ -161,13 +163,17 @@ def _purchase_days(
     day = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
     end = _day(observation_end) if observation_end is not None else _day(dates.max())
     end_day = np.datetime64(end, "D").astype(np.int64)
-    keep = day <= end_day
-    codes, uniques = pd.factorize(ids[keep], sort=True)
-    day = day[keep]
     if amount:
-        values = np.nan_to_num(transactions[amount].to_numpy(dtype=float)[keep], nan=0.0)
+        values = np.nan_to_num(transactions[amount].to_numpy(dtype=float), nan=0.0)
     else:
         values = np.zeros(len(day))
+    keep = day <= end_day
+    if not keep.all():  # (a copy of 10M ids costs more than the check)
+        ids, day, values = ids[keep], day[keep], values[keep]
+    grouped = grouped_purchase_days(ids, day, values)  # one pass when in customer order
+    if grouped is not None:
+        return *grouped, end_day
+    codes, uniques = pd.factorize(ids, sort=True)
     order = np.lexsort((day, codes))
     codes, day, values = codes[order], day[order], values[order]
     new = np.ones(len(day), dtype=bool)

@@ -1,0 +1,88 @@
+"""Tests for workbench.cleaning.order_sort: cleaned orders by customer, then date, stably."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from workbench.cleaning.order_sort import in_customer_order, in_order, sorting_columns
+
+
+def orders() -> pd.DataFrame:
+    """Order lines as an export lists them: by date, ties and a missing customer/date included."""
+    return pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3", "o4", "o5", "o6", "o7"],
+            "customer_id": ["C2", "C1", "C2", None, "C1", "C1", "C10"],
+            "order_date": pd.to_datetime(
+                [
+                    "2024-01-05",
+                    "2024-01-09",
+                    "2024-01-02",
+                    "2024-01-01",
+                    "2024-01-09",
+                    None,
+                    "2024-01-03",
+                ]
+            ),
+            "source_row": [2, 3, 4, 5, 6, 7, 8],
+        },
+        index=[10, 11, 12, 13, 14, 15, 16],
+    ).astype({"customer_id": "str"})
+
+
+def test_by_customer_then_date_ties_in_source_order() -> None:
+    got = in_customer_order(orders())
+    # missing customer first; C1 < C10 < C2 as text; C1's missing date first; o2, o5 tie: kept
+    assert list(got["order_id"]) == ["o4", "o6", "o2", "o5", "o7", "o3", "o1"]
+    assert list(got.index) == list(range(7))
+    assert list(got["source_row"]) == [5, 7, 3, 6, 8, 4, 2]  # rows still traceable
+    assert not in_order(orders()) and in_order(got.dropna(subset=["customer_id"]))
+
+
+def test_already_in_order_is_kept_as_it_is() -> None:
+    first = in_customer_order(orders().dropna(subset=["customer_id"]))
+    again = in_customer_order(first)
+    pd.testing.assert_frame_equal(again, first)
+
+
+def test_numeric_ids_sort_as_numbers() -> None:
+    frame = pd.DataFrame(
+        {"customer_id": [10, 9, 10, 9], "order_date": pd.to_datetime(["2024-01-02"] * 4)}
+    )
+    frame.loc[1, "order_date"] = pd.Timestamp("2024-01-03")
+    got = in_customer_order(frame)
+    assert list(got["customer_id"]) == [9, 9, 10, 10]
+    assert list(got["order_date"].dt.day) == [2, 3, 2, 2]
+    assert in_order(got) and not in_order(frame)
+
+
+def test_a_date_backwards_within_a_customer_is_out_of_order() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["A", "A", "B"], dtype="str"),
+            "order_date": pd.to_datetime(["2024-02-01", "2024-01-01", "2023-01-01"]),
+        }
+    )
+    assert not in_order(frame)
+    assert list(in_customer_order(frame)["order_date"].dt.month) == [1, 2, 1]
+
+
+def test_other_tables_are_left_alone() -> None:
+    frame = pd.DataFrame({"customer_id": ["b", "a"], "interaction_date": [1, 2]})
+    assert list(in_customer_order(frame)["customer_id"]) == ["b", "a"]
+
+
+def test_the_parquet_file_declares_its_order(tmp_path: Path) -> None:
+    sorted_orders = in_customer_order(orders().dropna(subset=["customer_id"]))
+    path = tmp_path / "orders.parquet"
+    sorted_orders.to_parquet(path, index=False, sorting_columns=sorting_columns(sorted_orders))
+    declared = pq.ParquetFile(path).metadata.row_group(0).sorting_columns
+    names = [pq.ParquetFile(path).schema_arrow.names[c.column_index] for c in declared]
+    assert names == ["customer_id", "order_date"]
+    assert sorting_columns(orders()) is None  # out of order: no claim
+    shuffled = sorted_orders.iloc[np.r_[1, 0, 2 : len(sorted_orders)]]
+    assert sorting_columns(shuffled) is None

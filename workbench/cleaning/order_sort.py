@@ -1,0 +1,66 @@
+"""Cleaned orders in customer order: by customer, then date; ties keep their source order.
+
+The order log is written once and read by every analysis, and the analyses work per customer.
+Stored grouped by customer in time order, the CLV summary is one linear pass over it
+(`workbench.clv.summary_grouped`) instead of a hash or a sort of every order on every read, and
+the cache's Parquet file says so in its metadata (`sorting_columns`) so that readers of the file
+know before they read it. Rows keep their ``source_row``, so the audit trail still finds them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+SORT_KEYS = ("customer_id", "order_date")
+
+
+def in_customer_order(orders: pd.DataFrame) -> pd.DataFrame:
+    """``orders`` by customer id, then order date (missing ones first), stable; a new RangeIndex."""
+    if len(orders) < 2 or not set(SORT_KEYS) <= set(orders.columns) or in_order(orders):
+        return orders.reset_index(drop=True)
+    codes, _ = pd.factorize(orders["customer_id"], sort=True)  # missing ids: -1, first
+    order = np.lexsort((_moments(orders["order_date"]), codes))  # stable: ties keep source order
+    return orders.take(order).reset_index(drop=True)
+
+
+def in_order(orders: pd.DataFrame) -> bool:
+    """Whether ``orders`` are already by customer, then date (no missing id; neighbours compared,
+    no sort: a fraction of a second at 10M orders)."""
+    ids = orders["customer_id"]
+    if ids.isna().any():
+        return False
+    if pd.api.types.is_numeric_dtype(ids.dtype):
+        values = ids.to_numpy()
+        ascending, same = values[1:] >= values[:-1], values[1:] == values[:-1]
+    else:
+        try:
+            text = pa.array(ids.array)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects: only a sort can tell
+            return False
+        if not pa.types.is_string(text.type) and not pa.types.is_large_string(text.type):
+            return False
+        later, earlier = text.slice(1), text.slice(0, len(text) - 1)
+        ascending = pc.greater_equal(later, earlier).to_numpy(zero_copy_only=False)
+        same = pc.equal(later, earlier).to_numpy(zero_copy_only=False)
+    moments = _moments(orders["order_date"])
+    return bool(ascending.all() and not (same & (moments[1:] < moments[:-1])).any())
+
+
+def sorting_columns(frame: pd.DataFrame) -> list[pq.SortingColumn] | None:
+    """Parquet metadata saying an order log is in customer order, when it is."""
+    if len(frame) < 2 or not set(SORT_KEYS) <= set(frame.columns) or not in_order(frame):
+        return None
+    position = {name: k for k, name in enumerate(frame.columns)}
+    return [pq.SortingColumn(position[name], nulls_first=True) for name in SORT_KEYS]
+
+
+def _moments(dates: pd.Series) -> np.ndarray:
+    """Dates as comparable integers (missing ones smallest)."""
+    values = pd.to_datetime(dates, errors="coerce")
+    if values.dt.tz is not None:
+        values = values.dt.tz_localize(None)
+    return values.to_numpy().view(np.int64)
