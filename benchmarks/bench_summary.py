@@ -7,8 +7,12 @@ Contenders, each in its own process (so that each one's peak memory, ru_maxrss, 
 same file in one run, taking turns (--repeat rounds, one run of each contender per round, so a
 change in the machine's load hits them all), best wall time from the file to the summary in memory:
 
+- ``auto``: `workbench.clv.summary_engine.summarize_auto(path)`, the front door for a file: on a
+  file that declares customer order (the cleaned cache's orders) the three columns are read and
+  summarised in one pass (`workbench.clv.summary_grouped`), on any other file DuckDB;
 - ``engine``: `workbench.clv.summary_engine.summarize_on_engine(path)` (DuckDB, two GROUP BYs);
-- ``pandas``: `pd.read_parquet` of the three columns + `workbench.clv.summary.summarize`;
+- ``pandas``: `pd.read_parquet` of the three columns + `workbench.clv.summary.summarize` (which
+  also takes the one pass when the rows are in customer order);
 - ``lifetimes``: `pd.read_parquet` + `summary_data_from_transaction_data(…, freq="D",
   freq_multiplier=7)`;
 - ``duckdb_sql``: the summary as one would first write it in DuckDB SQL (same-day orders summed,
@@ -45,7 +49,16 @@ from common import machine_line  # benchmarks/common.py
 
 COLUMNS = ["customer_id", "order_date", "amount"]
 CHECK = ["frequency", "recency", "T", "monetary_value"]
-CONTENDERS = ["engine", "engine_codes", "pandas", "lifetimes", "duckdb_sql", "polars", "scan"]
+CONTENDERS = [
+    "engine",
+    "auto",
+    "engine_codes",
+    "pandas",
+    "lifetimes",
+    "duckdb_sql",
+    "polars",
+    "scan",
+]
 UNIT = 7.0
 
 NAIVE_SQL = """
@@ -87,6 +100,12 @@ def run_engine(path: str, threads: int) -> pd.DataFrame:
     from workbench.clv.summary_engine import summarize_on_engine
 
     return summarize_on_engine(path, threads=threads)
+
+
+def run_auto(path: str, threads: int) -> pd.DataFrame:
+    from workbench.clv.summary_engine import summarize_auto
+
+    return summarize_auto(path, threads=threads)
 
 
 def run_pandas(path: str, threads: int) -> pd.DataFrame:
@@ -162,6 +181,7 @@ def run_scan(path: str, threads: int) -> int:
 
 RUNNERS = {
     "engine": run_engine,
+    "auto": run_auto,
     "engine_codes": run_engine,
     "pandas": run_pandas,
     "lifetimes": run_lifetimes,

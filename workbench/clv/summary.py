@@ -198,6 +198,8 @@ def _run_starts(codes: np.ndarray) -> np.ndarray:
 
 def _dates(values: pd.Series) -> pd.Series:
     """Order dates as naive datetimes (time-zone-aware ones in their own local time)."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        return values  # naive datetimes already (to_datetime would take 0.1 s at 10M orders)
     dates = pd.to_datetime(values)
     return dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
 

@@ -123,10 +123,12 @@ def summarize_auto(
     if isinstance(source, pd.DataFrame) and len(source) < min_engine_rows:
         return summarize(source, customer, date, amount, observation_end, unit_days)
     if not isinstance(source, pd.DataFrame) and _declared_customer_order(source, customer):
+        import pyarrow.parquet as pq
+
         columns = [customer, date] + ([amount] if amount else [])
-        frame = pd.read_parquet(
-            source, columns=columns, to_pandas_kwargs={"date_as_object": False}
-        )  # then one linear pass (`summary_grouped`); the general path if the file is not in order
+        # pyarrow's reader directly: pd.read_parquet takes 2.5× as long for the same frame
+        frame = pq.read_table(source, columns=columns).to_pandas(date_as_object=False)
+        # then one linear pass (`summary_grouped`), or the general path if the file is not in order
         return summarize(frame, customer, date, amount, observation_end, unit_days)
     return summarize_on_engine(source, customer, date, amount, observation_end, unit_days, **engine)  # type: ignore[arg-type]
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-PurchaseDays = tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray]
+PurchaseDays = tuple[tuple[np.ndarray, np.ndarray | pd.Index], np.ndarray, np.ndarray]
 
 
 def grouped_purchase_days(
@@ -59,7 +59,7 @@ def grouped_purchase_days(
         )
         day, totals = day[gather], totals[gather]
     codes = np.repeat(np.arange(len(days_each)), days_each)
-    return (codes, _to_numpy(run_ids)), day, totals
+    return (codes, _uniques(run_ids)), day, totals
 
 
 def _neighbours_differ(ids: pd.Series) -> np.ndarray | None:
@@ -118,8 +118,9 @@ def _strictly_ascending(run_ids: pa.Array | np.ndarray) -> bool:
     return bool(pc.all(pc.greater(run_ids.slice(1), run_ids.slice(0, n - 1))).as_py())
 
 
-def _to_numpy(run_ids: pa.Array | np.ndarray) -> np.ndarray:
-    """Run ids as the general path's uniques (object array of str for text)."""
+def _uniques(run_ids: pa.Array | np.ndarray) -> np.ndarray | pd.Index:
+    """Run ids as the general path's uniques: numbers as they are, text as a ``str`` Index
+    built from Arrow (no round trip through Python strings)."""
     if isinstance(run_ids, np.ndarray):
         return run_ids
-    return run_ids.to_numpy(zero_copy_only=False)
+    return pd.Index(run_ids.to_pandas(), dtype="str")
