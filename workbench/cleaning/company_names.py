@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.cleaning.text import nfkc
 from workbench.core.geography import CITY_PROVINCE, PROVINCE_REGION, short_province
 
 # Cities whose names open company names. Prefecture cities whose names are also common trade
@@ -157,7 +158,7 @@ def _traditional() -> frozenset[str]:
 
 def normal_text(values: pd.Series) -> pd.Series:
     """NFKC, simplified characters, lower case, trimmed: how names are compared."""
-    text = values.astype("str").str.normalize("NFKC").str.strip()
+    text = nfkc(values.astype("str")).str.strip()
     return to_simplified(text.mask(text.eq(""))).str.lower()
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.company_names import looks_like_company
+from workbench.cleaning.text import nfkc
 from workbench.extracts.parsers import missing_mask
 
 ENTERPRISE, PERSON = "企业", "个人"
@@ -30,7 +31,7 @@ def blank_to_na(values: pd.Series) -> pd.Series:
 
 def code_key(values: pd.Series) -> pd.Series:
     """USCC / ID-number key: NFKC, spaces removed, upper-cased; only 18-character values."""
-    text = blank_to_na(values).str.normalize("NFKC").str.replace(_SPACE, "", regex=True)
+    text = nfkc(blank_to_na(values)).str.replace(_SPACE, "", regex=True)
     text = text.str.upper()
     return text.where(text.str.len().eq(18))
 

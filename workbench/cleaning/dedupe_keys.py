@@ -30,6 +30,7 @@ from workbench.cleaning.customer_type import (
     kind_from_evidence,
     stated_types,
 )
+from workbench.cleaning.text import nfkc
 from workbench.core.geography import canonical_province, short_province
 
 _SPACE = "[ \t\r\n\x0b\x0c\xa0\u3000]+"
@@ -41,7 +42,7 @@ def phone_key(values: pd.Series) -> pd.Series:
     ``+86 138 0013 8000``, ``138-0013-8000`` and ``8613800138000`` give 13800138000;
     ``(010)62345678``, ``010 62345678`` and ``+86 10 62345678`` give 01062345678.
     """
-    digits = blank_to_na(values).str.normalize("NFKC").str.replace("[^0-9]+", "", regex=True)
+    digits = nfkc(blank_to_na(values)).str.replace("[^0-9]+", "", regex=True)
     length = digits.str.len()
     cut = digits.str.startswith("0086").astype(bool) * 4
     cut = cut.where(cut > 0, (digits.str.startswith("86").astype(bool) & length.ge(12)) * 2)
@@ -63,7 +64,7 @@ def person_key(values: pd.Series, normalised: bool = False) -> pd.Series:
 
 def short_city(values: pd.Series) -> pd.Series:
     """City column → short form (杭州市 → 杭州); missing stays missing."""
-    text = blank_to_na(values).str.normalize("NFKC").str.replace(_SPACE, "", regex=True)
+    text = nfkc(blank_to_na(values)).str.replace(_SPACE, "", regex=True)
     suffixed = text.str.endswith("市").astype(bool) & text.str.len().gt(2)
     return text.str[:-1].where(suffixed, text).where(text.str.len().gt(0))
 

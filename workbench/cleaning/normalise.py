@@ -19,6 +19,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.settings import SizeBands
+from workbench.cleaning.text import nfkc
 from workbench.cleaning.vocabulary import VOCABULARIES, Vocabulary, canonical_values
 from workbench.extracts.loader import type_extract
 from workbench.extracts.schema import TABLES
@@ -168,7 +169,7 @@ def canonical_phones(phones: pd.Series) -> tuple[pd.Series, pd.Series]:
     missing.
     """
     present = phones.notna() & phones.astype("str").str.strip().ne("")
-    text = phones.where(present, "").astype("str").str.normalize("NFKC").str.strip()
+    text = nfkc(phones.where(present, "").astype("str")).str.strip()
     value, kind = _fast_phones(text)
     todo = present & kind.isna()
     if todo.any():
@@ -202,7 +203,7 @@ def normalise_phones(frame: pd.DataFrame, audit: Audit, table: str = "customers"
 def canonical_names(names: pd.Series) -> pd.Series:
     """NFKC, whitespace collapsed and trimmed, no spaces between Chinese characters, and
     Chinese brackets （…） in any name written in Chinese; Latin names keep ASCII brackets."""
-    text = names.astype("str").str.normalize("NFKC").str.strip()
+    text = nfkc(names.astype("str")).str.strip()
     spaced = text.str.contains(r"\s", regex=True).fillna(False).astype(bool)
     text[spaced] = text[spaced].str.replace(r"\s+", " ", regex=True)  # the few with spaces
     bracketed = text.str.contains(r"[()]", regex=True).fillna(False).astype(bool)
@@ -230,7 +231,7 @@ def normalise_emails(frame: pd.DataFrame, audit: Audit, table: str = "customers"
     if "email" not in frame:
         return frame.copy(deep=False)
     emails = frame["email"]
-    text = emails.astype("str").str.normalize("NFKC").str.strip().str.lower()
+    text = nfkc(emails.astype("str")).str.strip().str.lower()
     new = text.mask(emails.isna() | text.eq(""))
     log_changes(audit, table, frame, "email", new, "email_format")
     return with_columns(frame, email=new)
@@ -242,7 +243,7 @@ def normalise_ids(frame: pd.DataFrame, audit: Audit, table: str = "customers") -
     for column in ("uscc", "id_number"):
         if column in frame:
             values = frame[column]
-            text = values.astype("str").str.normalize("NFKC").str.replace(r"[\s\-]", "", regex=True)
+            text = nfkc(values.astype("str")).str.replace(r"[\s\-]", "", regex=True)
             new[column] = text.str.upper().mask(values.isna() | text.eq(""))
             log_changes(audit, table, frame, column, new[column], "id_format")
     return with_columns(frame, **new)
@@ -396,6 +397,6 @@ def with_schema_columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     adds it, so the rules and the reports can rely on it (a frame built by hand may lack some)."""
     template = _empty(table)
     missing = [c for c in TABLES[table].column_names if c not in frame.columns]
-    if not missing:
-        return frame.copy()
-    return with_columns(frame.copy(), **{c: template[c].reindex(frame.index) for c in missing})
+    if not missing:  # copy-on-write: a shallow copy is as safe as a deep one, without the copy
+        return frame.copy(deep=False)
+    return with_columns(frame, **{c: template[c].reindex(frame.index) for c in missing})

@@ -10,6 +10,7 @@ import pandas as pd
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.normalise import log_changes, with_columns
+from workbench.cleaning.text import nfkc
 from workbench.core.geography import PROVINCE_REGION, canonical_province, province_of_place
 from workbench.extracts.schema import REGIONS
 
@@ -37,7 +38,7 @@ def _provinces_of_places(values: pd.Series) -> pd.Series:
 
 def canonical_regions(values: pd.Series) -> pd.Series:
     """Region names as used in reports (华东区 / 华东地区 → 华东); <NA> where unknown."""
-    text = values.astype("str").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    text = nfkc(values.astype("str")).str.replace(r"\s+", "", regex=True)
     text = text.str.replace(_REGION_SUFFIXES, "", regex=True)
     return text.where(text.isin(REGIONS)).astype("str")
 
