@@ -38,3 +38,26 @@ def test_churned_after_one_year_ended_relationships_after_two():
     assert due["customer_id"].tolist() == ["A", "C"]
     assert due["reason"].tolist() == ["流失确认满1年", "关系结束满2年"]
     assert due["keep_until"].tolist() == list(pd.to_datetime(["2024-06-30", "2024-11-30"]))
+
+
+def test_last_activity_of_text_ids_and_nanosecond_dates():
+    # the fast path (pyarrow lookup): an order of an unknown customer and missing dates ignored
+    tables = _tables()
+    customers = tables["customers"].astype({"first_contact_date": "datetime64[ns]",
+                                            "first_deal_date": "datetime64[ns]"})  # fmt: skip
+    customers.loc[3, "first_contact_date"] = pd.NaT
+    orders = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["A", "B", "X", "A", None], dtype="str"),
+            "order_date": pd.to_datetime(
+                ["2023-06-30", None, "2030-01-01", "2021-01-01", "2029-01-01"]
+            ).astype("datetime64[ns]"),
+        }
+    )
+    latest = last_activity(
+        {"customers": customers.astype({"customer_id": "str"}), "orders": orders}
+    )
+    assert latest.dtype == "datetime64[ns]" and latest.name == "last_activity"
+    assert latest.index.tolist() == ["A", "B", "C", "D"]
+    assert latest.tolist() == [pd.Timestamp("2023-06-30"), pd.Timestamp("2020-02-01"),
+                               pd.Timestamp("2020-02-01"), pd.NaT]  # fmt: skip

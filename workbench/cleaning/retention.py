@@ -12,28 +12,63 @@ Past that, the customer is listed for destruction with the reason and the dates.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from workbench.cleaning.settings import CleaningSettings
+from workbench.cleaning.text import arrow_text, is_arrow_text
 
 CHURNED = "流失客户"
+_EVENTS = (
+    ("orders", "order_date"), ("interactions", "interaction_date"),
+    ("requirements", "created_date"), ("opportunities", "created_date"),
+)  # fmt: skip
+_NAT = np.iinfo(np.int64).min
 
 
 def last_activity(tables: dict[str, pd.DataFrame]) -> pd.Series:
     """Latest dated event per customer: orders, interactions, requirements, leads, deal, contact."""
     customers = tables["customers"]
     dated = [c for c in ("first_contact_date", "first_deal_date") if c in customers]
+    children = [tables[t][["customer_id", c]] for t, c in _EVENTS if t in tables and len(tables[t])]
+    fast = _latest_by_position(customers, dated, children)
+    if fast is not None:
+        return fast
     events = [customers.set_index("customer_id")[dated].max(axis=1).astype("datetime64[ns]")]
-    for table, column in (
-        ("orders", "order_date"),
-        ("interactions", "interaction_date"),
-        ("requirements", "created_date"),
-        ("opportunities", "created_date"),
-    ):
-        if table in tables and len(tables[table]):
-            events.append(tables[table].groupby("customer_id")[column].max())
+    events += [child.groupby("customer_id")[child.columns[1]].max() for child in children]
     latest = pd.concat(events, axis=1).max(axis=1)
     return latest.reindex(customers["customer_id"]).rename("last_activity")
+
+
+def _latest_by_position(
+    customers: pd.DataFrame, dated: list[str], children: list[pd.DataFrame]
+) -> pd.Series | None:
+    """`last_activity` without grouping 10M-row child tables by text: each child row's customer
+    is found by a hash lookup, the maximum taken over integer positions. None (use the general
+    path) unless the ids are unique text and every date is datetime64[ns]."""
+    ids = customers["customer_id"]
+    dates = [customers[c] for c in dated] + [child.iloc[:, 1] for child in children]
+    if not (
+        len(ids)
+        and all(is_arrow_text(s) for s in (ids, *(child["customer_id"] for child in children)))
+        and all(d.dtype == "datetime64[ns]" for d in dates)
+        and not ids.isna().any()
+        and ids.is_unique
+    ):
+        return None
+    latest = np.full(len(ids), _NAT, dtype=np.int64)  # NaT is the smallest int64: max skips it
+    for column in dated:
+        latest = np.maximum(latest, customers[column].to_numpy().view(np.int64))
+    known = arrow_text(ids)
+    for child in children:
+        position = pc.index_in(arrow_text(child["customer_id"]), value_set=known)
+        position = position.fill_null(-1).to_numpy()
+        when = child.iloc[:, 1].to_numpy().view(np.int64)
+        keep = (position >= 0) & (when != _NAT)
+        np.maximum.at(latest, position[keep], when[keep])
+    index = pd.Index(ids, name="customer_id")
+    return pd.Series(latest.view("datetime64[ns]"), index=index, name="last_activity")
 
 
 def retention_list(
