@@ -415,6 +415,19 @@ def test_merge_repoints_children_and_fills_the_survivor(tables: dict[str, pd.Dat
     assert fill["old"].isna().all() and fill["source_row"].tolist() == [2]
 
 
+def test_merge_repoints_child_ids_written_with_spaces(tables: dict[str, pd.DataFrame]) -> None:
+    audit = Audit()
+    orders = tables["orders"].assign(customer_id=[" C2 ", "C1", "C2\u3000", None])
+    out = merge_duplicates({**tables, "orders": orders}, merged(tables["customers"]), audit)
+    assert out["orders"]["customer_id"].iloc[:3].tolist() == ["C1", "C1", "C1"]
+    assert out["orders"]["customer_id"].isna().iat[3]
+    repoint = audit.changes[audit.changes["table"] == "orders"]
+    assert repoint[["key", "old", "new"]].values.tolist() == [
+        ["O1", " C2 ", "C1"],
+        ["O3", "C2\u3000", "C1"],
+    ]
+
+
 def test_merge_fills_from_the_most_complete_duplicate_first() -> None:
     customers = frame(
         company(

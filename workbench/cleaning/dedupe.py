@@ -150,8 +150,10 @@ def _key_pairs(key: pd.Series) -> tuple[np.ndarray, np.ndarray, float]:
 def _sharing_pairs(values: pd.Series, max_share: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions (i < j) of rows with the same non-empty value, for values held by 2..max_share rows."""
     values = values.dropna()
-    values = values[values.map(values.value_counts()).between(2, max_share)]
-    frame = pd.DataFrame({"value": values.to_numpy(), "pos": values.index.to_numpy()})
+    codes = pd.factorize(values)[0]  # counts over integer codes, not by text lookup
+    held = np.bincount(codes, minlength=1)[codes]
+    shared = (held >= 2) & (held <= max_share)
+    frame = pd.DataFrame({"value": codes[shared], "pos": values.index.to_numpy()[shared]})
     both = frame.merge(frame, on="value")
     both = both[both["pos_x"] < both["pos_y"]]
     return both["pos_x"].to_numpy(), both["pos_y"].to_numpy()

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -29,6 +31,7 @@ from workbench.cleaning.audit import Audit
 from workbench.cleaning.company_names import trades_agree
 from workbench.cleaning.dedupe_keys import CodedKeys, match_keys
 from workbench.cleaning.settings import CleaningSettings
+from workbench.cleaning.text import arrow_text, is_arrow_text
 from workbench.extracts.parsers import missing_mask, parse_dates
 from workbench.extracts.schema import TABLES
 
@@ -184,16 +187,38 @@ def merge_duplicates(
         if name == "customers" or "customer_id" not in frame.columns:
             continue
         old = frame["customer_id"]
-        target = old.astype("str").str.strip().map(mapping)
-        if not target.notna().any():
+        target = _survivors_of(old, mapping)
+        repointed = target.notna()
+        if not repointed.any():
             continue
-        child = frame.copy()
-        new = target.fillna(old).astype(old.dtype)
+        child = frame.copy(deep=False)  # copy-on-write: only the new column is new
+        new = _coalesce(target, old)
         if name in TABLES:  # the audit log keys rows by the schema's primary key
-            audit.record_changes(name, child, "customer_id", new, rule="merge_repoint")
+            rows = repointed.to_numpy(dtype=bool)  # only these rows change
+            audit.record_changes(name, child[rows], "customer_id", new[rows], rule="merge_repoint")
         child["customer_id"] = new
         out[name] = child
     return out
+
+
+def _survivors_of(ids: pd.Series, mapping: pd.Series) -> pd.Series:
+    """The survivor of each (stripped) id that `mapping` holds, missing elsewhere; a hash
+    lookup in pyarrow for text columns (child tables have 10M rows)."""
+    if not is_arrow_text(ids):
+        return ids.astype("str").str.strip().map(mapping)
+    stripped = pc.utf8_trim_whitespace(arrow_text(ids))
+    keys = pa.array(mapping.index.to_numpy(dtype=object), type=stripped.type)
+    position = pc.index_in(stripped, value_set=keys)
+    found = pa.array(mapping.to_numpy(dtype=object), type=pa.large_string()).take(position)
+    return pd.Series(found, index=ids.index, name=ids.name, dtype="str")
+
+
+def _coalesce(target: pd.Series, old: pd.Series) -> pd.Series:
+    """`target`, `old` where target is missing, as `old`'s dtype."""
+    if not (is_arrow_text(old) and is_arrow_text(target)):
+        return target.fillna(old).astype(old.dtype)
+    merged = pc.coalesce(arrow_text(target), arrow_text(old).cast(pa.large_string()))
+    return pd.Series(merged, index=old.index, name=target.name, dtype=old.dtype)
 
 
 # --- coherence --------------------------------------------------------------------------------

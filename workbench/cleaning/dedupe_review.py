@@ -155,6 +155,8 @@ def review_records(review: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
     city, masked phone, owner; the names of all but companies masked (张**)."""
     view = customers.assign(customer_id=customers["customer_id"].astype("str").str.strip())
     view = view.drop_duplicates("customer_id").set_index("customer_id")
+    if len(review):  # only the customers on the list are shown: mask those, not every customer
+        view = view[view.index.isin(review[["left_id", "right_id"]].to_numpy().ravel())]
     shown = pd.DataFrame(index=view.index)
     company = view["customer_type"].eq("企业") if "customer_type" in view else False
     shown["name"] = view["name"].where(company, mask_person_names(view["name"].astype("str")))

@@ -13,7 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+from workbench.cleaning.text import is_arrow_text
 
 
 def lookup_key(values: pd.Series) -> pd.Series:
@@ -207,10 +211,22 @@ def canonical_values(values: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Seri
     known = mapped.notna().to_numpy()
     new_uniques = mapped.where(mapped.notna(), unique_series).to_numpy(dtype=object)
     present = codes >= 0
-    out = pd.Series(new_uniques[codes.clip(0)], index=values.index, dtype="str")
-    out = out.where(present, values)
+    if is_arrow_text(values):
+        out = _take(values, new_uniques, uniques, codes)
+    else:
+        out = pd.Series(new_uniques[codes.clip(0)], index=values.index, dtype="str")
+        out = out.where(present, values)
     unknown = pd.Series(present & ~known[codes.clip(0)], index=values.index)
     return out, unknown
+
+
+def _take(values: pd.Series, new_uniques: np.ndarray, uniques, codes: np.ndarray) -> pd.Series:
+    """The mapped text column, built in pyarrow (a 10M-row child column): the values themselves
+    when no unique value changes, else the new unique values taken by code (missing stays)."""
+    if (new_uniques == np.asarray(uniques, dtype=object)).all():
+        return values.rename(None)
+    taken = pa.array(new_uniques, type=pa.large_string()).take(pa.array(codes, mask=codes < 0))
+    return pd.Series(taken, index=values.index, dtype="str")
 
 
 def is_customer_kind(values: pd.Series, kind: str) -> pd.Series:
