@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from workbench.cleaning import cache
@@ -25,6 +26,12 @@ def test_cache_is_written_then_read_back_identically(data_dir):
     pd.testing.assert_frame_equal(first.changes, second.changes, check_dtype=False)
     assert second.reconciliation()["balanced"].all()
     assert second.as_of == first.as_of
+    declared = pq.ParquetFile(entries[0] / "table-orders.parquet").metadata.row_group(0)
+    names = second.orders.columns
+    assert [names[c.column_index] for c in declared.sorting_columns] == [
+        "customer_id",
+        "order_date",
+    ]  # what summarize_auto reads it by
 
 
 def test_changed_input_bytes_or_settings_or_code_give_a_new_key(data_dir, monkeypatch):

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from workbench.cleaning.order_sort import in_order
 from workbench.cleaning.pipeline import clean
 from workbench.cleaning.privacy import public_view
 from workbench.cleaning.settings import CleaningSettings
@@ -26,6 +27,15 @@ def test_every_row_is_clean_merged_or_quarantined(cleaned):
     assert rec["balanced"].all(), rec
     assert rec.loc["customers", "merged"] == len(cleaned.merges) > 0
     assert rec.loc["orders", "quarantined"] > 0
+
+
+def test_orders_are_in_customer_order_after_the_merge(cleaned, demo_dir):
+    orders = cleaned["orders"]
+    assert in_order(orders)  # sorted before the merge, re-pointed ids would break the order
+    assert list(orders.index) == list(range(len(orders)))
+    raw = load_extracts(demo_dir)["orders"]  # every clean order still traces to its source row
+    assert set(orders["source_row"]) <= set(raw["source_row"])
+    assert orders["source_row"].is_unique
 
 
 def test_children_point_at_survivors_only(cleaned):

@@ -3,7 +3,8 @@
 Order: apply the people's corrections (`workbench.collection.corrections`, audited as
 ``manual_correction``) → normalise formats and categories → map regions and industries → infer empty customer
 types → validate (flag only) → de-duplicate customers (children re-pointed to survivors; doubtful
-pairs listed for review, reviewers' decisions applied) → mark 待补充 → mask PII → retention.
+pairs listed for review, reviewers' decisions applied) → orders in customer order → mark 待补充 →
+mask PII → retention.
 Every input row ends up clean, merged (pointing at its survivor) or quarantined; `reconcile`
 checks that on every run and the pipeline refuses to return a result that does not balance.
 """
@@ -20,6 +21,7 @@ from workbench.cleaning.audit import Audit
 from workbench.cleaning.completeness import completeness, mark_to_complete, to_complete_list
 from workbench.cleaning.customer_type import infer_customer_types
 from workbench.cleaning.dedupe_review import review_records
+from workbench.cleaning.order_sort import in_customer_order
 from workbench.cleaning.privacy import PII_COLUMNS, add_masked_columns, mask_values, public_view
 from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
@@ -156,6 +158,7 @@ def clean(
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
+    tables["orders"] = in_customer_order(tables["orders"])  # what every analysis reads per customer
     to_complete = to_complete_list(tables["customers"], settings.to_complete_fields)
     tables["customers"] = add_masked_columns(mark_to_complete(tables["customers"], to_complete))
     result = CleanResult(
