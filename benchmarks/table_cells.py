@@ -43,8 +43,7 @@ ROWS = (
     Row("load", "load", "workbench `load_extracts` + `clean`", "pandas", "load", True),
     Row("load_scan", "load", "DuckDB raw CSV scan (floor: no parsing)", "duckdb", "load"),
     Row("load_cached", "load", "workbench cached read (`load_clean`, warm cache)", "pandas", "load"),
-    Row("summary", "summary", "workbench pandas (`summarize`: one pass over the cache's customer "
-        "order)", "pandas", "summary", True),
+    Row("summary", "summary", "workbench pandas (`summarize`)", "pandas", "summary", True),
     Row("summary_duckdb", "summary", "workbench DuckDB (`summarize_on_engine`)", "duckdb",
         "summary"),
     Row("summary_spark", "summary", "workbench Spark-local (`summarize_on_spark`, session start "
