@@ -168,21 +168,29 @@ def validate_contradictions(
     if "requirements" in tables:
         _before(tables["requirements"], "requirements", "resolved_date", "created_date",
                 "resolved_before_created", audit)  # fmt: skip
+    known_ids = _id_set(customers["customer_id"]) if customers is not None else None
     for name, frame in tables.items():
         _future_dates(frame, name, as_of, audit)
-        if name != "customers" and customers is not None and "customer_id" in frame:
-            known = _is_in(frame["customer_id"], customers["customer_id"])
+        if name != "customers" and known_ids is not None and "customer_id" in frame:
+            known = _is_in(frame["customer_id"], known_ids)
             audit.flag(
                 name, frame, frame["customer_id"].notna() & ~known, "customer_id",
                 "unknown_customer", "客户编号在客户表中不存在 (customer id not in customers)",
             )  # fmt: skip
 
 
-def _is_in(values: pd.Series, allowed: pd.Series) -> pd.Series:
+def _id_set(ids: pd.Series) -> pa.Array:
+    """The distinct ids as text, built once for every child table's lookup."""
+    return pc.unique(_as_text(ids.dropna()))
+
+
+def _as_text(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+
+
+def _is_in(values: pd.Series, allowed: pa.Array) -> pd.Series:
     """values.isin(allowed), by pyarrow's hash lookup (pandas' isin on str copies to Python)."""
-    arrays = [pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
-              for s in (values, allowed.dropna().drop_duplicates())]  # fmt: skip
-    found = pc.is_in(arrays[0], value_set=arrays[1]).fill_null(False)
+    found = pc.is_in(_as_text(values), value_set=allowed).fill_null(False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
 
 
