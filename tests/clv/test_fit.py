@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from clv.test_summary import cdnow_sample
-from workbench.clv.fit import PREDICTION_COLUMNS, fit_clv, matrices, repeat_buyers
+from workbench.clv.fit import (
+    PREDICTION_COLUMNS,
+    _degenerate_dropout,
+    fit_clv,
+    matrices,
+    repeat_buyers,
+)
 from workbench.clv.purchase import BGNBD
 from workbench.clv.spend import GammaGamma, MeanSpend
 from workbench.clv.summary import summarize
@@ -103,8 +109,19 @@ def test_heavy_tailed_spend_falls_back_to_mean_spend() -> None:
     else:
         assert fit.model_name == "bgnbd"
         assert purchase.params_["a"] > 1e3 and purchase.params_["b"] > 1e3
+        assert any(note.startswith("bgnbd: the dropout Beta is degenerate") for note in fit.notes)
     assert (fit.predictions["expected_spend"] > 0).all()
     assert (fit.predictions["clv"] >= 0).all()
+
+
+def test_a_degenerate_dropout_beta_is_noted_and_a_usual_one_is_not(fitted) -> None:
+    assert not any("degenerate" in note for note in fitted.notes)  # CDNOW: a 0.79, b 2.43
+    note = _degenerate_dropout("bgnbd", {"r": 1.0, "alpha": 5.0, "a": 2e4, "b": 6e6})
+    assert note == ["bgnbd: the dropout Beta is degenerate (a = 2e+04, b = 6e+06): every customer "
+                    "has the same dropout chance per purchase, 0.332%; the data show no spread in "
+                    "dropout, so P(alive) tells customers apart by little"]  # fmt: skip
+    assert _degenerate_dropout("bgnbd", {"a": 2e4, "b": 50.0}) == []  # one shape bounded
+    assert _degenerate_dropout("paretonbd", {"r": 1.0, "alpha": 5.0, "s": 1e4, "beta": 1e4}) == []
 
 
 def test_bad_inputs_say_what_is_wrong(purchases: pd.DataFrame) -> None:

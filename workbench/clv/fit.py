@@ -176,10 +176,29 @@ def _fit_first(
     distinct, weights = compress(frame)
     for name in names:
         try:
-            return purchase_model(name).fit(distinct, weights), name
+            model = purchase_model(name).fit(distinct, weights)
         except WorkbenchError as exc:
             notes.append(_not_converged(name, str(exc)))
+            continue
+        notes.extend(_degenerate_dropout(name, model.params_))
+        return model, name
     raise WorkbenchError(f"no purchase model converged ({', '.join(names)}): " + "; ".join(notes))
+
+
+DEGENERATE_BETA = 1e3  # a and b both above: the dropout Beta is all but a single value
+
+
+def _degenerate_dropout(name: str, params: dict[str, float]) -> list[str]:
+    """A note when a BG/NBD-type fit sits at its boundary (a, b → ∞): every customer then has
+    one dropout probability a/(a+b), the data showing no spread in it (often no dropout at all:
+    purchases at random days). The fit is usable, but its P(alive) says little; whether the
+    optimiser stops there or reports no convergence depends on the CPU's floating point."""
+    a, b = params.get("a"), params.get("b")
+    if a is None or b is None or min(a, b) <= DEGENERATE_BETA:
+        return []
+    return [f"{name}: the dropout Beta is degenerate (a = {a:.3g}, b = {b:.3g}): every customer "
+            f"has the same dropout chance per purchase, {a / (a + b):.3%}; the data show no "
+            "spread in dropout, so P(alive) tells customers apart by little"]  # fmt: skip
 
 
 def _fit_spend(
