@@ -12,7 +12,7 @@ import pytest
 from tests.clv.test_summary import CAL_END, random_log
 from workbench.cleaning.order_sort import in_customer_order, sorting_columns
 from workbench.clv import summary as summary_module
-from workbench.clv import summary_engine
+from workbench.clv import summary_engine, summary_grouped
 from workbench.clv.summary import calibration_holdout, summarize
 from workbench.clv.summary_engine import summarize_auto, summarize_on_engine
 from workbench.clv.summary_grouped import grouped_purchase_days
@@ -70,6 +70,36 @@ def test_out_of_order_logs_are_refused(ids: list, day: list[int], why: str) -> N
     series = pd.Series(ids, dtype="str" if isinstance(ids[0], str) else "int64")
     got = grouped_purchase_days(series, days(day), np.ones(len(day)))
     assert got is None, why
+
+
+@pytest.mark.parametrize("numeric", [False, True])
+def test_a_log_in_date_order_is_refused_before_any_sort(
+    monkeypatch: pytest.MonkeyPatch, numeric: bool
+) -> None:
+    log = random_log(4).sort_values("order_date", kind="stable").reset_index(drop=True)
+    if numeric:
+        log["customer_id"] = log["customer_id"].str[1:].astype("int64")
+
+    def no_sort(run_ids):
+        raise AssertionError("the runs of a log in date order were sorted")
+
+    monkeypatch.setattr(summary_grouped, "_argsort", no_sort)
+    day = log["order_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    assert grouped_purchase_days(log["customer_id"], day, np.ones(len(log))) is None
+
+
+@pytest.mark.parametrize("prefix", [2, 3, 5, 1 << 17])
+def test_a_customer_in_two_runs_is_found_beyond_the_hashed_prefix(
+    monkeypatch: pytest.MonkeyPatch, prefix: int
+) -> None:
+    monkeypatch.setattr(summary_grouped, "PREFIX", prefix)
+    ids = pd.Series(["D", "D", "B", "C", "A", "B"], dtype="str")  # B again only at the end
+    with monkeypatch.context() as patch:  # found by hashing, not by sorting the runs
+        patch.setattr(summary_grouped, "_argsort", lambda run_ids: pytest.fail("runs sorted"))
+        assert grouped_purchase_days(ids, days([0, 1, 0, 0, 0, 9]), np.ones(6)) is None
+    distinct = pd.Series(["D", "D", "B", "C", "A", "E"], dtype="str")
+    (codes, uniques), _, _ = grouped_purchase_days(distinct, days([0, 1, 0, 0, 0, 9]), np.ones(6))
+    assert list(uniques) == ["A", "B", "C", "D", "E"] and list(codes) == [0, 1, 2, 3, 3, 4]
 
 
 def test_mixed_object_ids_are_left_to_the_general_path() -> None:

@@ -35,6 +35,8 @@ def grouped_purchase_days(
     changed = _neighbours_differ(ids)
     if changed is None:
         return None
+    if not _non_decreasing(ids) and _in_two_runs(ids, changed):
+        return None
     step = np.diff(day)
     if ((step < 0) & ~changed).any():  # a day goes backwards within one customer
         return None
@@ -74,6 +76,38 @@ def _neighbours_differ(ids: pd.Series) -> np.ndarray | None:
     n = len(array)
     differ = pc.not_equal(array.slice(1), array.slice(0, n - 1))
     return differ.to_numpy(zero_copy_only=False)
+
+
+def _non_decreasing(ids: pd.Series) -> bool:
+    """Whether no id is smaller than the one before it (runs in id order)."""
+    if pd.api.types.is_numeric_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype):
+        values = ids.to_numpy()
+        return bool((values[1:] >= values[:-1]).all())
+    array = _arrow(ids)
+    later, earlier = array.slice(1), array.slice(0, len(array) - 1)  # type: ignore[union-attr]
+    return bool(pc.all(pc.greater_equal(later, earlier)).as_py())
+
+
+PREFIX = 1 << 17  # orders hashed first: a log in date order repeats a customer well within them
+
+
+def _in_two_runs(ids: pd.Series, changed: np.ndarray) -> bool:
+    """Whether some customer's orders form two runs or more (more runs than distinct ids).
+
+    Hashing, not sorting: a log in date order has about one run per order, and sorting its runs
+    to find the repeat cost 5× the general path at 10M orders. The first `PREFIX` orders are
+    hashed first; only a log with no repeat among them is hashed whole.
+    """
+    prefix = min(PREFIX, len(ids))
+    if _count_distinct(ids.iloc[:prefix]) < int(changed[: prefix - 1].sum()) + 1:
+        return True
+    return prefix < len(ids) and _count_distinct(ids) < int(changed.sum()) + 1
+
+
+def _count_distinct(ids: pd.Series) -> int:
+    if pd.api.types.is_numeric_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype):
+        return len(pd.unique(ids.to_numpy()))
+    return int(pc.count_distinct(_arrow(ids)).as_py())
 
 
 def _arrow(ids: pd.Series) -> pa.Array | None:
