@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
-from workbench.cleaning.order_sort import in_customer_order, in_order, sorting_columns
+from workbench.cleaning.order_sort import in_customer_order, in_order, sorting_columns, take_rows
 
 
 def orders() -> pd.DataFrame:
@@ -86,3 +88,37 @@ def test_the_parquet_file_declares_its_order(tmp_path: Path) -> None:
     assert sorting_columns(orders()) is None  # out of order: no claim
     shuffled = sorted_orders.iloc[np.r_[1, 0, 2 : len(sorted_orders)]]
     assert sorting_columns(shuffled) is None
+
+
+def every_kind_of_column() -> pd.DataFrame:
+    """One column of each dtype a loaded or cleaned table holds, on an index that is not 0…n-1."""
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series(["a", None, "ccc", "d", "长文本", "f"], dtype="str"),
+            "empty_text": pd.Series([None] * 6, dtype="str"),
+            "count": pd.Series([1, None, 3, 4, None, 6], dtype="Int64"),
+            "empty_count": pd.Series([None] * 6, dtype="Int64"),
+            "when": pd.to_datetime(
+                ["2024-01-01", None, "2024-03-01", "2024-04-01", None, "2024-06-01"]
+            ),
+            "amount": [1.5, np.nan, 3.0, -4.0, 5.0, 6.0],
+            "kind": pd.Categorical(["x", "y", None, "x", "y", "x"]),
+            "mixed": pd.Series(["a", 1, None, 2.5, "b", "c"], dtype=object),
+            "arrow": pd.Series([1, 2, None, 4, 5, 6], dtype=pd.ArrowDtype(pa.int32())),
+            "python_text": pd.Series(
+                ["p", "q", None, "s", "t", "u"], dtype=pd.StringDtype("python")
+            ),
+        }
+    )
+    frame.index = [10, 11, 12, 13, 14, 15]
+    return frame
+
+
+@pytest.mark.parametrize("positions", [[5, 0, 3, 1, 4, 2], [2, 2, 0], []])
+def test_take_rows_equals_dataframe_take(positions: list[int]) -> None:
+    frame = every_kind_of_column()
+    order = np.asarray(positions, dtype=np.int64)
+    expected = frame.take(order).reset_index(drop=True)
+    pd.testing.assert_frame_equal(take_rows(frame, order), expected, check_exact=True)
+    twice = pd.concat([frame["text"], frame["amount"]], axis=1).set_axis(["a", "a"], axis=1)
+    pd.testing.assert_frame_equal(take_rows(twice, order), twice.take(order).reset_index(drop=True))
