@@ -17,16 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from workbench.core.errors import ExtractError
 from workbench.core.geography import region_of_provinces
 from workbench.extracts.parsers import (
-    formula_mask,
     parse_amounts,
     parse_dates,
     parse_integers,
-    parse_text,
+    parse_text_flagged,
 )
 from workbench.extracts.quarantine import (
     ISSUE_COLUMNS,
@@ -244,8 +244,8 @@ def type_extract(
         frame, typed, table, source, rows, bad_required, original_headers
     )
     rejected = rejected_rows(raw.rejected, table, source)
-    keep = ~frame.index.isin(quarantine["_index"]) if len(quarantine) else slice(None)
-    typed = typed.loc[keep].copy()
+    if len(quarantine):
+        typed = _kept_rows(typed, ~frame.index.isin(quarantine["_index"]))
     typed.insert(0, "source_row", rows.loc[typed.index].astype("int64"))
     if table.name == "customers" and "region" not in frame.columns and "province" in typed:
         typed["region"] = region_of_provinces(typed["province"])
@@ -255,6 +255,13 @@ def type_extract(
     issues = concat_frames([header_issues, notes, problems, repeats], ISSUE_COLUMNS)
     issues = issues.sort_values("row", kind="stable").reset_index(drop=True)
     return typed.reset_index(drop=True), quarantine, issues, len(frame) + len(rejected)
+
+
+def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """`frame.loc[keep]` (a boolean mask) column by column: Arrow text is filtered, copying
+    its cells once, where `.loc` takes them by position, two to three times slower."""
+    columns = {name: frame[name].array[keep] for name in frame.columns}
+    return pd.DataFrame(columns, index=frame.index[keep], copy=False)
 
 
 def _rename_headers(
@@ -333,9 +340,8 @@ def _type_columns(
         kind = column.kind if column else "str"
         parser = _PARSERS.get(kind)
         if parser is None:
-            typed[name] = parse_text(raw[name])
+            typed[name], risky = parse_text_flagged(raw[name])
             bad = typed[name].isna() if name in required else None
-            risky = formula_mask(typed[name])
             if risky.any():
                 label = column.zh if column else name
                 problems.append(formula_rows(raw[name], risky, table, source, rows, label))

@@ -11,12 +11,20 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.extracts.text_bytes import first_byte_in, iso_moments
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EARLIEST, _LATEST = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
 LOCAL_TZ = "Asia/Shanghai"  # zone-aware timestamps (SQL timestamptz) become Beijing time
 _MISSING_TOKENS = frozenset({"", "nan", "none", "null", "na", "n/a", "-", "--", "—", "无", "空"})
 _TOKEN_LENGTH = max(len(token) for token in _MISSING_TOKENS)
+# A cell that lower-cases to a token is as long in UTF-8 as the token: the non-ASCII tokens have
+# no case, and no non-ASCII character lower-cases to an ASCII letter of one (only İ→i, K→k do).
+_TOKEN_BYTES = max(len(token.encode()) for token in _MISSING_TOKENS)
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d")
 # A date without separators has all 8 digits: 202412 (a month?) or 2024111 (1-11 or 11-1?) is no day.
 _COMPACT_DATE = r"[0-9]{8}"
@@ -35,10 +43,63 @@ def missing_mask(values: pd.Series) -> pd.Series:
     """True where a cell is empty or a conventional 'no value' token (NaN, 空, '-', …)."""
     if values.dtype.kind in "mMfiub":
         return values.isna()
+    text = _arrow_text(values)
+    if text is not None:  # text as read, or object cells as `astype("str")` makes them
+        hits = _token_hits(pc.utf8_trim_whitespace(text))
+        return pd.Series(values.isna().to_numpy() | hits, index=values.index, name=values.name)
     if isinstance(values.dtype, pd.StringDtype):
         return _missing_text(_stripped(values))
     text = values.astype("str").str.strip().str.lower()
     return values.isna() | text.isin(_MISSING_TOKENS)
+
+
+def _arrow_text(values: pd.Series) -> pa.Array | None:
+    """The cells as one Arrow text array: a pandas "str" column's own (no copy), object cells
+    as `astype("str")` makes them (missing stays null); None for any other dtype."""
+    if values.dtype == object:
+        values = values.astype("str")
+    return _large_text(values) if values.dtype == _STR else None
+
+
+def _large_text(values: pd.Series) -> pa.Array:
+    """A text column's cells as one Arrow large_string array (no copy for pandas' "str")."""
+    text = pa.array(values.array)
+    if isinstance(text, pa.ChunkedArray):  # several chunks, or none when empty
+        text = text.combine_chunks() if text.num_chunks else pa.array([], text.type)
+    return text if pa.types.is_large_string(text.type) else text.cast(pa.large_string())
+
+
+def _token_hits(trimmed: pa.Array, rows: np.ndarray | None = None) -> np.ndarray:
+    """True where a stripped cell, lower-cased, is a 'no value' token; only cells short enough
+    to be one (and among `rows`, when given) are lower-cased and looked up."""
+    lengths = pc.fill_null(pc.binary_length(trimmed), _TOKEN_BYTES + 1).to_numpy()
+    candidates = lengths <= _TOKEN_BYTES
+    if rows is not None:
+        candidates &= rows
+    hits = np.zeros(len(trimmed), bool)
+    at = np.flatnonzero(candidates)
+    if len(at):
+        lowered = pc.utf8_lower(trimmed.take(pa.array(at)))
+        found = pc.is_in(lowered, value_set=pa.array(sorted(_MISSING_TOKENS), trimmed.type))
+        hits[at[found.to_numpy(zero_copy_only=False)]] = True
+    return hits
+
+
+def _missing_among(values: pd.Series, trimmed: pa.Array | None, rows: np.ndarray) -> np.ndarray:
+    """`missing_mask` of the cells at `rows` (a boolean mask); other cells' answer is unused.
+
+    A parser needs it only where its fast path found no value, so the rest is not looked at."""
+    if trimmed is not None:
+        return values.isna().to_numpy() & rows | _token_hits(trimmed, rows)
+    missing = np.zeros(len(values), bool)
+    if rows.any():
+        missing[rows] = missing_mask(values[rows]).to_numpy(bool)
+    return missing
+
+
+def _str_series(text: pa.Array, like: pd.Series) -> pd.Series:
+    """An Arrow text array as a pandas "str" series on `like`'s index and name (no copy)."""
+    return pd.Series(_STR.__from_arrow__(text), index=like.index, name=like.name, copy=False)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -59,7 +120,34 @@ def _missing_text(text: pd.Series) -> pd.Series:
 
 def _to_text(values: pd.Series) -> pd.Series:
     """NFKC-normalised, stripped text: full-width digits and punctuation become ASCII."""
-    return values.astype("str").str.normalize("NFKC").str.strip()
+    text = values.astype("str")
+    if text.dtype == _STR and len(text):  # ASCII is NFKC already: only the other cells change
+        ascii_ = pc.fill_null(pc.string_is_ascii(pa.array(text.array)), True)
+        wide = ~ascii_.to_numpy(zero_copy_only=False)
+        if wide.any():
+            text = text.copy()
+            text[wide] = text[wide].str.normalize("NFKC")
+        return text.str.strip()
+    return text.str.normalize("NFKC").str.strip()
+
+
+# Every character pandas' number parser may read: digits, sign, point, exponent, inf, nan, ASCII
+# space. A cell holding any other (52万, ¥12, 2024/5/1, 1,000) is no number to `pd.to_numeric`.
+_NUMBER_CHARACTERS = r"^[0-9eE.+\-\x00-\x20infatyINFATY]*$"
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """`pd.to_numeric(values, errors="coerce")` as float64, only trying the text cells made of
+    `_NUMBER_CHARACTERS` (the others are NaN to it as well): it is slow on the rest."""
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
+    tried = np.ones(len(values), bool)
+    if isinstance(values.dtype, pd.StringDtype) and len(values):
+        text = _large_text(values)
+        tried = pc.match_substring_regex(text, _NUMBER_CHARACTERS)
+        tried = pc.fill_null(tried, True).to_numpy(zero_copy_only=False)
+    if tried.any():
+        out[tried] = pd.to_numeric(values[tried], errors="coerce").astype("float64")
+    return out
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -68,25 +156,19 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns (datetime64[ns] series with NaT, mask of present-but-unparseable cells).
     """
-    missing = missing_mask(values)
     if values.dtype.kind == "M":
         if getattr(values.dt, "tz", None) is not None:  # timestamptz → Beijing wall-clock time
             values = values.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
         inside = values.isna() | values.between(_EARLIEST, _LATEST)
         return values.where(inside).astype("datetime64[ns]"), ~inside
-    out = _iso_dates(values)  # most cells of an export: one vectorised pass
-    todo = ~missing & out.isna()
-    is_obj = values.dtype == object
-    if is_obj and todo.any():
-        stamped = values[todo].map(lambda v: isinstance(v, dt.date | np.datetime64))
-        if stamped.any():
-            stamps = _stamps(values[stamped[stamped].index])
-            good = stamps.dropna()
-            if len(good):
-                out.loc[good.index] = pd.to_datetime(list(good)).astype("datetime64[ns]")
-            todo.loc[good.index] = False  # out-of-range dates (0001-01-01, 9999-12-31) stay bad
+    trimmed = _trimmed_text(values)
+    out = _iso_dates(values, trimmed)  # most cells of an export: one vectorised pass
+    if values.dtype == object:  # date/datetime cells (XLSX, SQL) converted in bulk
+        out = _date_cells(values, out)
+    rest = out.isna().to_numpy()  # only these can be missing or need the slow path
+    todo = pd.Series(rest & ~_missing_among(values, trimmed, rest), index=values.index)
     if todo.any():
-        numeric = pd.to_numeric(values[todo], errors="coerce")
+        numeric = _numbers(values[todo])
         serial = numeric.between(*_EXCEL_SERIAL_RANGE) & (numeric % 1 == 0)
         if serial.any():
             idx = serial[serial].index
@@ -120,46 +202,57 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, todo
 
 
-# ISO shapes Arrow parses in bulk, and where each field sits in the text (start, end, field)
-_ISO_FORMATS = (
-    (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "%Y-%m-%d", ((8, 10, "day"),)),
-    (
-        r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}",
-        "%Y-%m-%d %H:%M:%S",
-        ((8, 10, "day"), (11, 13, "hour"), (14, 16, "minute"), (17, 19, "second")),
-    ),
-)
+def _trimmed_text(values: pd.Series) -> pa.Array | None:
+    """A text column's cells without surrounding whitespace, as one Arrow large_string array
+    (a pandas "str" column's own, no copy but the trim); None for other dtypes."""
+    if not isinstance(values.dtype, pd.StringDtype):
+        return None
+    return pc.utf8_trim_whitespace(_large_text(values))
 
 
-def _iso_dates(values: pd.Series) -> pd.Series:
-    """Text cells already in ISO form (2024-05-01, 2024-05-01 08:30:00) parsed by Arrow in one
-    pass, NaT elsewhere: the slow path then sees only the rest. Arrow rolls 2024-02-30 over into
-    March and 10:00:60 into 10:01, so a parse whose fields differ from the text's is left to the
-    slow path (which rejects it), as is a year outside pandas' range."""
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    if not isinstance(values.dtype, pd.StringDtype) or values.empty:
-        return out
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text = pc.utf8_trim_whitespace(pa.array(values.array))
-    parsed = None
-    for pattern, fmt, fields in _ISO_FORMATS:
-        shaped = pc.fill_null(pc.match_substring_regex(text, f"^{pattern}$"), False)
-        if not pc.any(shaped).as_py():
-            continue
-        candidates = pc.if_else(shaped, text, None)
-        stamps = pc.strptime(candidates, format=fmt, unit="s", error_is_null=True)
-        year = pc.year(stamps)
-        good = pc.and_(pc.greater(year, _EARLIEST.year), pc.less(year, _LATEST.year))
-        for start, end, field in fields:
-            written = pc.cast(pc.utf8_slice_codeunits(candidates, start, end), pa.int64())
-            good = pc.and_(good, pc.equal(getattr(pc, field)(stamps), written))
-        stamps = pc.if_else(pc.fill_null(good, False), stamps, None)
-        parsed = stamps if parsed is None else pc.coalesce(parsed, stamps)
-    if parsed is not None:
-        out[:] = parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+def _date_cells(values: pd.Series, out: pd.Series) -> pd.Series:
+    """`out` with the object column's date/datetime cells filled in; an out-of-range one
+    (0001-01-01, 9999-12-31) stays NaT, for the slow path to flag."""
+    cells = values.to_numpy()
+    kinds, types = pd.factorize(np.fromiter(map(type, cells), object, len(cells)))
+    dated = np.array([issubclass(t, dt.date | np.datetime64) for t in types], bool)
+    stamped = dated[kinds] if len(cells) else np.zeros(0, bool)  # each type checked once
+    if stamped.any():
+        stamps = _stamps64(values[stamped])
+        out.loc[stamps.index] = stamps
     return out
+
+
+def _stamps64(values: pd.Series) -> pd.Series:
+    """`_stamps` as datetime64[ns] (NaT where None), without a Timestamp object per cell."""
+    try:
+        converted = pd.to_datetime(values.to_numpy(), errors="coerce")
+    except (ValueError, TypeError):  # zone-aware and naive cells mixed: `_stamps` cell by cell
+        converted = None
+    if converted is None:
+        good = _stamps(values).dropna()
+        return pd.Series(pd.to_datetime(list(good)).astype("datetime64[ns]"), index=good.index)
+    if converted.tz is not None:
+        converted = converted.tz_convert(LOCAL_TZ).tz_localize(None)
+    inside = (converted >= _EARLIEST) & (converted <= _LATEST)
+    stamps = pd.Series(converted.where(inside).astype("datetime64[ns]"), index=values.index)
+    if not inside.all():  # out of range, or offsets pandas would not mix: cell by cell
+        again = values[~inside].map(_timestamp).dropna()
+        if len(again):
+            stamps[again.index] = pd.to_datetime(list(again)).astype("datetime64[ns]")
+    return stamps.dropna()
+
+
+def _iso_dates(values: pd.Series, trimmed: pa.Array | None = None) -> pd.Series:
+    """Text cells already in ISO form (2024-05-01, 2024-05-01 08:30:00) parsed from their bytes
+    in one pass, NaT elsewhere: the slow path then sees only the rest. A cell whose fields are
+    no moment (2024-02-30, 10:00:60) is left to the slow path (which rejects it), as is a year
+    outside pandas' range."""
+    if trimmed is None:
+        trimmed = _trimmed_text(values)
+    if trimmed is None:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    return pd.Series(iso_moments(trimmed), index=values.index)
 
 
 _YEAR_LAST = r"(\d{1,2})-(\d{1,2})-(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?"
@@ -219,11 +312,13 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     Returns (float64 series with NaN, mask of present-but-unparseable cells). Signs are kept:
     a negative amount is a contradiction to flag downstream, not a parse error.
     """
-    missing = missing_mask(values)
-    out = _plain_numbers(values)  # most cells of an export: one vectorised pass
+    trimmed = _trimmed_text(values)
+    out = _plain_numbers(values, trimmed)  # most cells of an export: one vectorised pass
+    empty = out.isna().to_numpy()  # only these can be missing
+    missing = pd.Series(_missing_among(values, trimmed, empty), index=values.index)
     rest = out.isna() & ~missing
     if rest.any():
-        out[rest] = _finite(pd.to_numeric(values[rest], errors="coerce").astype("float64"))
+        out[rest] = _finite(_numbers(values[rest]))
     todo = out.isna() & ~missing
     if todo.any():
         text = (
@@ -249,19 +344,17 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 _PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
 
 
-def _plain_numbers(values: pd.Series) -> pd.Series:
+def _plain_numbers(values: pd.Series, trimmed: pa.Array | None = None) -> pd.Series:
     """Text cells that are plain decimals (-1234.50) as floats by one Arrow cast (correctly
     rounded, as pandas' parser is), NaN elsewhere; numbers stay numbers. 12× `pd.to_numeric`."""
-    if not isinstance(values.dtype, pd.StringDtype) or values.empty:
-        if values.dtype.kind in "fiub":
-            return _finite(values.astype("float64"))
+    if values.dtype.kind in "fiub":
+        return _finite(values.astype("float64"))
+    if trimmed is None:
+        trimmed = _trimmed_text(values)
+    if trimmed is None or not len(trimmed):
         return pd.Series(np.nan, index=values.index, dtype="float64", name=values.name)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text = pc.utf8_trim_whitespace(pa.array(values.array))
-    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
-    numbers = pc.cast(pc.if_else(plain, text, None), pa.float64())
+    plain = pc.fill_null(pc.match_substring_regex(trimmed, _PLAIN_NUMBER), False)
+    numbers = pc.cast(pc.if_else(plain, trimmed, None), pa.float64())
     numbers = numbers.to_numpy(zero_copy_only=False)
     return _finite(pd.Series(numbers, index=values.index, name=values.name))
 
@@ -304,7 +397,31 @@ def escape_formulas(values: pd.Series) -> pd.Series:
 
 def parse_text(values: pd.Series) -> pd.Series:
     """Strip surrounding whitespace and turn empty/'no value' tokens into missing."""
-    text = values.astype("str").str.strip()
-    if isinstance(values.dtype, pd.StringDtype):  # stripped once: the missing test reuses it
-        return text.mask(_missing_text(text))
-    return text.mask(missing_mask(values))
+    return _text(values)[0]
+
+
+def parse_text_flagged(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`parse_text` and the `formula_mask` of its result, from one strip of the cells (the
+    loader's text columns: most of a load's cells)."""
+    typed, kept = _text(values)
+    if kept is None:
+        return typed, formula_mask(typed)
+    risky = first_byte_in(kept, FORMULA_PREFIXES)
+    if risky.any():  # few cells: pandas' own match decides, as in `formula_mask`
+        harmless = typed[risky].str.fullmatch(_SIGNED_NUMBER).fillna(False).to_numpy(bool)
+        risky[np.flatnonzero(risky)[harmless]] = False
+    return typed, pd.Series(risky, index=values.index, name=values.name)
+
+
+def _text(values: pd.Series) -> tuple[pd.Series, pa.Array | None]:
+    """`parse_text`'s result, and its Arrow array when the cells were text or objects."""
+    text = _arrow_text(values)
+    if text is None:
+        stripped = values.astype("str").str.strip()
+        if isinstance(values.dtype, pd.StringDtype):  # stripped once: the missing test reuses it
+            return stripped.mask(_missing_text(stripped)), None
+        return stripped.mask(missing_mask(values)), None
+    trimmed = pc.utf8_trim_whitespace(text)
+    missing = values.isna().to_numpy() | _token_hits(trimmed)
+    kept = pc.if_else(missing, pa.scalar(None, trimmed.type), trimmed) if missing.any() else trimmed
+    return _str_series(kept, values), kept

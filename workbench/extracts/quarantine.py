@@ -12,6 +12,8 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.extracts.order_lines import DETAILS, repeated_lines
 from workbench.extracts.parsers import missing_mask
@@ -123,15 +125,61 @@ def quarantine_rows(
         parts.append(
             _quarantine_frame(raw, as_read, bad, table, source, rows, name, reason, detail, amount)
         )
+    key = _key_text(raw, typed, table)
     if table.name == "orders":
-        lines, repeats = _repeated_lines(raw, typed, as_read, table, source, rows, claimed, amount)
+        lines, repeats = _repeated_lines(
+            raw, typed, as_read, table, source, rows, claimed, amount, key
+        )
         return concat_frames([*parts, lines], [*QUARANTINE_COLUMNS, "_index"]), repeats
-    parts.append(_repeated_keys(raw, as_read, table, source, rows, claimed))
+    parts.append(_repeated_keys(raw, as_read, table, source, rows, claimed, key))
     return concat_frames(parts, [*QUARANTINE_COLUMNS, "_index"]), _no_issues()
 
 
 def _no_issues() -> pd.DataFrame:
     return pd.DataFrame(columns=ISSUE_COLUMNS)
+
+
+def _key_text(raw: pd.DataFrame, typed: pd.DataFrame, table: Table) -> pd.Series:
+    """The key cells stripped, NaN where missing (empty or a 'no value' token): the typed key,
+    which `parse_text` made exactly so, when the key is text."""
+    if table.column(table.key).kind in ("str", "category"):
+        return typed[table.key]
+    key = raw[table.key].astype("str").str.strip()
+    return key.mask(missing_mask(raw[table.key]))
+
+
+def _key_codes(key: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's key as a number (-1 where missing) and whether an earlier row has its key:
+    one pass over the text answers every question about repeats."""
+    codes = _codes(key)
+    repeat = pd.Index(codes).duplicated(keep="first") & (codes >= 0)
+    return codes, repeat
+
+
+def _codes(key: pd.Series) -> np.ndarray:
+    """`pd.factorize(key)[0]`'s partition of the rows (equal keys, equal numbers; -1 where
+    missing). Keys in ascending order, as most exports list them, are numbered by comparing
+    neighbours: hashing a million distinct keys costs ten times that."""
+    if key.dtype != "str" or len(key) < 2:
+        return pd.factorize(key)[0]
+    text = pa.array(key.array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    keyed = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    present = text if keyed.all() else text.filter(pa.array(keyed))
+    if len(present) < 2 or not pc.all(pc.less_equal(present[:-1], present[1:])).as_py():
+        return pd.factorize(key)[0]
+    changed = np.asarray(pc.not_equal(present[:-1], present[1:]), bool)
+    codes = np.full(len(key), -1, np.int64)
+    codes[keyed] = np.concatenate([[0], np.cumsum(changed)])
+    return codes
+
+
+def _shared(codes: np.ndarray) -> np.ndarray:
+    """True where a row's key (not missing) is on other rows too (`duplicated(keep=False)`)."""
+    keyed = codes >= 0
+    counts = np.bincount(codes[keyed], minlength=1)
+    return keyed & (counts[np.where(keyed, codes, 0)] > 1)
 
 
 def _repeated_keys(
@@ -141,18 +189,21 @@ def _repeated_keys(
     source: str,
     rows: pd.Series,
     claimed: pd.Series,
+    key: pd.Series,
 ) -> pd.DataFrame:
     """Rows repeating an earlier row's key: duplicate_row when identical, else duplicate_key."""
-    key = raw[table.key].astype("str").str.strip()
-    has_key = ~missing_mask(raw[table.key])
-    repeated = key.duplicated(keep="first") & ~claimed & has_key
+    codes, repeat = _key_codes(key)
+    repeated = pd.Series(repeat, index=raw.index) & ~claimed
     if not repeated.any():
         return pd.DataFrame(columns=[*QUARANTINE_COLUMNS, "_index"])
-    shared = key.duplicated(keep=False) & has_key  # compare whole rows only where keys repeat
+    shared = _shared(codes)  # compare whole rows only where keys repeat
     identical = cell_text_frame(raw[shared]).set_axis(raw.index[shared]).duplicated()
     identical = identical.reindex(raw.index, fill_value=False)[repeated]
     reason = identical.map({True: "duplicate_row", False: "duplicate_key"})
-    first = rows.groupby(key).transform("first")[repeated]
+    first_at = np.zeros(codes.max() + 1, np.int64)  # each key's first row
+    first_at[codes[~repeat & (codes >= 0)]] = np.flatnonzero(~repeat & (codes >= 0))
+    at = first_at[codes[repeated.to_numpy()]]
+    first = pd.Series(rows.to_numpy()[at], index=rows.index[repeated.to_numpy()])
     detail = "same key as row " + first.astype("str")
     return _quarantine_frame(raw, as_read, repeated, table, source, rows, table.key, reason, detail)
 
@@ -166,11 +217,11 @@ def _repeated_lines(
     rows: pd.Series,
     claimed: pd.Series,
     amount: pd.Series | None,
+    key: pd.Series,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Order lines sharing an order number: true repeats and reused numbers quarantined,
     identical lines of orders with other lines kept and listed (`order_lines.repeated_lines`)."""
-    key = raw[table.key].astype("str").str.strip()
-    shared = key.duplicated(keep=False) & ~missing_mask(raw[table.key]) & ~claimed
+    shared = pd.Series(_shared(_codes(key)), index=raw.index) & ~claimed
     if not shared.any():
         return pd.DataFrame(columns=[*QUARANTINE_COLUMNS, "_index"]), _no_issues()
     line = typed.loc[shared, "line_no"] if "line_no" in raw.columns else None
