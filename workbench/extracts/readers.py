@@ -282,7 +282,8 @@ def _stream_csv(
                 invalid_row_handler=on_bad_row,
             ),
             "convert_options": pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string: what pandas' Arrow strings hold, so `to_pandas` casts nothing
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -320,7 +321,8 @@ def _stream_csv(
         order = frame_rows.sort_values(kind="stable").index
         frame, frame_rows = frame.loc[order], frame_rows.loc[order]
     blank = blank_rows(frame)
-    frame, frame_rows = frame[~blank], frame_rows[~blank]
+    if blank.any():
+        frame, frame_rows = frame[~blank], frame_rows[~blank]
     frame = frame.reset_index(drop=True)
     frame_rows = frame_rows.reset_index(drop=True).astype("int64")
     return RawExtract(

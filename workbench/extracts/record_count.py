@@ -140,7 +140,7 @@ def scan_csv_records(file: Path, raw: RawExtract, chunk_bytes: int = SCAN_BYTES)
         return None
     if len(delimiter) != 1 or delimiter in b'"\r\n':
         return None
-    blank = (ord(" "), ord("\t"), ord("\r"), ord("\n"), ord('"'), delimiter[0])
+    blank = b' \t\r\n"' + delimiter
     odd = False  # inside a quoted field where the chunk starts
     content = False  # the record running into the chunk has a byte that is not blank
     pending_cr = False  # the previous chunk ended with a carriage return
@@ -150,31 +150,59 @@ def scan_csv_records(file: Path, raw: RawExtract, chunk_bytes: int = SCAN_BYTES)
             if pending_cr and not chunk.startswith(b"\n"):
                 return None
             pending_cr = chunk.endswith(b"\r")
-            if chunk.count(b"\r") - chunk.count(b"\r\n") - pending_cr:
-                return None  # a bare CR ends a record for `csv`: leave the file to `csv`
             data = np.frombuffer(chunk, np.uint8)
-            quotes = np.flatnonzero(data == ord('"'))
             lines = np.flatnonzero(data == ord("\n"))
-            ends = lines[(np.searchsorted(quotes, lines) + odd) % 2 == 0]
-            filled = data != blank[0]
-            for byte in blank[1:]:
-                filled &= data != byte
+            if b"\r" in chunk and _bare_returns(data, lines) - pending_cr:
+                return None  # a bare CR ends a record for `csv`: leave the file to `csv`
+            ends, quotes = _record_ends(chunk, lines, odd)
             if len(ends):  # record i: the bytes after end i-1 up to end i (never empty)
-                starts = np.concatenate(([0], ends[:-1] + 1))
-                has = np.maximum.reduceat(filled[: ends[-1] + 1].view(np.uint8), starts) > 0
+                has = _records_filled(chunk, ends, blank)
                 has[0] |= content
-                content = bool(filled[ends[-1] + 1 :].any())
+                content = bool(chunk[ends[-1] + 1 :].translate(None, blank))
             else:
                 has = np.zeros(0, bool)
-                content = content or bool(filled.any())
+                content = content or bool(chunk.translate(None, blank))
             counted += int(has[max(0, raw.header_row - records) :].sum())
             records += len(ends)
-            odd = (len(quotes) + odd) % 2 == 1
+            odd = (quotes + odd) % 2 == 1
     if odd or pending_cr:
         return None
     if content and records >= raw.header_row:  # a last record without a line end
         counted += 1
     return counted
+
+
+def _bare_returns(data: np.ndarray, lines: np.ndarray) -> int:
+    """How many carriage returns in `data` are not followed by its line end (at `lines`)."""
+    returns = np.count_nonzero(data == ord("\r"))
+    return returns - np.count_nonzero(data[lines[lines > 0] - 1] == ord("\r"))
+
+
+def _record_ends(chunk: bytes, lines: np.ndarray, odd: bool) -> tuple[np.ndarray, int]:
+    """Where the chunk's records end: the line ends (at `lines`) outside quotes, the chunk
+    starting inside quotes if `odd`; and how many quotes it holds."""
+    if b'"' not in chunk:  # the usual export: no quote, every line end ends a record
+        return (lines if not odd else lines[:0]), 0
+    quotes = np.flatnonzero(np.frombuffer(chunk, np.uint8) == ord('"'))
+    return lines[(np.searchsorted(quotes, lines) + odd) % 2 == 0], len(quotes)
+
+
+def _records_filled(chunk: bytes, ends: np.ndarray, blank: bytes) -> np.ndarray:
+    """Whether each record (the bytes after the previous end up to its end) has a byte that is
+    not in `blank`. A record whose first byte is not blank has one: only the others (a leading
+    delimiter, a quote, a blank line) are looked at byte by byte."""
+    data = np.frombuffer(chunk, np.uint8)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    is_blank = np.zeros(256, bool)
+    is_blank[list(blank)] = True
+    has = ~is_blank[data[starts]]
+    unsure = np.flatnonzero(~has)
+    if len(unsure) > len(has) // 16 + 64:  # many (every record quoted): all bytes at once
+        filled = ~is_blank[data[: ends[-1] + 1]]
+        return np.maximum.reduceat(filled.view(np.uint8), starts) > 0
+    for i in unsure.tolist():
+        has[i] = bool(chunk[starts[i] : ends[i] + 1].translate(None, blank))
+    return has
 
 
 # -------------------------------------------------------------------------------------- XLSX
@@ -211,15 +239,17 @@ def _scan_rows(source: IO[bytes], header_row: int, chunk_bytes: int) -> int | No
     while True:
         chunk = source.read(chunk_bytes)
         data = tail + chunk
-        if b":row" in data or b":v>" in data:
+        view = np.frombuffer(data, np.uint8)
+        colons = np.flatnonzero(view == ord(":"))  # rare in sheet XML, unlike "<"
+        if _contains(view, colons, b":row") or _contains(view, colons, b":v>"):
             return None
         if merged or b"<mergeCell" in data:  # after <sheetData>: kept to read once at the end
             merged.append(data[len(tail) :] if merged else data)
         limit = len(data) if not chunk else max(0, len(data) - TOKEN_TAIL)
-        view = np.frombuffer(data, np.uint8)
-        rows = _token(view, b"<row", b" />", limit)
-        values = np.concatenate((_token(view, b"<v>", None, limit, b"<"),
-                                 _token(view, b"<is>", None, limit)))  # fmt: skip
+        tags = np.flatnonzero(view == ord("<"))  # every token starts with "<"
+        rows = _token(view, tags, b"<row", b" />", limit)
+        values = np.concatenate((_token(view, tags, b"<v>", None, limit, b"<"),
+                                 _token(view, tags, b"<is>", None, limit)))  # fmt: skip
         if len(leading) <= header_row and len(rows):
             for match in _ROW_NUMBER.finditer(data, int(rows[0])):
                 if len(leading) > header_row:
@@ -243,27 +273,35 @@ def _scan_rows(source: IO[bytes], header_row: int, chunk_bytes: int) -> int | No
     return int(np.concatenate([np.zeros(0, bool), *filled])[above:].sum())
 
 
+def _contains(data: np.ndarray, at: np.ndarray, token: bytes) -> bool:
+    """Whether `token` is in `data`, looking only where its first byte is (`at`)."""
+    at = at[at <= len(data) - len(token)]
+    for i, byte in enumerate(token[1:], start=1):
+        at = at[data[at + i] == byte]
+    return len(at) > 0
+
+
 def _token(
-    data: np.ndarray, token: bytes, then: bytes | None, limit: int, not_then: bytes = b""
+    data: np.ndarray,
+    tags: np.ndarray,
+    token: bytes,
+    then: bytes | None,
+    limit: int,
+    not_then: bytes = b"",
 ) -> np.ndarray:
     """Where `token` starts in `data` (before `limit`), followed by a byte of `then` (any if
-    None) and not by a byte of `not_then`."""
-    size = len(data) - len(token)
-    if size < 0:
-        return np.zeros(0, np.int64)
-    hit = data[:size] == token[0]
+    None) and not by a byte of `not_then`; `tags` are where `token`'s first byte is, so that
+    only those places are looked at, not every byte."""
+    at = tags[tags < min(limit, len(data) - len(token))]
     for i, byte in enumerate(token[1:], start=1):
-        hit &= data[i : size + i] == byte
-    after = data[len(token) : size + len(token)]
+        at = at[data[at + i] == byte]
+    after = data[at + len(token)]
+    keep = np.ones(len(at), bool)
     if then is not None:
-        allowed = after == then[0]
-        for byte in then[1:]:
-            allowed |= after == byte
-        hit &= allowed
+        keep = np.isin(after, np.frombuffer(then, np.uint8))
     for byte in not_then:
-        hit &= after != byte
-    found = np.flatnonzero(hit)
-    return found[found < limit]
+        keep &= after != byte
+    return at[keep]
 
 
 def sheet_rows(file: Path, sheet: str | None, header_row: int) -> np.ndarray:
