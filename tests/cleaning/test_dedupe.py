@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.cleaning import dedupe as dedupe_module
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.company_names import company_parts
 from workbench.cleaning.dedupe import (
@@ -140,6 +141,24 @@ def test_abbreviated_name_with_the_same_phone() -> None:
     assert pair_set(pairs) == {("C1", "C2", "same_phone")}
     assert pairs["score"].tolist() == [100.0]
     assert merged(customers)[["customer_id", "survivor_id"]].values.tolist() == [["C2", "C1"]]
+
+
+def test_names_a_windowed_block_leaves_apart_are_compared_in_their_first_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(dedupe_module, "SMALL_BLOCK", 2)
+    monkeypatch.setattr(dedupe_module, "BLOCK_CAP", 4)  # 杭州's 恒 names: in windows of 4
+    cores = ["恒丰纺织", "恒泰安物流", "恒泰宏远建筑工程", "恒泰明辉装饰设计", "恒泰物流", "恒远食品",
+             "恒通电子科技"]  # fmt: skip
+    customers = frame(
+        *(company(f"C{k}", f"{core}有限公司", city="杭州市") for k, core in enumerate(cores, 1))
+    )  # C2 and C5 are 3 apart in the sorted block: no window holds both; 恒泰 (4 names) does
+    pairs = candidate_pairs(customers)
+    assert pairs.loc[
+        (pairs["left_id"] == "C2") & (pairs["right_id"] == "C5"), "score"
+    ].tolist() == [
+        85.0  # 88.9, capped: the 字号 恒泰安 / 恒泰 differ
+    ]
 
 
 def test_abbreviation_alone_needs_the_same_known_city() -> None:
@@ -428,6 +447,27 @@ def test_merge_repoints_child_ids_written_with_spaces(tables: dict[str, pd.DataF
     ]
 
 
+def test_merge_repoints_each_child_to_its_own_survivor() -> None:
+    customers = frame(
+        company("C1", "星辰科技有限公司"),
+        company("C2", "星辰科技"),
+        person("C3", "李娜"),
+        person("C4", "李娜"),
+    )
+    orders = pd.DataFrame(
+        {"order_id": ["O1", "O2", "O3", "O4", "O5"], "customer_id": ["C4", "C2", "C1", " C4", "C2"]}
+    )
+    merges = pd.DataFrame({"customer_id": ["C2", "C4"], "survivor_id": ["C1", "C3"]})
+    audit = Audit()
+    out = merge_duplicates({"customers": customers, "orders": orders}, merges, audit)
+    assert out["orders"]["customer_id"].tolist() == ["C3", "C1", "C1", "C3", "C1"]
+    assert orders["customer_id"].tolist() == ["C4", "C2", "C1", " C4", "C2"]  # input unchanged
+    repoint = audit.changes[audit.changes["rule"] == "merge_repoint"]
+    assert repoint[["key", "old", "new"]].values.tolist() == [
+        ["O1", "C4", "C3"], ["O2", "C2", "C1"], ["O4", " C4", "C3"], ["O5", "C2", "C1"]
+    ]  # fmt: skip
+
+
 def test_merge_fills_from_the_most_complete_duplicate_first() -> None:
     customers = frame(
         company(
@@ -676,6 +716,37 @@ def test_a_group_may_not_chain_two_cities() -> None:
     assert found.review[["left_id", "right_id", "reason"]].values.tolist() == [
         ["C2", "C3", "group_conflict"]
     ]
+
+
+def test_of_two_conflicting_name_links_the_higher_score_wins() -> None:
+    customers = frame(
+        company("C1", "恒泰达物流"),  # no USCC: links to both
+        company("C2", "恒泰达物流有限公司", uscc=USCC_A),  # the same core: 100
+        company("C3", "恒泰达物流园有限公司", uscc=USCC_B),  # one character more: 90.9
+    )
+    pairs = candidate_pairs(customers)
+    assert pairs[["left_id", "right_id", "score"]].values.tolist() == [
+        ["C1", "C2", 100.0], ["C1", "C3", 90.9]
+    ]  # fmt: skip
+    assert groups(customers) == {frozenset({"C1", "C2"})}
+    review = find_duplicates(customers).review
+    assert review[["left_id", "right_id", "reason"]].values.tolist() == [
+        ["C1", "C3", "group_conflict"]
+    ]
+
+
+def test_weaker_links_to_two_cities_do_not_make_a_phone_match_ambiguous() -> None:
+    customers = untyped(
+        {"customer_id": "C1", "name": "北京恒泰物流有限公司", "phone": "13800138000"},
+        {"customer_id": "C2", "name": "恒泰物流有限公司", "phone": "138 0013 8000"},
+        {"customer_id": "C3", "name": "上海恒泰物流有限公司"},
+        {"customer_id": "C4", "name": "广州恒泰物流有限公司"},
+    )  # C2's strongest link is the phone: its name links to C3 and C4 only conflict with it
+    assert groups(customers) == {frozenset({"C1", "C2"})}
+    review = find_duplicates(customers).review
+    assert set(zip(review["left_id"], review["right_id"], review["reason"], strict=True)) == {
+        ("C2", "C3", "group_conflict"), ("C2", "C4", "group_conflict")
+    }  # fmt: skip
 
 
 def test_a_bare_brand_between_two_companies_joins_neither() -> None:

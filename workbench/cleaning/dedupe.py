@@ -49,7 +49,7 @@ from workbench.cleaning.dedupe_groups import (
     group_duplicates,
     merge_duplicates,
 )
-from workbench.cleaning.dedupe_keys import CodedKeys, match_keys
+from workbench.cleaning.dedupe_keys import CodedKeys, customer_keys
 from workbench.cleaning.dedupe_review import REVIEW_COLUMNS, apply_decisions, review_list
 from workbench.cleaning.settings import CleaningSettings
 
@@ -90,22 +90,26 @@ def find_duplicates(
 ) -> Duplicates:
     """Pairs, merges and review list of the customers; reviewed `decisions` (merge / keep_apart,
     `dedupe_review.read_decisions`) override the matcher and are logged in `audit`."""
-    pairs = candidate_pairs(customers, settings)
+    keys = customer_keys(customers)  # normalised once, for the pairs, the groups and the review
+    pairs = candidate_pairs(customers, settings, keys)
     decided = apply_decisions(customers, pairs, decisions, settings, audit)
-    merges, refused = group_duplicates(customers, pairs, settings, decided)
-    review = review_list(pairs, merges, refused, decided, settings, customers)
+    merges, refused = group_duplicates(customers, pairs, settings, decided, keys)
+    review = review_list(pairs, merges, refused, decided, settings, customers, keys)
     return Duplicates(pairs=pairs, merges=merges, review=review)
 
 
 def candidate_pairs(
-    customers: pd.DataFrame, settings: CleaningSettings = DEFAULT_SETTINGS
+    customers: pd.DataFrame,
+    settings: CleaningSettings = DEFAULT_SETTINGS,
+    keys: CodedKeys | None = None,
 ) -> pd.DataFrame:
     """Pairs of customers that may be one customer: left_id < right_id, rule, score 0–100.
 
     One row per pair scoring at least ``settings.review_threshold``, with its best score (ties:
-    the strongest rule, same_uscc > same_id_number > same_phone > fuzzy_name).
+    the strongest rule, same_uscc > same_id_number > same_phone > fuzzy_name). `keys`: the
+    customers' `customer_keys`, when the caller has them.
     """
-    keys = CodedKeys(match_keys(customers).reset_index(drop=True))
+    keys = keys if keys is not None else customer_keys(customers)
     review = min(settings.review_threshold, settings.fuzzy_name_threshold)
     parts = [
         _tagged(*_key_pairs(keys.frame["uscc"]), "same_uscc"),
@@ -205,7 +209,7 @@ def _name_pairs(keys: CodedKeys, review: float) -> tuple[np.ndarray, np.ndarray,
     ent = frame[company]
     core = ent["core"]
     names = frame["core"].to_numpy(dtype=object)
-    blocks = (core.str[:2], ent["city"].fillna("?") + "|" + core.str[:1])
+    blocks = _name_blocks(core, ent["city"])
     similar = [_block_scores(b, names, review) for b in blocks]
     fi, fj, fs = (np.concatenate(parts) for parts in zip(*similar, strict=True))
     bi, bj = _brand_lookup_pairs(keys, company)
@@ -220,6 +224,21 @@ def _name_pairs(keys: CodedKeys, review: float) -> tuple[np.ndarray, np.ndarray,
     ok = keys.compatible(i, j)
     i, j, ratio = i[ok], j[ok], ratio[ok]
     return i, j, _name_scores(keys, i, j, ratio, length)
+
+
+def _name_blocks(core: pd.Series, city: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The blocks names are compared in: the core's first two characters; the city with the
+    first character ('?': no city). Names of two cities never pair (`CodedKeys.compatible`) and
+    those of one city share a second block, compared whole up to BLOCK_CAP names; so a first
+    block of names that all have a city (and compared whole) only needs its names of one city
+    that the second block compares in windows. The pairs found are the same, sooner."""
+    first = core.str[:2]
+    second = city.fillna("?") + "|" + core.str[:1]
+    whole = first.map(first.value_counts()).le(BLOCK_CAP)
+    known = city.notna().groupby(first).transform("all")
+    windowed = second.map(second.value_counts()).gt(BLOCK_CAP)
+    split = (whole & known).to_numpy(dtype=bool)
+    return first.where(~split, (first + "|" + city).where(windowed)), second
 
 
 def _name_scores(
@@ -304,8 +323,9 @@ def _block_scores(
     for lo, hi in itertools.pairwise(bounds):  # one rapidfuzz call per block
         for start in range(lo, max(hi - step, lo + 1), step):  # windows of sorted names
             window = slice(start, min(start + BLOCK_CAP, hi))
+            window_names = text[window].tolist()  # one list as both sides: rapidfuzz scores half
             matrix = process.cdist(
-                text[window].tolist(), text[window].tolist(), scorer=fuzz.ratio,
+                window_names, window_names, scorer=fuzz.ratio,
                 score_cutoff=threshold, dtype=np.float32,
                 workers=-1 if window.stop - window.start > PARALLEL_FROM else 1,
             )  # fmt: skip

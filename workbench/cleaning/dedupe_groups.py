@@ -29,7 +29,7 @@ from scipy.sparse.csgraph import connected_components
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.company_names import trades_agree
-from workbench.cleaning.dedupe_keys import CodedKeys, match_keys
+from workbench.cleaning.dedupe_keys import CodedKeys, customer_keys
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.text import arrow_text, is_arrow_text
 from workbench.extracts.parsers import missing_mask, parse_dates
@@ -52,11 +52,13 @@ def group_duplicates(
     pairs: pd.DataFrame,
     settings: CleaningSettings | None = None,
     decided: pd.DataFrame | None = None,
+    keys: CodedKeys | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(merges, refused): one row per customer merged away (MERGE_COLUMNS), and the links the
     coherence check refused (REFUSED_COLUMNS, reason ``group_conflict`` or ``ambiguous``).
 
-    `decided` (left_id, right_id, decision merge / keep_apart) overrides the pairs.
+    `decided` (left_id, right_id, decision merge / keep_apart) overrides the pairs; `keys`: the
+    customers' `customer_keys`, when the caller has them.
     """
     settings = settings or CleaningSettings()
     links = pairs[pairs["score"] >= settings.fuzzy_name_threshold][["left_id", "right_id", "rule",
@@ -98,7 +100,11 @@ def group_duplicates(
         node_of.reindex(apart["left_id"].astype("str")).to_numpy(),
         node_of.reindex(apart["right_id"].astype("str")).to_numpy(),
     )
-    edges, label, refused = _coherent(edges, sub, apart_nodes)
+    if keys is None:  # only the linked customers' keys are needed
+        keys, rows = customer_keys(sub), np.arange(len(nodes))
+    else:
+        rows = nodes
+    edges, label, refused = _coherent(edges, keys, rows, apart_nodes)
     size = np.bincount(label)
     grouped = size[label] >= 2
     order = _policy_order(sub.iloc[grouped], label[grouped])
@@ -186,39 +192,36 @@ def merge_duplicates(
     for name, frame in tables.items():
         if name == "customers" or "customer_id" not in frame.columns:
             continue
-        old = frame["customer_id"]
-        target = _survivors_of(old, mapping)
-        repointed = target.notna()
-        if not repointed.any():
+        rows, new = _repointed(frame["customer_id"], mapping)
+        if not len(rows):
             continue
         child = frame.copy(deep=False)  # copy-on-write: only the new column is new
-        new = _coalesce(target, old)
         if name in TABLES:  # the audit log keys rows by the schema's primary key
-            rows = repointed.to_numpy(dtype=bool)  # only these rows change
-            audit.record_changes(name, child[rows], "customer_id", new[rows], rule="merge_repoint")
+            logged = [c for c in (TABLES[name].key, "source_row", "customer_id") if c in frame]
+            changed = frame[list(dict.fromkeys(logged))].iloc[rows]  # only these rows change
+            audit.record_changes(name, changed, "customer_id", new.iloc[rows], rule="merge_repoint")
         child["customer_id"] = new
         out[name] = child
     return out
 
 
-def _survivors_of(ids: pd.Series, mapping: pd.Series) -> pd.Series:
-    """The survivor of each (stripped) id that `mapping` holds, missing elsewhere; a hash
-    lookup in pyarrow for text columns (child tables have 10M rows)."""
+def _repointed(ids: pd.Series, mapping: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(positions of the rows whose stripped id `mapping` holds, the column with those ids
+    replaced by their survivors, as `ids`' dtype); in pyarrow for text columns, touching only
+    the rows that change (child tables have 10M rows)."""
     if not is_arrow_text(ids):
-        return ids.astype("str").str.strip().map(mapping)
-    stripped = pc.utf8_trim_whitespace(arrow_text(ids))
-    keys = pa.array(mapping.index.to_numpy(dtype=object), type=stripped.type)
-    position = pc.index_in(stripped, value_set=keys)
-    found = pa.array(mapping.to_numpy(dtype=object), type=pa.large_string()).take(position)
-    return pd.Series(found, index=ids.index, name=ids.name, dtype="str")
-
-
-def _coalesce(target: pd.Series, old: pd.Series) -> pd.Series:
-    """`target`, `old` where target is missing, as `old`'s dtype."""
-    if not (is_arrow_text(old) and is_arrow_text(target)):
-        return target.fillna(old).astype(old.dtype)
-    merged = pc.coalesce(arrow_text(target), arrow_text(old).cast(pa.large_string()))
-    return pd.Series(merged, index=old.index, name=target.name, dtype=old.dtype)
+        target = ids.astype("str").str.strip().map(mapping)
+        return np.flatnonzero(target.notna().to_numpy()), target.fillna(ids).astype(ids.dtype)
+    array = arrow_text(ids)
+    keys = pa.array(mapping.index.to_numpy(dtype=object), type=array.type)
+    position = pc.index_in(pc.utf8_trim_whitespace(array), value_set=keys)
+    found = pc.is_valid(position)
+    rows = np.flatnonzero(found.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return rows, ids
+    survivors = pa.array(mapping.to_numpy(dtype=object), type=array.type)
+    new = pc.if_else(found, survivors.take(position), array)
+    return rows, pd.Series(new, index=ids.index, name=ids.name, dtype=ids.dtype)
 
 
 # --- coherence --------------------------------------------------------------------------------
@@ -230,17 +233,17 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _coherent(
-    edges: pd.DataFrame, sub: pd.DataFrame, apart: tuple[np.ndarray, np.ndarray]
+    edges: pd.DataFrame, keys: CodedKeys, rows: np.ndarray, apart: tuple[np.ndarray, np.ndarray]
 ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
-    """(accepted edges, group label per node, refused edges with a reason).
+    """(accepted edges, group label per node, refused edges with a reason); node k is the
+    customer at position `rows[k]` of `keys`.
 
     Components are checked vectorised; only those holding two values of an attribute, two
-    trades or a keep-apart pair are rebuilt link by link (`_rebuild`).
+    trades or a keep-apart pair are rebuilt link by link (`_rebuild`, all of them in one pass).
     """
-    n = len(sub)
+    n = len(rows)
     label = _components(n, edges["a"].to_numpy(), edges["b"].to_numpy())
-    keys = CodedKeys(match_keys(sub).reset_index(drop=True))
-    codes = _coherence_codes(keys)
+    codes = _coherence_codes(keys, rows)
     check = np.zeros(label.max() + 1, dtype=bool)
     for code in codes.values():
         known = code >= 0
@@ -253,31 +256,32 @@ def _coherent(
     no_refused = pd.DataFrame(columns=["a", "b", "rank", "score", "reason"])
     if not check.any():
         return edges, label, no_refused
-    trades = keys.frame["trade"].to_numpy(dtype=object)
-    values = {c: codes[c] for c in _ONE_VALUE}
     apart_pairs = {(int(x), int(y)) for x, y in zip(a, b, strict=True)}
     apart_pairs |= {(y, x) for x, y in apart_pairs}
     hot = check[label[edges["a"].to_numpy()]]
-    kept, refused = [edges[~hot]], []
+    part = edges[hot]
+    # component by component (by label), each strongest first: rank, higher score, a, b
+    order = np.lexsort((part["b"].to_numpy(), part["a"].to_numpy(), -part["score"].to_numpy(),
+                        part["rank"].to_numpy(), label[part["a"].to_numpy()]))  # fmt: skip
+    trades = keys.frame["trade"].to_numpy(dtype=object)[rows]
+    accepted, refused, roots = _rebuild(part.iloc[order], codes, trades, apart_pairs)
     label = label.copy()
-    next_label = label.max() + 1
-    for _, part in edges[hot].groupby(label[edges["a"].to_numpy()][hot]):
-        accepted, rejected, roots = _rebuild(part, values, trades, apart_pairs)
-        kept.append(accepted)
-        refused.append(rejected)
-        for node, root in roots.items():
-            label[node] = next_label + root
-        next_label += max(roots.values()) + 1
+    label[roots.index.to_numpy()] = label.max() + 1 + roots.to_numpy()  # one label per new group
     label = pd.factorize(label)[0]
-    refused = pd.concat(refused, ignore_index=True) if refused else no_refused
-    return pd.concat(kept, ignore_index=True), label, refused
+    return pd.concat([edges[~hot], accepted], ignore_index=True), label, refused
 
 
 def groups_conflict(
-    customers: pd.DataFrame, merges: pd.DataFrame, left: np.ndarray, right: np.ndarray
+    customers: pd.DataFrame,
+    merges: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    keys: CodedKeys | None = None,
 ) -> np.ndarray:
     """True where one group holding the groups of `left[k]` and `right[k]` (customer ids; a
-    customer not merged is a group of one) would be incoherent, as phone and name links judge."""
+    customer not merged is a group of one) would be incoherent, as phone and name links judge.
+
+    `keys`: the customers' `customer_keys`, when the caller has them."""
     survivor = dict(zip(merges["customer_id"], merges["survivor_id"], strict=True))
     left = [survivor.get(c, c) for c in left]
     right = [survivor.get(c, c) for c in right]
@@ -285,15 +289,17 @@ def groups_conflict(
     for member, g in survivor.items():
         if g in members:
             members[g].add(member)
-    ids = customers["customer_id"].astype("str").str.strip()
-    involved = customers[ids.isin(set().union(*members.values()))]
-    if not len(involved):
+    wanted = set().union(*members.values())
+    if keys is None:
+        ids = customers["customer_id"].astype("str").str.strip()
+        keys = customer_keys(customers[ids.isin(wanted)])
+    rows = np.flatnonzero(keys.frame["customer_id"].isin(wanted).to_numpy(dtype=bool))
+    if not len(rows):
         return np.zeros(len(left), dtype=bool)
-    keys = CodedKeys(match_keys(involved).reset_index(drop=True))
-    codes = _coherence_codes(keys)
+    codes = _coherence_codes(keys, rows)
     values = {c: codes[c] for c in _ONE_VALUE}
-    trades = keys.frame["trade"].to_numpy(dtype=object)
-    position = {cid: k for k, cid in enumerate(keys.frame["customer_id"])}
+    trades = keys.frame["trade"].to_numpy(dtype=object)[rows]
+    position = {cid: k for k, cid in enumerate(keys.frame["customer_id"].to_numpy()[rows])}
     attrs = {}
     for g, ids_ in members.items():
         nodes = [_attributes(position[c], values, trades) for c in ids_ if c in position]
@@ -302,12 +308,12 @@ def groups_conflict(
                     dtype=bool)  # fmt: skip
 
 
-def _coherence_codes(keys: CodedKeys) -> dict[str, np.ndarray]:
-    """Codes (-1 = unknown) of the attributes a group must hold one value of, plus the trade;
-    individuals have no branch, and only individuals have a person name."""
-    kinds = keys.frame["kind"].to_numpy(dtype=object)
+def _coherence_codes(keys: CodedKeys, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Codes (-1 = unknown) at `rows` of the attributes a group must hold one value of, plus the
+    trade; individuals have no branch, and only individuals have a person name."""
+    kinds = keys.frame["kind"].to_numpy(dtype=object)[rows]
     person = kinds == "个人"
-    codes = {c: keys.code[c] for c in (*_ONE_VALUE, "trade")}
+    codes = {c: keys.code[c][rows] for c in (*_ONE_VALUE, "trade")}
     codes["branch"] = np.where(person, -1, codes["branch"])
     codes["person"] = np.where(person, codes["person"], -1)
     return codes
@@ -315,16 +321,17 @@ def _coherence_codes(keys: CodedKeys) -> dict[str, np.ndarray]:
 
 def _rebuild(
     edges: pd.DataFrame,
-    values: dict[str, np.ndarray],
+    codes: dict[str, np.ndarray],
     trades: np.ndarray,
     apart: set[tuple[int, int]],
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, int]]:
-    """One incoherent component rebuilt link by link, strongest first: (accepted edges,
-    refused edges with their reason, node → group number from 0)."""
-    edges = edges.sort_values(["rank", "score", "a", "b"], ascending=[1, 0, 1, 1])
-    nodes = sorted(set(edges["a"]) | set(edges["b"]))
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Incoherent components rebuilt link by link in the order of `edges` (strongest first):
+    (accepted edges, refused edges with their reason, root node per node)."""
+    a_, b_ = edges["a"].to_numpy().tolist(), edges["b"].to_numpy().tolist()
+    nodes = sorted(set(a_) | set(b_))
+    values = {c: codes[c] for c in _ONE_VALUE}
     attrs = {v: _attributes(v, values, trades) for v in nodes}
-    ambiguous = _ambiguous(edges, attrs)
+    ambiguous = _ambiguous(edges, codes, trades)
     parent = {v: v for v in nodes}
     members = {v: {v} for v in nodes}
 
@@ -334,29 +341,28 @@ def _rebuild(
             v = parent[v]
         return v
 
-    accepted, reasons = [], []
-    for row in edges.itertuples(index=False):
-        ra, rb = find(row.a), find(row.b)
-        weak = row.rank not in _IDENTITY and row.rank != _RANK["decision_merge"]
+    reasons = []
+    for a, b, rank in zip(a_, b_, edges["rank"].to_numpy().tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        weak = rank not in _IDENTITY and rank != _RANK["decision_merge"]
         reason = ""
         if ra == rb:
             pass
-        elif weak and (row.a in ambiguous or row.b in ambiguous):
+        elif weak and (a in ambiguous or b in ambiguous):
             reason = "ambiguous"
-        elif any((x, y) in apart for x in members[ra] for y in members[rb]):
+        elif apart and any((x, y) in apart for x in members[ra] for y in members[rb]):
             reason = "kept_apart"
-        elif row.rank != _RANK["decision_merge"] and _conflict(attrs[ra], attrs[rb], weak):
+        elif rank != _RANK["decision_merge"] and _conflict(attrs[ra], attrs[rb], weak):
             reason = "group_conflict"
         else:
             parent[rb] = ra
             members[ra] |= members.pop(rb)
             attrs[ra] = {k: attrs[ra][k] | attrs[rb][k] for k in attrs[ra]}
-        accepted.append(not reason)
         reasons.append(reason)
-    accepted = np.asarray(accepted, dtype=bool)
-    refused = edges[~accepted].assign(reason=np.asarray(reasons, dtype=object)[~accepted])
-    roots = pd.factorize(pd.Series([find(v) for v in nodes]))[0]
-    return edges[accepted], refused, dict(zip(nodes, roots.tolist(), strict=True))
+    reasons = np.asarray(reasons, dtype=object)
+    accepted = reasons == ""
+    refused = edges[~accepted].assign(reason=reasons[~accepted]).reset_index(drop=True)
+    return edges[accepted], refused, pd.Series([find(v) for v in nodes], index=nodes)
 
 
 def _attributes(node: int, values: dict[str, np.ndarray], trades: np.ndarray) -> dict[str, set]:
@@ -374,25 +380,32 @@ def _conflict(x: dict[str, set], y: dict[str, set], weak: bool) -> bool:
     return weak and not all(trades_agree(s, t) for s in x["trade"] for t in y["trade"])
 
 
-def _ambiguous(edges: pd.DataFrame, attrs: dict[int, dict[str, set]]) -> set[int]:
+def _ambiguous(edges: pd.DataFrame, codes: dict[str, np.ndarray], trades: np.ndarray) -> set[int]:
     """Nodes whose strongest phone/name links reach customers that contradict each other."""
     weak = edges[~edges["rank"].isin([*_IDENTITY, _RANK["decision_merge"]])]
-    both = pd.concat(
-        [
-            weak[["a", "b", "rank", "score"]].set_axis(["node", "other", "rank", "score"], axis=1),
-            weak[["b", "a", "rank", "score"]].set_axis(["node", "other", "rank", "score"], axis=1),
-        ],
-        ignore_index=True,
+    a, b = weak["a"].to_numpy(), weak["b"].to_numpy()
+    links = pd.DataFrame(
+        {
+            "node": np.concatenate([a, b]),
+            "other": np.concatenate([b, a]),
+            "rank": np.tile(weak["rank"].to_numpy(), 2),
+            "score": np.tile(weak["score"].to_numpy(), 2),
+        }
     )
-    out = set()
-    for node, links in both.groupby("node"):
-        best = links[(links["rank"] == links["rank"].min())]
-        best = best[best["score"] == best["score"].max()]["other"].tolist()
-        if any(
-            _conflict(attrs[p], attrs[q], True) for k, p in enumerate(best) for q in best[k + 1 :]
-        ):
-            out.add(int(node))
-    return out
+    links = links[links["rank"] == links.groupby("node")["rank"].transform("min")]
+    best = links[links["score"] == links.groupby("node")["score"].transform("max")]
+    best = best[["node", "other"]]
+    both = best.merge(best, on="node")
+    both = both[both["other_x"] < both["other_y"]]
+    p, q = both["other_x"].to_numpy(), both["other_y"].to_numpy()
+    bad = np.zeros(len(p), dtype=bool)
+    for name in _ONE_VALUE:  # two known values of one attribute
+        x, y = codes[name][p], codes[name][q]
+        bad |= (x >= 0) & (y >= 0) & (x != y)
+    x, y = codes["trade"][p], codes["trade"][q]
+    for k in np.flatnonzero(~bad & (x >= 0) & (y >= 0) & (x != y)):  # two trades: do they agree?
+        bad[k] = not trades_agree(trades[p[k]], trades[q[k]])
+    return set(both["node"].to_numpy()[bad].tolist())
 
 
 # --- survivors ---------------------------------------------------------------------------------
@@ -460,8 +473,9 @@ def _resolved_mapping(merges: pd.DataFrame, customers: pd.DataFrame) -> pd.Serie
     mapping = pd.Series(surv, index=dup)
     if mapping.index.has_duplicates:
         raise ValueError("merges: a customer is merged into two survivors")
-    ids = set(customers["customer_id"].astype("str").str.strip())
-    unknown = sorted((set(dup) | set(surv)) - ids)
+    named = pd.unique(np.concatenate([dup, surv]))
+    ids = customers["customer_id"].astype("str").str.strip()
+    unknown = sorted(named[~pd.Series(named, dtype=object).isin(ids).to_numpy()].tolist())
     if unknown:
         raise ValueError(f"merges: unknown customer_id(s) {', '.join(unknown[:5])}")
     for _ in range(len(mapping)):

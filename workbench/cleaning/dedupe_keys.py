@@ -116,6 +116,11 @@ def match_keys(customers: pd.DataFrame) -> pd.DataFrame:
     return keys
 
 
+def customer_keys(customers: pd.DataFrame) -> CodedKeys:
+    """`match_keys` of the customers, coded, one row per customer by position (0, 1, …)."""
+    return CodedKeys(match_keys(customers).reset_index(drop=True))
+
+
 class CodedKeys:
     """The match keys plus integer codes of each key column (-1 = missing), for fast pair tests."""
 

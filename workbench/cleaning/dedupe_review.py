@@ -27,6 +27,7 @@ import pandas as pd
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.dedupe_groups import groups_conflict
+from workbench.cleaning.dedupe_keys import CodedKeys
 from workbench.cleaning.privacy import mask_person_names, mask_phones
 from workbench.cleaning.settings import CleaningSettings
 from workbench.core.errors import WorkbenchError
@@ -124,8 +125,10 @@ def review_list(
     decided: pd.DataFrame,
     settings: CleaningSettings,
     customers: pd.DataFrame | None = None,
+    keys: CodedKeys | None = None,
 ) -> pd.DataFrame:
-    """疑似重复: the pairs to review (module docstring), highest score first."""
+    """疑似重复: the pairs to review (module docstring), highest score first (`keys`: the
+    customers' `customer_keys`, when the caller has them)."""
     band = pairs[
         (pairs["score"] >= settings.review_threshold)
         & (pairs["score"] < settings.fuzzy_name_threshold)
@@ -143,7 +146,7 @@ def review_list(
     review = review[keep]
     if customers is not None and len(review):
         moot = (review["reason"] == "score").to_numpy() & groups_conflict(
-            customers, merges, review["left_id"].to_numpy(), review["right_id"].to_numpy()
+            customers, merges, review["left_id"].to_numpy(), review["right_id"].to_numpy(), keys
         )
         review = review[~moot]
     review = review.sort_values(["score", "left_id", "right_id"], ascending=[0, 1, 1])
