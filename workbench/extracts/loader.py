@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.core.errors import ExtractError
 from workbench.core.geography import region_of_provinces
@@ -48,6 +50,7 @@ ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")  # what CSV extracts may be in (B
 _PARSERS = {"date": parse_dates, "amount": parse_amounts, "int": parse_integers,
             "float": parse_amounts}  # fmt: skip
 _TEXT_KINDS = ("str", "category")
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
 _OTHER_FORMATS = (".xls", ".et", ".numbers", ".ods", ".json", ".xml", ".zip", ".rar", ".7z")
 
 
@@ -258,9 +261,18 @@ def type_extract(
 
 
 def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """`frame.loc[keep]` (a boolean mask) column by column: Arrow text is filtered, copying
-    its cells once, where `.loc` takes them by position, two to three times slower."""
-    columns = {name: frame[name].array[keep] for name in frame.columns}
+    """`frame.loc[keep]` (a boolean mask) column by column: Arrow text is filtered by pyarrow
+    with the mask converted once, where `.loc` takes it by position, two to three times slower
+    (and the array's own `[keep]` finds the positions again for every column)."""
+    mask = pa.array(keep)
+    columns = {}
+    for name in frame.columns:
+        cells = frame[name].array
+        if cells.dtype == _STR:
+            cells = _STR.__from_arrow__(pc.filter(pa.array(cells), mask))
+        else:
+            cells = cells[keep]
+        columns[name] = cells
     return pd.DataFrame(columns, index=frame.index[keep], copy=False)
 
 

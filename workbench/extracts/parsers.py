@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.extracts.text_bytes import first_byte_in, iso_moments
+from workbench.extracts.text_bytes import day_seconds, first_byte_in, iso_moments
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EARLIEST, _LATEST = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
@@ -163,6 +163,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         return values.where(inside).astype("datetime64[ns]"), ~inside
     trimmed = _trimmed_text(values)
     out = _iso_dates(values, trimmed)  # most cells of an export: one vectorised pass
+    if trimmed is not None:
+        out = _separated_dates(trimmed, out)
     if values.dtype == object:  # date/datetime cells (XLSX, SQL) converted in bulk
         out = _date_cells(values, out)
     rest = out.isna().to_numpy()  # only these can be missing or need the slow path
@@ -255,6 +257,35 @@ def _iso_dates(values: pd.Series, trimmed: pa.Array | None = None) -> pd.Series:
     return pd.Series(iso_moments(trimmed), index=values.index)
 
 
+# 2024/5/1, 2024.5.1, 2024年5月1日, 2024-5-1号: dates the slow path reads as %Y-%m-%d once its
+# separators are dashes; a cell of another shape (a time, a year-last date) is left to it.
+_SEPARATED_DATE = r"^(?P<y>[0-9]{4})[年/.\-](?P<m>[0-9]{1,2})[月/.\-](?P<d>[0-9]{1,2})[日号]?$"
+
+
+def _separated_dates(trimmed: pa.Array, out: pd.Series) -> pd.Series:
+    """`out` with the cells it lacks that are dates `_SEPARATED_DATE` reads filled in, from the
+    fields' digits: what the slow path's `%Y-%m-%d` gives them, without its regex replaces and
+    strptime. A cell whose fields are no day (2024/2/30) stays NaT, for the slow path to flag."""
+    rest = np.flatnonzero(
+        out.isna().to_numpy() & pc.is_valid(trimmed).to_numpy(zero_copy_only=False)
+    )
+    if not len(rest):
+        return out
+    parts = pc.extract_regex(trimmed.take(pa.array(rest)), _SEPARATED_DATE)
+    matched = pc.is_valid(parts).to_numpy(zero_copy_only=False)
+    if not matched.any():
+        return out
+    parts = parts.filter(pa.array(matched))
+    year, month, day = (
+        pc.cast(parts.field(i), pa.int64()).to_numpy(zero_copy_only=False) for i in range(3)
+    )
+    seconds, ok = day_seconds(year, month, day, np.ones(len(year), bool))
+    out = out.copy()
+    stamps = (seconds[ok] * 1_000_000_000).view("datetime64[ns]")
+    out.iloc[rest[matched][ok]] = stamps
+    return out
+
+
 _YEAR_LAST = r"(\d{1,2})-(\d{1,2})-(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?"
 
 
@@ -318,7 +349,7 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     missing = pd.Series(_missing_among(values, trimmed, empty), index=values.index)
     rest = out.isna() & ~missing
     if rest.any():
-        out[rest] = _finite(_numbers(values[rest]))
+        out[rest] = _finite(_numbers(values[rest])).to_numpy()  # in order: no alignment
     todo = out.isna() & ~missing
     if todo.any():
         text = (

@@ -1,5 +1,6 @@
 """Arrow text read at the byte level, where a whole column's question has a byte answer: which
-cells start with a given character, which cells are ISO dates and what moment each is.
+cells start with a given character, which cells are ISO (or compact 20240501) dates and what
+moment each is.
 
 A module of its own so that `workbench.extracts.parsers` keeps to parsing rules; these read
 the UTF-8 bytes behind a pyarrow large_string array without copying them.
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 _FIRST_YEAR, _LAST_YEAR = pd.Timestamp.min.year, pd.Timestamp.max.year
 # ISO shapes: their length in bytes, each field's (start, end, name), the separators
 _ISO_SHAPES = (
+    (8, ((0, 4, "year"), (4, 6, "month"), (6, 8, "day")), {}),  # 20240501, as %Y%m%d reads it
     (10, ((0, 4, "year"), (5, 7, "month"), (8, 10, "day")), {4: "-", 7: "-"}),
     (
         19,
@@ -47,8 +49,8 @@ def first_byte_in(text: pa.Array, characters: tuple[str, ...]) -> np.ndarray:
 
 
 def iso_moments(trimmed: pa.Array) -> np.ndarray:
-    """Stripped cells written 2024-05-01 or 2024-05-01 08:30:00 as datetime64[ns], NaT for any
-    other cell and for one whose fields are no moment (2024-02-30, 10:00:60, year 0001)."""
+    """Stripped cells written 2024-05-01, 2024-05-01 08:30:00 or 20240501 as datetime64[ns], NaT
+    for any other cell and for one whose fields are no moment (2024-02-30, 10:00:60, year 0001)."""
     out = np.full(len(trimmed), np.datetime64("NaT"), "datetime64[ns]")
     if not len(trimmed):
         return out
@@ -79,17 +81,24 @@ def _iso_stamps(
             ok &= digit <= 9
             number = number * 10 + digit
         value[name] = number
-    year, month, day = value["year"], value["month"], value["day"]
-    ok &= (year > _FIRST_YEAR) & (year < _LAST_YEAR) & (month >= 1) & (month <= 12)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= (day >= 1) & (day <= _DAYS_IN_MONTH[np.where(ok, month, 0)] + (leap & (month == 2)))
-    seconds = _days_since_epoch(year, month, day) * 86_400
+    seconds, ok = day_seconds(value["year"], value["month"], value["day"], ok)
     if "hour" in value:
         hour, minute, second = value["hour"], value["minute"], value["second"]
         ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
         seconds += hour * 3600 + minute * 60 + second
     stamps = np.where(ok, seconds, 0) * 1_000_000_000  # no overflow where the cell is no moment
     return stamps.view("datetime64[ns]"), ok
+
+
+def day_seconds(
+    year: np.ndarray, month: np.ndarray, day: np.ndarray, ok: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds from 1970-01-01 to each date (0 where it is none), and `ok` narrowed to the dates
+    that are days inside pandas' years (no 2024-02-30): one lookup of the month's first day."""
+    ok = ok & (year > _FIRST_YEAR) & (year < _LAST_YEAR) & (month >= 1) & (month <= 12)
+    at = np.where(ok, (year - _FIRST_YEAR - 1) * 12 + month - 1, 0)
+    ok &= (day >= 1) & (day <= _MONTH_LENGTHS[at])
+    return np.where(ok, _MONTH_STARTS[at] + day - 1, 0) * 86_400, ok
 
 
 def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -99,3 +108,16 @@ def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> n
     of_era = year - era * 400
     of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
     return era * 146_097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719_468
+
+
+def _month_table() -> tuple[np.ndarray, np.ndarray]:
+    """Each month of pandas' whole years (1678-01 … 2261-12): its first day since 1970-01-01
+    and its length in days; a month's index is (year - 1678) * 12 + month - 1."""
+    years = np.repeat(np.arange(_FIRST_YEAR + 1, _LAST_YEAR), 12)
+    months = np.tile(np.arange(1, 13), _LAST_YEAR - _FIRST_YEAR - 1)
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    lengths = _DAYS_IN_MONTH[months] + (leap & (months == 2))
+    return _days_since_epoch(years, months, np.ones_like(years)), lengths
+
+
+_MONTH_STARTS, _MONTH_LENGTHS = _month_table()
