@@ -161,6 +161,19 @@ def test_names_a_windowed_block_leaves_apart_are_compared_in_their_first_block(
     ]
 
 
+def test_names_compared_in_windows_are_scored_on_their_own_characters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(dedupe_module, "SMALL_BLOCK", 2)
+    monkeypatch.setattr(dedupe_module, "BLOCK_CAP", 4)  # 上海's 恒 names: in windows of 4
+    cores = ["恒星智能装备制造", "恒星智能装备制适", "恒丰阳光", "恒远明月", "恒通星海"]
+    customers = frame(
+        *(company(f"C{k}", f"{core}有限公司", city="上海市") for k, core in enumerate(cores, 1))
+    )
+    pairs = candidate_pairs(customers)  # one character apart in 8: 87.5; the others share 恒 only
+    assert pairs[["left_id", "right_id", "score"]].values.tolist() == [["C1", "C2", 87.5]]
+
+
 def test_abbreviation_alone_needs_the_same_known_city() -> None:
     same_city = frame(
         company("C1", "华为技术有限公司", city="深圳市"), company("C2", "华为", city="深圳")

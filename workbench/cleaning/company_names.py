@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -166,10 +167,10 @@ def company_parts(names: pd.Series, normalised: bool = False) -> pd.DataFrame:
     Missing parts are missing; see the module docstring for what each part is.
     """
     text = names.astype("str") if normalised else normal_text(names)
-    bracket = _extract(text, _BRACKET_INNER)["inner"]
+    bracket = extract_groups(text, _BRACKET_INNER)["inner"]
     bracket = bracket.str.replace(_NOT_NAME_CHAR, "", regex=True)
     text = text.str.replace(_BRACKETED, "", regex=True).str.replace(_NOT_NAME_CHAR, "", regex=True)
-    branched = _extract(text, _BRANCH)
+    branched = extract_groups(text, _BRANCH)
     has_branch = branched["head"].str.len().ge(_MIN_CORE)
     branch = branched["branch"].where(has_branch)
     text = branched["head"].where(has_branch, text)
@@ -199,39 +200,58 @@ def company_parts(names: pd.Series, normalised: bool = False) -> pd.DataFrame:
 
 def _place_prefix(text: pd.Series) -> pd.DataFrame:
     """The place a name opens with: the longest province form that starts it, the longest city
-    form after that, the rest; by look-ups of prefixes (a regex of the two long alternations
-    cost more in RE2 than every other step of `company_parts`)."""
-    province = _longest_prefix(text, _PROVINCE_PREFIXES)
-    after = _without_prefix(text, province)
-    city = _longest_prefix(after, frozenset(CITY_FORMS))
-    rest = _without_prefix(after, city)
-    parts = {"province": province, "city": city, "rest": rest.mask(rest.eq(""))}
-    return pd.DataFrame(parts, index=text.index).astype("str")
+    form after that, the rest; by look-ups of prefixes in pyarrow (a regex of the two long
+    alternations cost more in RE2 than every other step of `company_parts`)."""
+    array = pa.Array.from_pandas(text.astype("str"), type=pa.large_string())
+    province = _prefix_size(array, _PROVINCE_PREFIXES)
+    after = _cut(array, province, keep_head=False)
+    city = _prefix_size(after, frozenset(CITY_FORMS))
+    rest = _cut(after, city, keep_head=False)
+    parts = {
+        "province": _cut(array, province, keep_head=True),
+        "city": _cut(after, city, keep_head=True),
+        "rest": pc.if_else(pc.equal(rest, ""), pa.scalar(None, rest.type), rest),
+    }
+    return pd.DataFrame(
+        {name: pd.Series(part, index=text.index, dtype="str") for name, part in parts.items()}
+    )
 
 
-def _longest_prefix(text: pd.Series, forms: frozenset[str]) -> pd.Series:
-    """The longest of `forms` each text starts with; missing where none."""
-    out = pd.Series(pd.NA, index=text.index, dtype="str")
-    for size in sorted({len(form) for form in forms}, reverse=True):
-        head = text.str[:size]
-        out = out.mask(out.isna() & head.isin(forms), head)
-    return out
+def _prefix_size(text: pa.Array, forms: frozenset[str]) -> np.ndarray:
+    """Characters of the longest of `forms` each text starts with; 0 where none. Only texts
+    opening with the first two characters of a form (every form has two or more) are looked at."""
+    found = np.zeros(len(text), dtype=np.int64)
+    openings = pa.array(sorted({form[:2] for form in forms}), type=text.type)
+    head = pc.utf8_slice_codeunits(text, 0, 2)
+    rows = np.flatnonzero(pc.is_in(head, value_set=openings).to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return found
+    text = text.take(pa.array(rows))
+    values = pa.array(sorted(forms), type=text.type)
+    size = np.zeros(len(rows), dtype=np.int64)
+    for n in sorted({len(form) for form in forms}, reverse=True):
+        head = pc.utf8_slice_codeunits(text, 0, n)
+        hit = pc.is_in(head, value_set=values).to_numpy(zero_copy_only=False)
+        length = pc.utf8_length(head).to_numpy(zero_copy_only=False)
+        size = np.where((size == 0) & hit, length, size)
+    found[rows] = size
+    return found
 
 
-def _without_prefix(text: pd.Series, prefix: pd.Series) -> pd.Series:
-    """`text` with its `prefix` (where there is one) cut off."""
-    size = prefix.str.len().fillna(0).astype(int)
-    out = text.copy()
-    for n in pd.unique(size[size > 0]):
-        rows = size.eq(n)
-        out[rows] = text[rows].str[int(n) :]
+def _cut(text: pa.Array, size: np.ndarray, keep_head: bool) -> pa.Array:
+    """Each text's first `size` characters (`keep_head`; missing where size is 0), or the text
+    with them cut off."""
+    out = pa.nulls(len(text), text.type) if keep_head else text
+    for n in np.unique(size[size > 0]).tolist():
+        start, stop = (0, n) if keep_head else (n, None)
+        out = pc.if_else(pa.array(size == n), pc.utf8_slice_codeunits(text, start, stop), out)
     return out
 
 
 def _extract_unique(text: pd.Series, pattern: str) -> pd.DataFrame:
-    """`_extract` over the distinct values only (cores repeat: 字号 × trade), mapped back."""
+    """`extract_groups` over the distinct values only (cores repeat: 字号 × trade), mapped back."""
     codes, unique = pd.factorize(text)  # missing → -1
-    found = _extract(pd.Series(unique, dtype="str"), pattern)
+    found = extract_groups(pd.Series(unique, dtype="str"), pattern)
     rows = pa.array(codes, mask=codes < 0)  # a missing text takes a missing part
     out = {
         column: pd.Series(arrow_text(found[column]).take(rows), index=text.index, dtype="str")
@@ -240,7 +260,7 @@ def _extract_unique(text: pd.Series, pattern: str) -> pd.DataFrame:
     return pd.DataFrame(out, index=text.index)
 
 
-def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
+def extract_groups(text: pd.Series, pattern: str) -> pd.DataFrame:
     """The named groups of `pattern` (RE2) per value, missing where it does not match or a group
     matched nothing; vectorised in pyarrow (pandas' str.extract runs Python's re per row)."""
     array = pa.Array.from_pandas(text.astype("str"), type=pa.large_string())

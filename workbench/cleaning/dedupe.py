@@ -234,11 +234,18 @@ def _name_blocks(core: pd.Series, city: pd.Series) -> tuple[pd.Series, pd.Series
     that the second block compares in windows. The pairs found are the same, sooner."""
     first = core.str[:2]
     second = city.fillna("?") + "|" + core.str[:1]
-    whole = first.map(first.value_counts()).le(BLOCK_CAP)
+    whole = pd.Series(_held(first) <= BLOCK_CAP, index=first.index) & first.notna()
     known = city.notna().groupby(first).transform("all")
-    windowed = second.map(second.value_counts()).gt(BLOCK_CAP)
+    windowed = pd.Series(_held(second) > BLOCK_CAP, index=second.index)
     split = (whole & known).to_numpy(dtype=bool)
     return first.where(~split, (first + "|" + city).where(windowed)), second
+
+
+def _held(values: pd.Series) -> np.ndarray:
+    """How many rows hold each row's value (0 where missing), by integer codes, not text."""
+    codes = pd.factorize(values)[0]
+    held = np.bincount(codes[codes >= 0], minlength=1)[np.maximum(codes, 0)]
+    return np.where(codes >= 0, held, 0)
 
 
 def _name_scores(
@@ -312,7 +319,7 @@ def _block_scores(
     hits = score >= threshold
     out_i, out_j, out_s = [i[hits]], [j[hits]], [score[hits]]
     block = block.dropna()
-    large = block[block.map(block.value_counts()) > SMALL_BLOCK]
+    large = block[_held(block) > SMALL_BLOCK]
     frame = pd.DataFrame({"block": large.to_numpy(), "pos": large.index.to_numpy()})
     frame["core"] = pd.Series(names[frame["pos"].to_numpy()], dtype=object)
     frame = frame.sort_values(["block", "core"], kind="stable")
@@ -323,7 +330,7 @@ def _block_scores(
     for lo, hi in itertools.pairwise(bounds):  # one rapidfuzz call per block
         for start in range(lo, max(hi - step, lo + 1), step):  # windows of sorted names
             window = slice(start, min(start + BLOCK_CAP, hi))
-            window_names = text[window].tolist()  # one list as both sides: rapidfuzz scores half
+            window_names = _narrow(text[window].tolist())  # one list as both sides: half scored
             matrix = process.cdist(
                 window_names, window_names, scorer=fuzz.ratio,
                 score_cutoff=threshold, dtype=np.float32,
@@ -334,6 +341,17 @@ def _block_scores(
             out_j.append(pos[window][b])
             out_s.append(matrix[a, b])
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s).astype(float)
+
+
+def _narrow(names: list[str]) -> list[str]:
+    """The names with their characters renumbered into one byte each when they hold 256 distinct
+    characters or fewer: `fuzz.ratio` depends only on which characters are equal, and rapidfuzz
+    compares 1-byte text 1.5-3x faster than CJK text."""
+    chars = set("".join(names))
+    if len(chars) > 256:
+        return names
+    table = {ord(char): code for code, char in enumerate(chars)}
+    return [name.translate(table) for name in names]
 
 
 def _brand_lookup_pairs(keys: CodedKeys, company: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

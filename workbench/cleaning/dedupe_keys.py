@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.cleaning.company_names import (
     company_parts,
+    extract_groups,
     looks_like_company,
     normal_text,
     trades_agree,
@@ -48,7 +49,7 @@ def phone_key(values: pd.Series) -> pd.Series:
     cut = cut.where(cut > 0, (digits.str.startswith("86").astype(bool) & length.ge(12)) * 2)
     national = digits.str[4:].where(cut.eq(4), digits.str[2:].where(cut.eq(2), digits))
     had_country = cut.gt(0)
-    mobile = national.str.extract("^0?(1[3-9][0-9]{9})$", expand=False)
+    mobile = extract_groups(national, "^0?(?P<m>1[3-9][0-9]{9})$")["m"].rename(national.name)
     landline = national.where(~had_country | national.str.startswith("0", na=False), "0" + national)
     key = mobile.fillna(landline)
     return key.where(key.str.len().ge(7))
