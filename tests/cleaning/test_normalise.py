@@ -120,6 +120,17 @@ def test_canonical_names() -> None:
     ]  # fmt: skip
 
 
+def test_names_and_ids_drop_every_kind_of_space() -> None:
+    # a unit separator, a line separator and a next-line character are spaces to Python's \s
+    names = pd.Series(["Acme\x1fTrading \x85Co", "上海\u2028恒泰物流", "王\x1c磊"], dtype="str")
+    assert canonical_names(names).tolist() == ["Acme Trading Co", "上海恒泰物流", "王磊"]
+    frame = customers(uscc=["9111\x1f0000\u20286000 3734 1l"], id_number=["110105\x0b19491231002x"])
+    out = normalise_ids(frame, Audit())
+    assert out[["uscc", "id_number"]].values.tolist() == [
+        ["91110000600037341L", "11010519491231002X"]
+    ]
+
+
 def test_normalise_names_logs_both_columns() -> None:
     frame = customers(name=["杭州云帆科技(杭州)有限公司", "李娜"], contact_name=["王 磊", "李娜"])
     audit = Audit()

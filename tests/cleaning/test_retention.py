@@ -61,3 +61,24 @@ def test_last_activity_of_text_ids_and_nanosecond_dates():
     assert latest.index.tolist() == ["A", "B", "C", "D"]
     assert latest.tolist() == [pd.Timestamp("2023-06-30"), pd.Timestamp("2020-02-01"),
                                pd.Timestamp("2020-02-01"), pd.NaT]  # fmt: skip
+
+
+def test_last_activity_over_several_child_tables():
+    # fast path: each customer's latest event may be in any child table
+    customers = _tables()["customers"].astype({"customer_id": "str",
+                                               "first_contact_date": "datetime64[ns]",
+                                               "first_deal_date": "datetime64[ns]"})  # fmt: skip
+
+    def child(column, ids, dates):
+        return pd.DataFrame({"customer_id": pd.Series(ids, dtype="str"),
+                             column: pd.to_datetime(dates).astype("datetime64[ns]")})  # fmt: skip
+
+    tables = {
+        "customers": customers,
+        "orders": child("order_date", ["A", "B"], ["2023-01-01", "2023-02-01"]),
+        "interactions": child("interaction_date", ["B", "A"], ["2024-05-01", "2022-01-01"]),
+        "requirements": child("created_date", ["C", "Z"], ["2021-03-01", "2030-01-01"]),
+    }
+    assert last_activity(tables).tolist() == list(
+        pd.to_datetime(["2023-01-01", "2024-05-01", "2021-03-01", "2020-01-01"])
+    )

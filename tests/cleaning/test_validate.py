@@ -193,6 +193,21 @@ def test_validate_contradictions(tables: dict[str, pd.DataFrame]) -> None:
     assert audit.changes.empty
 
 
+def test_unknown_customers_in_each_child_table() -> None:
+    cust = customers(name=["甲", "乙"])  # ids C1, C2
+    ids = pd.concat([pd.Series(["X9"], dtype="str"), pd.Series(["C1"], dtype="str")])  # 2 chunks
+    orders = pd.DataFrame({"order_id": ["O1", "O2"], "customer_id": ids.set_axis([7, 8])})
+    leads = pd.DataFrame({"lead_id": ["L1", "L2"], "customer_id": ["X8", None]}, index=[0, 1])
+    asks = pd.DataFrame({"req_id": ["R1", "R2"], "customer_id": ["C2", "C3"]}, index=[5, 6])
+    tables = {"customers": cust, "orders": orders, "opportunities": leads, "requirements": asks}
+    audit = Audit()
+    validate_contradictions(tables, audit, CleaningSettings(), as_of=pd.Timestamp("2024-06-30"))
+    unknown = audit.flags[audit.flags["rule"] == "unknown_customer"]
+    assert unknown[["table", "key", "value"]].values.tolist() == [
+        ["orders", "O1", "X9"], ["opportunities", "L1", "X8"], ["requirements", "R2", "C3"]
+    ]  # fmt: skip
+
+
 def test_as_of_setting_wins(tables: dict[str, pd.DataFrame]) -> None:
     assert as_of_date(tables, CleaningSettings()) == pd.Timestamp("2024-06-30")
     audit = Audit()

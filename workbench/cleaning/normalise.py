@@ -19,7 +19,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.settings import SizeBands
-from workbench.cleaning.text import nfkc
+from workbench.cleaning.text import SPACE_CHARS, WHITESPACE, nfkc
 from workbench.cleaning.vocabulary import VOCABULARIES, Vocabulary, canonical_values
 from workbench.extracts.loader import type_extract
 from workbench.extracts.schema import TABLES
@@ -31,7 +31,7 @@ FIXED_LINE = phonenumbers.PhoneMetadata.metadata_for_region("CN").fixed_line.nat
 # The plain landline pattern: 0AA-NNNNNNNN (010, 02x) or 0AAA-NNNNNNN(N). The local length is
 # not checked per city (cities moved from 7 to 8 digits at different times); the area code is.
 PLAIN_LANDLINE = r"(10|2[0-9])[2-9][0-9]{7}|([3-9][0-9]{2})[2-9][0-9]{6,7}"
-_SEPARATORS = r"[\s\-–—()\[\].]"
+_SEPARATORS = rf"[{SPACE_CHARS}\-–—()\[\].]"  # \s as SPACE_CHARS: pandas gives it to pyarrow
 _EXTENSION = re.compile(r"^(.*?[0-9)])\s*(?:转|分机|ext\.?|x|#|-)\s*([0-9]{1,6})$", re.IGNORECASE)
 _LABELS = re.compile(r"^[\u4e00-\u9fff:：\s]+|[\u4e00-\u9fff:：\s()（）]+$")
 _SERVICE_TYPES = (
@@ -204,8 +204,8 @@ def canonical_names(names: pd.Series) -> pd.Series:
     """NFKC, whitespace collapsed and trimmed, no spaces between Chinese characters, and
     Chinese brackets （…） in any name written in Chinese; Latin names keep ASCII brackets."""
     text = nfkc(names.astype("str")).str.strip()
-    spaced = text.str.contains(r"\s", regex=True).fillna(False).astype(bool)
-    text[spaced] = text[spaced].str.replace(r"\s+", " ", regex=True)  # the few with spaces
+    spaced = text.str.contains(WHITESPACE, regex=True).fillna(False).astype(bool)
+    text[spaced] = text[spaced].str.replace(f"{WHITESPACE}+", " ", regex=True)  # the few
     bracketed = text.str.contains(r"[()]", regex=True).fillna(False).astype(bool)
     chinese = pd.Series(False, index=text.index)
     chinese[spaced | bracketed] = text[spaced | bracketed].str.contains(_HAS_CJK, regex=True)
@@ -243,7 +243,7 @@ def normalise_ids(frame: pd.DataFrame, audit: Audit, table: str = "customers") -
     for column in ("uscc", "id_number"):
         if column in frame:
             values = frame[column]
-            text = nfkc(values.astype("str")).str.replace(r"[\s\-]", "", regex=True)
+            text = nfkc(values.astype("str")).str.replace(f"[{SPACE_CHARS}-]", "", regex=True)
             new[column] = text.str.upper().mask(values.isna() | text.eq(""))
             log_changes(audit, table, frame, column, new[column], "id_format")
     return with_columns(frame, **new)

@@ -37,10 +37,15 @@ def _provinces_of_places(values: pd.Series) -> pd.Series:
 
 
 def canonical_regions(values: pd.Series) -> pd.Series:
-    """Region names as used in reports (华东区 / 华东地区 → 华东); <NA> where unknown."""
-    text = nfkc(values.astype("str")).str.replace(r"\s+", "", regex=True)
+    """Region names as used in reports (华东区 / 华东地区 → 华东); <NA> where unknown.
+
+    Worked out once per distinct value (a column of a few names over every customer)."""
+    codes, uniques = pd.factorize(values.astype("str"), use_na_sentinel=True)
+    text = nfkc(pd.Series(uniques, dtype="str")).str.replace(r"\s+", "", regex=True)
     text = text.str.replace(_REGION_SUFFIXES, "", regex=True)
-    return text.where(text.isin(REGIONS)).astype("str")
+    found = text.where(text.isin(REGIONS)).to_numpy(dtype=object)
+    out = pd.Series(found[codes.clip(0)] if len(found) else None, index=values.index, dtype=object)
+    return out.where(codes >= 0).astype("str").rename(values.name)
 
 
 def map_regions(customers: pd.DataFrame, audit: Audit) -> pd.DataFrame:

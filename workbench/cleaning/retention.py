@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.cleaning.settings import CleaningSettings
@@ -60,11 +61,10 @@ def _latest_by_position(
     latest = np.full(len(ids), _NAT, dtype=np.int64)  # NaT is the smallest int64: max skips it
     for column in dated:
         latest = np.maximum(latest, customers[column].to_numpy().view(np.int64))
-    known = arrow_text(ids)
-    for child in children:
-        position = pc.index_in(arrow_text(child["customer_id"]), value_set=known)
-        position = position.fill_null(-1).to_numpy()
-        when = child.iloc[:, 1].to_numpy().view(np.int64)
+    if children:  # one lookup over every child row: the customers' hash table is built once
+        child_ids = pa.chunked_array([arrow_text(c["customer_id"]) for c in children])
+        position = pc.index_in(child_ids, value_set=arrow_text(ids)).fill_null(-1).to_numpy()
+        when = np.concatenate([c.iloc[:, 1].to_numpy().view(np.int64) for c in children])
         keep = (position >= 0) & (when != _NAT)
         np.maximum.at(latest, position[keep], when[keep])
     index = pd.Index(ids, name="customer_id")

@@ -168,30 +168,38 @@ def validate_contradictions(
     if "requirements" in tables:
         _before(tables["requirements"], "requirements", "resolved_date", "created_date",
                 "resolved_before_created", audit)  # fmt: skip
-    known_ids = _id_set(customers["customer_id"]) if customers is not None else None
+    children = {
+        name: frame["customer_id"]
+        for name, frame in tables.items()
+        if name != "customers" and customers is not None and "customer_id" in frame
+    }
+    known_by_table = _known_ids(children, customers["customer_id"]) if children else {}
     for name, frame in tables.items():
         _future_dates(frame, name, as_of, audit)
-        if name != "customers" and known_ids is not None and "customer_id" in frame:
-            known = _is_in(frame["customer_id"], known_ids)
+        if name in known_by_table:
+            known = known_by_table[name]
             audit.flag(
                 name, frame, frame["customer_id"].notna() & ~known, "customer_id",
                 "unknown_customer", "客户编号在客户表中不存在 (customer id not in customers)",
             )  # fmt: skip
 
 
-def _id_set(ids: pd.Series) -> pa.Array:
-    """The distinct ids as text, built once for every child table's lookup."""
-    return pc.unique(_as_text(ids.dropna()))
+def _known_ids(children: dict[str, pd.Series], ids: pd.Series) -> dict[str, pd.Series]:
+    """Per child table, whether each row's customer id is among `ids` (missing → False): one
+    pyarrow hash lookup over every child row, so the customers' hash table is built once
+    (pandas' isin on str copies to Python)."""
+    allowed = pc.unique(_as_text(ids.dropna()))
+    values = pa.chunked_array([_as_text(v) for v in children.values()], type=pa.large_string())
+    found = pc.is_in(values, value_set=allowed).fill_null(False).to_numpy(zero_copy_only=False)
+    ends = np.cumsum([len(v) for v in children.values()])
+    return {
+        name: pd.Series(part, index=v.index)
+        for (name, v), part in zip(children.items(), np.split(found, ends[:-1]), strict=True)
+    }
 
 
 def _as_text(values: pd.Series) -> pa.Array:
     return pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
-
-
-def _is_in(values: pd.Series, allowed: pa.Array) -> pd.Series:
-    """values.isin(allowed), by pyarrow's hash lookup (pandas' isin on str copies to Python)."""
-    found = pc.is_in(_as_text(values), value_set=allowed).fill_null(False)
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _before(
