@@ -97,6 +97,8 @@ def test_a_customer_in_two_runs_is_found_beyond_the_hashed_prefix(
     with monkeypatch.context() as patch:  # found by hashing, not by sorting the runs
         patch.setattr(summary_grouped, "_argsort", lambda run_ids: pytest.fail("runs sorted"))
         assert grouped_purchase_days(ids, days([0, 1, 0, 0, 0, 9]), np.ones(6)) is None
+        few_runs = pd.Series(["B", "B", "B", "A", "A", "A", "B", "B"], dtype="str")  # 3 runs
+        assert grouped_purchase_days(few_runs, days([0, 1, 2, 0, 1, 2, 3, 4]), np.ones(8)) is None
     distinct = pd.Series(["D", "D", "B", "C", "A", "E"], dtype="str")
     (codes, uniques), _, _ = grouped_purchase_days(distinct, days([0, 1, 0, 0, 0, 9]), np.ones(6))
     assert list(uniques) == ["A", "B", "C", "D", "E"] and list(codes) == [0, 1, 2, 3, 3, 4]

@@ -35,13 +35,18 @@ def grouped_purchase_days(
     changed = _neighbours_differ(ids)
     if changed is None:
         return None
-    if not _non_decreasing(ids) and _in_two_runs(ids, changed):
-        return None
+    new_customer = np.concatenate(([True], changed))
+    customer_starts = np.flatnonzero(new_customer)
+    many_runs = 2 * len(customer_starts) > len(day)  # a log in date order: a run per order
+    if many_runs and _in_two_runs(ids, changed):
+        return None  # refused by hashing, before taking or sorting its runs
+    run_ids = _take(ids, customer_starts)
+    ascending = _strictly_ascending(run_ids)
+    if not ascending and not many_runs and _in_two_runs(ids, changed):
+        return None  # a customer in two runs
     step = np.diff(day)
     if ((step < 0) & ~changed).any():  # a day goes backwards within one customer
         return None
-    new_customer = np.concatenate(([True], changed))
-    customer_starts = np.flatnonzero(new_customer)
     new_day = new_customer.copy()
     new_day[1:] |= step != 0
     day_starts = np.flatnonzero(new_day)
@@ -49,8 +54,7 @@ def grouped_purchase_days(
     days_each = np.diff(np.append(first_days, len(day_starts)))
     totals = np.add.reduceat(values, day_starts)
     day = day[day_starts]
-    run_ids = _take(ids, customer_starts)
-    if not _strictly_ascending(run_ids):  # runs out of id order (CDNOW's log), or repeated
+    if not ascending:  # runs out of id order (CDNOW's log)
         rank = _argsort(run_ids)
         run_ids = _take_runs(run_ids, rank)
         if not _strictly_ascending(run_ids):  # a customer in two runs
@@ -76,16 +80,6 @@ def _neighbours_differ(ids: pd.Series) -> np.ndarray | None:
     n = len(array)
     differ = pc.not_equal(array.slice(1), array.slice(0, n - 1))
     return differ.to_numpy(zero_copy_only=False)
-
-
-def _non_decreasing(ids: pd.Series) -> bool:
-    """Whether no id is smaller than the one before it (runs in id order)."""
-    if pd.api.types.is_numeric_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype):
-        values = ids.to_numpy()
-        return bool((values[1:] >= values[:-1]).all())
-    array = _arrow(ids)
-    later, earlier = array.slice(1), array.slice(0, len(array) - 1)  # type: ignore[union-attr]
-    return bool(pc.all(pc.greater_equal(later, earlier)).as_py())
 
 
 PREFIX = 1 << 17  # orders hashed first: a log in date order repeats a customer well within them
