@@ -102,10 +102,9 @@ def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
             scan = pool.submit(_sheet_xml, file, asked[0]) if len(asked) == 1 else None
             sheets = {title: book.get_sheet_by_name(title) for title in asked}
             tops = {
-                title: [
-                    _row_as_openpyxl(row)
-                    for row in one.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 1)
-                ]
+                title: _as_openpyxl(
+                    one.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 1)
+                ).tolist()
                 for title, one in sheets.items()
             }
         except ExtractError:
@@ -315,8 +314,9 @@ def _grid(rows: list[list]) -> np.ndarray:
 
 
 def _as_openpyxl(rows: list[list]) -> np.ndarray:
-    """Calamine's rows as openpyxl gives the cells (see `_row_as_openpyxl`), converted as whole
-    arrays: a per-cell Python expression costs ~5× more over a million-row sheet."""
+    """Calamine's rows as openpyxl gives the cells: empty → None, whole floats → int (so
+    13800138000 stays a phone), the rest as is; converted as whole arrays (a per-cell Python
+    expression costs ~5× more over a million-row sheet)."""
     grid = _grid(rows)
     grid[grid == ""] = None
     floats = np.equal(np.frompyfunc(type, 1, 1)(grid), float)  # type(v) is float, per cell
@@ -326,19 +326,6 @@ def _as_openpyxl(rows: list[list]) -> np.ndarray:
         whole = (values == np.floor(values)) & (values > -(2.0**53)) & (values < 2.0**53)
         grid[rows_at[whole], columns_at[whole]] = values[whole].astype(np.int64).astype(object)
     return grid
-
-
-def _row_as_openpyxl(row: list) -> list:
-    """A calamine row as openpyxl gives it: empty → None, whole floats → int (so 13800138000
-    stays a phone), the rest as is; inlined, as it runs once per cell of a sheet."""
-    return [
-        None
-        if v == ""
-        else int(v)
-        if v.__class__ is float and v.is_integer() and -(2**53) < v < 2**53
-        else v
-        for v in row
-    ]
 
 
 def _merged_bottom(cells: list[list], merges: list[tuple[int, int, int, int]]) -> int:
