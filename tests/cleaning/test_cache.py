@@ -125,6 +125,14 @@ def test_a_cached_table_can_be_changed_like_any_frame(data_dir):
     assert again.loc[0, "amount"] == first and again.loc[0, "customer_id"] != "C-EDITED"
 
 
+def test_a_table_read_for_some_columns_has_those_columns_as_read_whole(data_dir):
+    orders = cache.load_clean(data_dir).orders
+    target = data_dir / "_cache" / cache.cache_key(data_dir, CleaningSettings())
+    some = cache.read_table(target / "table-orders.arrow", columns=["order_date", "amount"])
+    assert list(some.columns) == ["order_date", "amount"]
+    pd.testing.assert_frame_equal(some, orders[["order_date", "amount"]], check_exact=True)
+
+
 def test_only_the_most_recently_used_entries_are_kept(tmp_path):
     folder = tmp_path / "_cache"
     (folder / "digests").mkdir(parents=True)

@@ -181,11 +181,14 @@ def write_table(frame: pd.DataFrame, file: Path) -> None:
         writer.write_table(table, max_chunksize=max(len(frame), 1))
 
 
-def read_table(file: Path) -> pd.DataFrame:
+def read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A table `write_table` wrote, memory-mapped: its columns are views of the file's pages
-    (read-only; pandas copies on write), so reading costs no decoding and little memory."""
+    (read-only; pandas copies on write), so reading costs no decoding and little memory.
+    ``columns`` (default all) are the only ones converted to pandas, in that order."""
     with pa.memory_map(str(file)) as source:
         table = ipc.open_file(source).read_all()
+    if columns is not None:
+        table = table.select(columns)
     return table.to_pandas(date_as_object=False, split_blocks=True)
 
 
