@@ -85,6 +85,13 @@ def test_summarize_units_end_and_no_amount() -> None:
     assert default_end.loc["A", "T"] == 2.0
 
 
+def test_an_order_without_an_amount_is_a_purchase_worth_nothing() -> None:
+    log = tiny()
+    log.loc[log["amount"] == 20.0, "amount"] = np.nan  # A's second purchase day
+    a = summarize(log, observation_end="2024-01-22").loc["A"]
+    assert a["frequency"] == 2.0 and a["monetary_value"] == 15.0  # (0 + 30) / 2
+
+
 def test_time_zone_aware_dates() -> None:
     log = tiny()
     log["order_date"] = log["order_date"].dt.tz_localize("Asia/Shanghai")

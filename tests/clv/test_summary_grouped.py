@@ -37,9 +37,9 @@ def test_hand_checked_runs() -> None:
     ids = pd.Series(["A", "A", "A", "A", "B", "C", "C"], dtype="str")
     day = days([0, 0, 7, 14, 3, 5, 5])
     values = np.array([10.0, 5.0, 20.0, 30.0, 99.0, 1.0, 2.0])
-    (codes, uniques), first_days, totals = grouped_purchase_days(ids, day, values)
+    (starts, uniques), first_days, totals = grouped_purchase_days(ids, day, values)
     assert list(uniques) == ["A", "B", "C"]
-    assert list(codes) == [0, 0, 0, 1, 2]  # one row per purchase day
+    assert list(starts) == [0, 3, 4]  # each customer's first purchase day
     assert list(first_days) == [0, 7, 14, 3, 5]
     assert list(totals) == [15.0, 20.0, 30.0, 99.0, 3.0]  # same-day orders summed
 
@@ -48,9 +48,9 @@ def test_runs_out_of_id_order_are_put_in_order() -> None:
     ids = pd.Series(["C", "C", "A", "B", "B", "B"], dtype="str")
     day = days([4, 9, 1, 2, 2, 6])
     values = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
-    (codes, uniques), first_days, totals = grouped_purchase_days(ids, day, values)
+    (starts, uniques), first_days, totals = grouped_purchase_days(ids, day, values)
     assert list(uniques) == ["A", "B", "C"]
-    assert list(codes) == [0, 1, 1, 2, 2]
+    assert list(starts) == [0, 1, 3]
     assert list(first_days) == [1, 2, 6, 4, 9]
     assert list(totals) == [3.0, 9.0, 6.0, 1.0, 2.0]
     numeric = grouped_purchase_days(pd.Series([7, 7, 3]), days([0, 5, 2]), np.ones(3))
@@ -100,8 +100,8 @@ def test_a_customer_in_two_runs_is_found_beyond_the_hashed_prefix(
         few_runs = pd.Series(["B", "B", "B", "A", "A", "A", "B", "B"], dtype="str")  # 3 runs
         assert grouped_purchase_days(few_runs, days([0, 1, 2, 0, 1, 2, 3, 4]), np.ones(8)) is None
     distinct = pd.Series(["D", "D", "B", "C", "A", "E"], dtype="str")
-    (codes, uniques), _, _ = grouped_purchase_days(distinct, days([0, 1, 0, 0, 0, 9]), np.ones(6))
-    assert list(uniques) == ["A", "B", "C", "D", "E"] and list(codes) == [0, 1, 2, 3, 3, 4]
+    (starts, uniques), _, _ = grouped_purchase_days(distinct, days([0, 1, 0, 0, 0, 9]), np.ones(6))
+    assert list(uniques) == ["A", "B", "C", "D", "E"] and list(starts) == [0, 1, 2, 3, 5]
 
 
 def test_mixed_object_ids_are_left_to_the_general_path() -> None:

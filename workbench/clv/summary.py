@@ -56,18 +56,16 @@ def summarize(
         raise WorkbenchError(f"same_day must be 'collapse' or 'raise', not {same_day!r}")
     if not unit_days > 0:
         raise WorkbenchError(f"unit_days must be positive, not {unit_days!r}")
-    ids, days, values, end_day = _purchase_days(
+    (starts, customers), days, values, end_day = _purchase_days(
         transactions, customer, date, amount, observation_end
     )
     if same_day == "raise" and _has_same_day(transactions, customer, date):
         raise WorkbenchError("several orders of one customer on the same day (same_day='raise')")
     # one row per customer: bounds of each run of purchase days in the sorted arrays
-    codes, uniques = ids
-    starts = _run_starts(codes)
-    ends = np.append(starts[1:], len(codes))
+    ends = np.append(starts[1:], len(days))
     first, last = days[starts], days[ends - 1]
     frequency = (ends - starts - 1).astype(float)
-    index = pd.Index(uniques[codes[starts]], name=customer)
+    index = pd.Index(customers, name=customer)
     summary = pd.DataFrame(
         {
             "frequency": frequency,
@@ -116,11 +114,11 @@ def calibration_holdout(
     ).drop(columns="days_since_last")
     cal.columns = [f"{column}_cal" for column in cal.columns]
     result = cal.copy()
-    ids, _, values, _ = _purchase_days(transactions.loc[~in_cal], customer, date, amount, obs_end)
-    codes, uniques = ids
-    starts = _run_starts(codes)
-    counts = np.diff(np.append(starts, len(codes)))
-    held = pd.Index(uniques[codes[starts]])
+    (starts, customers), _, values, _ = _purchase_days(
+        transactions.loc[~in_cal], customer, date, amount, obs_end
+    )
+    counts = np.diff(np.append(starts, len(values)))
+    held = pd.Index(customers)
     frequency = pd.Series(counts.astype(float), index=held)  # every holdout purchase day counts
     result["frequency_holdout"] = frequency.reindex(cal.index).fillna(0.0).to_numpy()
     if amount:
@@ -153,23 +151,27 @@ def _purchase_days(
     amount: str | None,
     observation_end: str | pd.Timestamp | None,
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray, np.int64]:
-    """Sorted purchase days: (customer codes, sorted ids), day numbers, day totals, end day."""
+    """Purchase days by customer, then day: (each customer's first day's position, the customers'
+    sorted ids), day numbers, day totals; and the end day."""
     ids = transactions[customer]
     if ids.isna().any():
         raise WorkbenchError(f"{int(ids.isna().sum())} orders without {customer}: clean them first")
     dates = _dates(transactions[date])
     if dates.isna().any():
         raise WorkbenchError(f"{int(dates.isna().sum())} orders without {date}: clean them first")
-    day = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = dates.to_numpy().astype("datetime64[D]").view(np.int64)
     end = _day(observation_end) if observation_end is not None else _day(dates.max())
     end_day = np.datetime64(end, "D").astype(np.int64)
     if amount:
-        values = np.nan_to_num(transactions[amount].to_numpy(dtype=float), nan=0.0)
+        values = transactions[amount].to_numpy(dtype=float)  # a view of the column if it can be
+        if not np.isfinite(values).all():
+            values = np.nan_to_num(values, nan=0.0)
     else:
         values = np.zeros(len(day))
-    keep = day <= end_day
-    if not keep.all():  # (a copy of 10M ids costs more than the check)
-        ids, day, values = ids[keep], day[keep], values[keep]
+    if observation_end is not None:  # (with none, every day is on or before the last one)
+        keep = day <= end_day
+        if not keep.all():  # (a copy of 10M ids costs more than the check)
+            ids, day, values = ids[keep], day[keep], values[keep]
     grouped = grouped_purchase_days(ids, day, values)  # one pass when in customer order
     if grouped is not None:
         return *grouped, end_day
@@ -180,7 +182,10 @@ def _purchase_days(
     new[1:] = (codes[1:] != codes[:-1]) | (day[1:] != day[:-1])
     starts = np.flatnonzero(new)
     totals = np.add.reduceat(values, starts) if len(values) else values
-    return (codes[starts], np.asarray(uniques)), day[starts], totals, end_day
+    codes = codes[starts]
+    customer_starts = _run_starts(codes)
+    customers = np.asarray(uniques)[codes[customer_starts]]
+    return (customer_starts, customers), day[starts], totals, end_day
 
 
 def _has_same_day(transactions: pd.DataFrame, customer: str, date: str) -> bool:

@@ -14,6 +14,8 @@ than the orders, are then sorted, so the result is indexed as the general path's
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -25,14 +27,19 @@ PurchaseDays = tuple[tuple[np.ndarray, np.ndarray | pd.Index], np.ndarray, np.nd
 def grouped_purchase_days(
     ids: pd.Series, day: np.ndarray, values: np.ndarray
 ) -> PurchaseDays | None:
-    """((customer code per purchase day, ascending ids), day numbers, day totals), or None.
+    """((each customer's first purchase day's position, ascending ids), day numbers, day totals),
+    or None: the purchase days by customer, then day, as `summary._purchase_days` gives them.
 
     ``ids`` (no missing ones), ``day`` (int day numbers) and ``values`` are the orders in their
     stored order; same-day orders are summed in that order, as the general path sums them.
     """
     if len(day) == 0:
         return None
-    changed = _neighbours_differ(ids)
+    with ThreadPoolExecutor(1) as pool:  # Arrow compares the ids, without the GIL, meanwhile
+        differ = pool.submit(_neighbours_differ, ids)
+        step = np.diff(day)
+        backwards, next_day = step < 0, step != 0
+        changed = differ.result()
     if changed is None:
         return None
     new_customer = np.concatenate(([True], changed))
@@ -44,14 +51,12 @@ def grouped_purchase_days(
     ascending = _strictly_ascending(run_ids)
     if not ascending and not many_runs and _in_two_runs(ids, changed):
         return None  # a customer in two runs
-    step = np.diff(day)
-    if ((step < 0) & ~changed).any():  # a day goes backwards within one customer
+    if (backwards & ~changed).any():  # a day goes backwards within one customer
         return None
     new_day = new_customer.copy()
-    new_day[1:] |= step != 0
+    new_day[1:] |= next_day
     day_starts = np.flatnonzero(new_day)
-    first_days = np.searchsorted(day_starts, customer_starts)  # each customer's first day
-    days_each = np.diff(np.append(first_days, len(day_starts)))
+    first_days = np.flatnonzero(new_customer[day_starts])  # each customer's first day
     totals = np.add.reduceat(values, day_starts)
     day = day[day_starts]
     if not ascending:  # runs out of id order (CDNOW's log)
@@ -59,13 +64,12 @@ def grouped_purchase_days(
         run_ids = _take_runs(run_ids, rank)
         if not _strictly_ascending(run_ids):  # a customer in two runs
             return None
+        days_each = np.diff(np.append(first_days, len(day_starts)))
         first_days, days_each = first_days[rank], days_each[rank]
-        gather = np.arange(len(day)) + np.repeat(
-            first_days - (np.cumsum(days_each) - days_each), days_each
-        )
-        day, totals = day[gather], totals[gather]
-    codes = np.repeat(np.arange(len(days_each)), days_each)
-    return (codes, _uniques(run_ids)), day, totals
+        starts = np.cumsum(days_each) - days_each
+        gather = np.arange(len(day)) + np.repeat(first_days - starts, days_each)
+        day, totals, first_days = day[gather], totals[gather], starts
+    return (first_days, _uniques(run_ids)), day, totals
 
 
 def _neighbours_differ(ids: pd.Series) -> np.ndarray | None:
