@@ -47,18 +47,20 @@ def grouped_purchase_days(
     many_runs = 2 * len(customer_starts) > len(day)  # a log in date order: a run per order
     if many_runs and _in_two_runs(ids, changed):
         return None  # refused by hashing, before taking or sorting its runs
-    run_ids = _take(ids, customer_starts)
+    if (backwards & ~changed).any():  # a day goes backwards within one customer
+        return None
+    with ThreadPoolExecutor(1) as pool:  # Arrow takes each run's id meanwhile
+        taken = pool.submit(_take, ids, customer_starts)
+        new_day = new_customer.copy()
+        new_day[1:] |= next_day
+        day_starts = np.flatnonzero(new_day)
+        first_days = np.flatnonzero(new_customer[day_starts])  # each customer's first day
+        totals = np.add.reduceat(values, day_starts)
+        day = day[day_starts]
+        run_ids = taken.result()
     ascending = _strictly_ascending(run_ids)
     if not ascending and not many_runs and _in_two_runs(ids, changed):
         return None  # a customer in two runs
-    if (backwards & ~changed).any():  # a day goes backwards within one customer
-        return None
-    new_day = new_customer.copy()
-    new_day[1:] |= next_day
-    day_starts = np.flatnonzero(new_day)
-    first_days = np.flatnonzero(new_customer[day_starts])  # each customer's first day
-    totals = np.add.reduceat(values, day_starts)
-    day = day[day_starts]
     if not ascending:  # runs out of id order (CDNOW's log)
         rank = _argsort(run_ids)
         run_ids = _take_runs(run_ids, rank)
