@@ -384,28 +384,38 @@ def _type_columns(
     raw: pd.DataFrame, table: Table, source: str, rows: pd.Series, required: list[str]
 ) -> tuple[pd.DataFrame, dict[str, pd.Series], pd.DataFrame]:
     """Parse each known column by kind; unknown columns are kept as text; a derived column the
-    file lacks is computed from its sources (`Table.derived`: amount = quantity × unit_price)."""
-    typed, bad_required, problems = {}, {}, []
-    for name in raw.columns:
+    file lacks is computed from its sources (`Table.derived`: amount = quantity × unit_price).
+    Columns are parsed on two threads (Arrow and numpy do most of it without the GIL)."""
+
+    def parsed(name: str) -> tuple[pd.Series, pd.Series | None, list[pd.DataFrame]]:
+        """(typed column, its bad cells if required, its issue rows)."""
         column = table.column(name) if name in table.column_names else None
         kind = column.kind if column else "str"
         parser = _PARSERS.get(kind)
+        found = []
         if parser is None:
-            typed[name], risky = parse_text_flagged(raw[name])
-            bad = typed[name].isna() if name in required else None
+            cells, risky = parse_text_flagged(raw[name])
+            bad = cells.isna() if name in required else None
             if risky.any():
                 label = column.zh if column else name
-                problems.append(formula_rows(raw[name], risky, table, source, rows, label))
+                found.append(formula_rows(raw[name], risky, table, source, rows, label))
         else:
-            typed[name], bad = parser(raw[name])
+            cells, bad = parser(raw[name])
             if name in required:
-                bad = bad | typed[name].isna()
-        if column is None:
-            continue
-        if name in required:
-            bad_required[name] = bad
-        elif bad is not None and bad.any():
-            problems.append(issue_rows(raw[name], bad, table, source, rows, column.kind))
+                bad = bad | cells.isna()
+        if column is not None and name not in required and bad is not None and bad.any():
+            found.append(issue_rows(raw[name], bad, table, source, rows, column.kind))
+        return cells, bad if column is not None and name in required else None, found
+
+    typed, bad_required, problems = {}, {}, []
+    with ThreadPoolExecutor(2) as pool:
+        for name, (cells, bad, found) in zip(
+            raw.columns, pool.map(parsed, raw.columns), strict=True
+        ):
+            typed[name] = cells
+            if bad is not None:
+                bad_required[name] = bad
+            problems += found
     for name, (a, b) in table.derived:
         if name not in typed and a in typed and b in typed:
             typed[name] = typed[a] * typed[b]
