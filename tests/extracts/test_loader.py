@@ -74,8 +74,8 @@ def test_optional_garbage_becomes_missing_and_is_listed(tmp_path):
 def test_issues_of_one_row_are_listed_in_the_files_column_order(tmp_path):
     rows = [r.copy() for r in CUSTOMERS]
     rows[1][8], rows[1][9] = "上个月", "下个月"  # 首次接触时间, 首次合作时间: both garbage
-    header = CUSTOMER_HEADER[:8] + [CUSTOMER_HEADER[9], CUSTOMER_HEADER[8]] + CUSTOMER_HEADER[10:]
-    rows = [r[:8] + [r[9], r[8]] + r[10:] for r in rows]  # this file has them the other way round
+    header = [*CUSTOMER_HEADER[:8], CUSTOMER_HEADER[9], CUSTOMER_HEADER[8], *CUSTOMER_HEADER[10:]]
+    rows = [[*r[:8], r[9], r[8], *r[10:]] for r in rows]  # this file has them the other way round
     write_csv(tmp_path / "customers.csv", header, rows)
     _, _, issues, _ = load_table(tmp_path / "customers.csv", CUSTOMER_TABLE)
     assert issues[["row", "column", "value"]].values.tolist() == [
