@@ -9,7 +9,9 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import write_csv
 from workbench.core.errors import ExtractError
+from workbench.extracts.loader import load_table
 from workbench.extracts.parsers import (
     escape_formulas,
     formula_mask,
@@ -20,6 +22,7 @@ from workbench.extracts.parsers import (
     parse_text,
 )
 from workbench.extracts.readers import read_csv, sniff_delimiter, sniff_encoding
+from workbench.extracts.schema import ORDERS as ORDER_TABLE
 
 
 @pytest.mark.parametrize(
@@ -323,6 +326,18 @@ def test_year_last_dates_take_their_order_from_the_column():
     assert pd.isna(parse_dates(pd.Series(["12/1/10"], dtype=object))[0][0])  # two-digit year
     ambiguous = parse_dates(pd.Series(["12/1/2010 8:26", "3/4/2011"], dtype=object))[0]
     assert ambiguous.tolist() == [pd.Timestamp("2010-12-01 08:26"), pd.Timestamp("2011-03-04")]
+
+
+def test_a_year_last_date_beyond_the_calendar_is_a_bad_cell_not_a_crash(tmp_path):
+    """1/2/0451 or 31/12/9999 fit the pattern but no datetime: bad cells, and in a file the row
+    is quarantined with its row and column, the other rows load."""
+    parsed, bad = parse_dates(pd.Series(["1/2/0451", "12/1/2010", "31/12/9999"], dtype=object))
+    assert bad.tolist() == [True, False, True] and parsed[1] == pd.Timestamp("2010-01-12")
+    rows = [["O1", "C1", "12/1/2010", "100"], ["O2", "C1", "1/2/0451", "50"]]
+    write_csv(tmp_path / "orders.csv", ["订单编号", "客户编号", "交易日期", "交易金额"], rows)
+    frame, quarantine, _, n = load_table(tmp_path / "orders.csv", ORDER_TABLE)
+    assert n == 2 and frame["order_id"].tolist() == ["O1"]
+    assert quarantine[["row", "column", "value"]].values.tolist() == [[3, "交易日期", "1/2/0451"]]
 
 
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)))

@@ -306,6 +306,7 @@ def _year_last(text: pd.Series) -> pd.Series:
     parsed = pd.Series(pd.NaT, index=candidates.index, dtype="datetime64[ns]")
     for fmt in (order, order + " %H:%M", order + " %H:%M:%S"):
         tried = pd.to_datetime(candidates, format=fmt, errors="coerce")
+        tried = tried.where((tried >= _EARLIEST) & (tried <= _LATEST))  # 1-2-0451: not a date
         parsed = parsed.fillna(tried)
     return parsed.dropna().astype("datetime64[ns]")
 
