@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from workbench.core.errors import ExtractError
 from workbench.core.geography import region_of_provinces
+from workbench.core.threads import thread_map
 from workbench.extracts.parsers import (
     parse_amounts,
     parse_dates,
@@ -297,8 +298,8 @@ def type_extract(
 
 
 def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """`frame.loc[keep]` (a boolean mask) column by column, on two threads (pyarrow and numpy
-    filter without the GIL): Arrow text is filtered by pyarrow with the mask converted once,
+    """`frame.loc[keep]` (a boolean mask) column by column, on threads (`thread_map`: pyarrow
+    and numpy filter without the GIL): Arrow text is filtered by pyarrow with the mask converted once,
     where `.loc` takes it by position, two to three times slower (and the array's own `[keep]`
     finds the positions again for every column)."""
     mask = pa.array(keep)
@@ -308,8 +309,7 @@ def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
             return _STR.__from_arrow__(pc.filter(pa.array(cells), mask))
         return cells[keep]
 
-    with ThreadPoolExecutor(2) as pool:
-        columns = list(pool.map(kept, (frame[name].array for name in frame.columns)))
+    columns = thread_map(kept, (frame[name].array for name in frame.columns))
     return pd.DataFrame(
         dict(zip(frame.columns, columns, strict=True)), index=frame.index[keep], copy=False
     )
@@ -385,7 +385,7 @@ def _type_columns(
 ) -> tuple[pd.DataFrame, dict[str, pd.Series], pd.DataFrame]:
     """Parse each known column by kind; unknown columns are kept as text; a derived column the
     file lacks is computed from its sources (`Table.derived`: amount = quantity × unit_price).
-    Columns are parsed on two threads (Arrow and numpy do most of it without the GIL)."""
+    Columns are parsed on threads (`thread_map`: Arrow and numpy do most of it without the GIL)."""
 
     def parsed(name: str) -> tuple[pd.Series, pd.Series | None, list[pd.DataFrame]]:
         """(typed column, its bad cells if required, its issue rows)."""
@@ -408,14 +408,11 @@ def _type_columns(
         return cells, bad if column is not None and name in required else None, found
 
     typed, bad_required, problems = {}, {}, []
-    with ThreadPoolExecutor(2) as pool:
-        for name, (cells, bad, found) in zip(
-            raw.columns, pool.map(parsed, raw.columns), strict=True
-        ):
-            typed[name] = cells
-            if bad is not None:
-                bad_required[name] = bad
-            problems += found
+    for name, (cells, bad, found) in zip(raw.columns, thread_map(parsed, raw.columns), strict=True):
+        typed[name] = cells
+        if bad is not None:
+            bad_required[name] = bad
+        problems += found
     for name, (a, b) in table.derived:
         if name not in typed and a in typed and b in typed:
             typed[name] = typed[a] * typed[b]
