@@ -46,9 +46,9 @@ from workbench.extracts.raw import RawExtract
 from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import check_records
 from workbench.extracts.schema import TABLES, Table, norm_header
+from workbench.extracts.xlsx_parts import XLSX_SUFFIXES
 
-SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (".csv", ".tsv", ".txt", *XLSX_SUFFIXES, ".parquet")
 ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")  # what CSV extracts may be in (BOM decides UTF-16)
 _PARSERS = {"date": parse_dates, "amount": parse_amounts, "int": parse_integers,
             "float": parse_amounts}  # fmt: skip

@@ -28,6 +28,7 @@ import pyarrow.csv as pa_csv
 from workbench.core.errors import ExtractError
 from workbench.extracts.raw import REJECT_COLUMNS, RawExtract, binary_kind, blank_rows, one_line
 from workbench.extracts.schema import Table
+from workbench.extracts.xlsx_parts import XLSX_SUFFIXES
 from workbench.extracts.xlsx_reader import read_excel
 
 SAMPLE_BYTES = 1 << 20  # encoding and delimiter are sniffed on the first 1 MB only
@@ -50,7 +51,7 @@ def read_extract(file: Path, table: Table, sheet: str | int | None = None) -> Ra
     try:
         if suffix == ".parquet":
             return read_parquet(file)
-        if suffix in (".xlsx", ".xlsm"):
+        if suffix in XLSX_SUFFIXES:
             return read_excel(file, table, sheet)
         return read_csv(file)
     except OSError as exc:  # unreadable: permissions, a file removed meanwhile, a disk error

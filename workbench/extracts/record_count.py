@@ -24,7 +24,7 @@ import numpy as np
 
 from workbench.core.errors import ExtractError
 from workbench.extracts.raw import RawExtract
-from workbench.extracts.xlsx_parts import sheet_parts
+from workbench.extracts.xlsx_parts import XLSX_SUFFIXES, sheet_parts
 
 CHUNK_BYTES = 1 << 20  # XML parts are scanned in 1 MB pieces
 CSV_FIELD_LIMIT = 1 << 30  # `csv` refuses fields over 128 kB by default; the reader takes 16 MB
@@ -47,7 +47,7 @@ def count_records(file: Path, raw: RawExtract) -> int:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(file).metadata.num_rows
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in XLSX_SUFFIXES:
         return len(sheet_rows(file, raw.sheet, raw.header_row))
     with _csv_records(file, raw) as records:
         return sum(1 for record in records if "".join(record).strip())
@@ -58,7 +58,7 @@ def record_rows(file: Path, raw: RawExtract) -> np.ndarray:
     suffix = file.suffix.lower()
     if suffix == ".parquet":
         return np.arange(count_records(file, raw), dtype="int64") + 2
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in XLSX_SUFFIXES:
         return sheet_rows(file, raw.sheet, raw.header_row)
     with _csv_records(file, raw) as records:
         numbered = enumerate(records, start=raw.header_row + 1)
@@ -112,7 +112,7 @@ def _csv_records(file: Path, raw: RawExtract) -> Iterator[Iterator[list[str]]]:
 def scan_records(file: Path, raw: RawExtract) -> int | None:
     """A fast count of the rows below the header (CSV or XLSX) by a vectorised byte scan, or
     None where it cannot tell; never trusted alone (see `check_records`)."""
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
+    if file.suffix.lower() in XLSX_SUFFIXES:
         return scan_sheet_records(file, raw.sheet, raw.header_row)
     return scan_csv_records(file, raw)
 
@@ -136,7 +136,7 @@ def scan_csv_records(file: Path, raw: RawExtract, chunk_bytes: int = SCAN_BYTES)
     it equals the rows read."""
     delimiter = (raw.delimiter or ",").encode("ascii", "replace")
     encoding = (raw.encoding or "utf-8").lower()
-    if file.suffix.lower() in (".parquet", ".xlsx", ".xlsm") or encoding not in _ASCII_SAFE:
+    if file.suffix.lower() in (".parquet", *XLSX_SUFFIXES) or encoding not in _ASCII_SAFE:
         return None
     if len(delimiter) != 1 or delimiter in b'"\r\n':
         return None

@@ -9,6 +9,8 @@ from xml.etree import ElementTree
 
 from workbench.core.errors import ExtractError
 
+XLSX_SUFFIXES = (".xlsx", ".xlsm")  # the workbooks the reader opens (an .xls is refused)
+
 
 def sheet_parts(archive: zipfile.ZipFile, sheet: str | None) -> tuple[str, str | None]:
     """The zip members of the sheet titled `sheet` (the first if None) and of the shared
