@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import gc
 import tempfile
 from pathlib import Path
 
@@ -382,3 +383,16 @@ def test_missing_tokens_in_text_and_object_columns(dtype: object) -> None:
     text = parse_text(pd.Series(cells, dtype=dtype))
     assert text.isna().tolist() == expected
     assert text.iloc[10:].tolist() == ["none of it", "无效", "N", "0", "-1"]
+
+
+def test_sniffing_a_gbk_file_leaves_no_garbage_behind():
+    """UTF-8 fails first on GBK bytes. A kept UnicodeDecodeError's traceback would tie the
+    loading functions' frames, and the file's cells in them, into a cycle that lives until the
+    garbage collector runs (0.7 GB at 1M customers)."""
+    gc.collect()
+    gc.disable()
+    try:
+        assert sniff_encoding("客户名称,所在城市\n杭州云帆,杭州市\n".encode("gbk")) == "gb18030"
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -110,12 +110,12 @@ def sniff_encoding(sample: bytes, complete: bool = True, file: Path | str = "") 
         if guessed:
             return _checked(sample, guessed, complete, file)
         raise ExtractError(f"{file}: this is not a text CSV file (binary content)")
-    errors = []
-    for encoding in ("utf-8", "gb18030"):
-        try:
+    failed_at = []  # where each encoding failed: the positions, not the exceptions, whose
+    for encoding in ("utf-8", "gb18030"):  # tracebacks would keep the callers' frames (the
+        try:  # file's cells) alive until the garbage collector ran
             text = _decode_sample(sample, encoding, complete)
         except UnicodeDecodeError as exc:
-            errors.append(exc)
+            failed_at.append(exc.start)
             continue
         if encoding == "gb18030":
             bad_line = _implausible_gbk_line(text)
@@ -125,11 +125,11 @@ def sniff_encoding(sample: bytes, complete: bool = True, file: Path | str = "") 
                     "Shift-JIS or mixed encodings?); re-export the file as UTF-8 CSV or XLSX"
                 )
         return encoding
-    error = max(errors, key=lambda e: e.start)  # the encoding that read furthest
-    line = sample[: error.start].count(b"\n") + 1
+    furthest = max(failed_at)  # the encoding that read furthest
+    line = sample[:furthest].count(b"\n") + 1
     raise ExtractError(
         f"{file}: cannot decode line {line} as UTF-8 or GBK/GB18030 "
-        f"(byte {error.start}); re-export the file as UTF-8 CSV or XLSX"
+        f"(byte {furthest}); re-export the file as UTF-8 CSV or XLSX"
     )
 
 
