@@ -71,6 +71,25 @@ def test_optional_garbage_becomes_missing_and_is_listed(tmp_path):
     assert issues[["row", "column", "value"]].values.tolist() == [[2, "首次合作时间", "下个月"]]
 
 
+def test_absent_optional_columns_are_empty_of_their_kind_on_the_rows_kept(tmp_path):
+    """An export with the required columns and one of its own: the schema's other columns are
+    there, empty, typed by kind, in schema order, the file's own column last; the quarantined
+    row is gone from all of them and each row keeps its line in the file."""
+    header = ["订单编号", "客户编号", "交易日期", "交易金额", "备注"]
+    rows = [["O1", "C1", "2024-03-05", "10", "a"], ["O2", "C2", "上个月", "20", "b"],
+            ["O3", "C3", "2024-03-07", "30", "c"]]  # fmt: skip
+    write_csv(tmp_path / "orders.csv", header, rows)
+    frame, quarantine, _, _ = load_table(tmp_path / "orders.csv", ORDER_TABLE)
+    assert list(frame.columns) == ["source_row", *ORDER_TABLE.column_names, "备注"]
+    assert frame["source_row"].tolist() == [2, 4] and quarantine["row"].tolist() == [3]
+    assert frame["备注"].tolist() == ["a", "c"] and frame["amount"].tolist() == [10.0, 30.0]
+    absent = {"line_no": "Int64", "quantity": "float64", "unit_price": "float64",
+              "product": "str", "original_order_id": "str", "order_type": "str"}  # fmt: skip
+    for name, dtype in absent.items():
+        assert frame[name].dtype == dtype, name
+        assert frame[name].isna().all() and len(frame[name]) == 2, name
+
+
 def test_issues_of_one_row_are_listed_in_the_files_column_order(tmp_path):
     rows = [r.copy() for r in CUSTOMERS]
     rows[1][8], rows[1][9] = "上个月", "下个月"  # 首次接触时间, 首次合作时间: both garbage

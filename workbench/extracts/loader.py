@@ -286,7 +286,8 @@ def type_extract(
     rejected = rejected_rows(raw.rejected, table, source)
     if len(quarantine):
         typed = _kept_rows(typed, ~frame.index.isin(quarantine["_index"]))
-    typed.insert(0, "source_row", rows.loc[typed.index].astype("int64"))
+    typed = _in_schema(typed, table)
+    typed.insert(0, "source_row", rows.to_numpy(np.int64)[typed.index])  # labels are positions
     if table.name == "customers" and "region" not in frame.columns and "province" in typed:
         typed["region"] = region_of_provinces(typed["province"])
     quarantine = concat_frames([quarantine.drop(columns="_index"), rejected], QUARANTINE_COLUMNS)
@@ -416,14 +417,31 @@ def _type_columns(
     for name, (a, b) in table.derived:
         if name not in typed and a in typed and b in typed:
             typed[name] = typed[a] * typed[b]
-    for column in table.columns:  # absent optional columns exist, empty, so code can rely on them
-        if column.name not in typed:
-            typed[column.name] = _empty(column.kind, raw.index)
-    order = [*table.column_names, *[c for c in raw.columns if c not in table.column_names]]
-    frame = pd.DataFrame(typed, index=raw.index)[order]
+    frame = pd.DataFrame(typed, index=raw.index, copy=False)  # no copy into 2-D blocks
     return frame, bad_required, concat_frames(problems, ISSUE_COLUMNS)
 
 
+def _in_schema(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """The table's columns in schema order, an absent optional one empty (so code can rely on
+    it), then the file's other columns. The empty ones are made for the rows kept, after the
+    quarantine, and the columns are not copied."""
+    columns = {
+        c.name: typed[c.name] if c.name in typed else _empty(c.kind, typed.index)
+        for c in table.columns
+    }
+    columns.update({name: typed[name] for name in typed.columns if name not in columns})
+    return pd.DataFrame(columns, index=typed.index, copy=False)
+
+
 def _empty(kind: str, index: pd.Index) -> pd.Series:
-    dtype = {"date": "datetime64[ns]", "amount": "float64", "int": "Int64", "float": "float64"}
-    return pd.Series(pd.NA if kind == "int" else None, index=index, dtype=dtype.get(kind, "str"))
+    """An all-missing column of a kind's dtype, built without per-cell work."""
+    n = len(index)
+    if kind == "date":
+        cells = np.full(n, np.datetime64("NaT", "ns"))
+    elif kind == "int":
+        cells = pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool))
+    elif kind in ("amount", "float"):
+        cells = np.full(n, np.nan)
+    else:
+        cells = _STR.__from_arrow__(pa.nulls(n, pa.large_string()))
+    return pd.Series(cells, index=index, copy=False)

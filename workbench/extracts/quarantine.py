@@ -106,7 +106,7 @@ def quarantine_rows(
     Each keeps the row as the file had it (original headers) in `raw`, so nothing is lost.
     """
     as_read = raw.set_axis(original_headers, axis=1)
-    amount = typed["amount"] if "amount" in table.column_names else None
+    amount = typed.get("amount")  # None when absent: the rows get NaN either way
     parts = []
     claimed = pd.Series(False, index=raw.index)
     for name, bad in bad_required.items():
@@ -114,7 +114,7 @@ def quarantine_rows(
         if not bad.any():
             continue
         claimed |= bad
-        empty = missing_mask(raw[name])[bad]
+        empty = missing_mask(raw.loc[bad, name])  # only the rows it is about
         kind = table.column(name).kind
         unparseable = f"cannot parse as {KIND_LABEL.get(kind)}"
         formula = _is_formula(raw.loc[bad, name])
