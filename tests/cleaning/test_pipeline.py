@@ -1,12 +1,17 @@
 """The whole cleaning pipeline on a small generated demo set, scored against its ground truth."""
 
+import gc
+import weakref
+
 import pandas as pd
 import pytest
 
+from workbench.cleaning import pipeline
 from workbench.cleaning.order_sort import in_order
 from workbench.cleaning.pipeline import clean
 from workbench.cleaning.privacy import public_view
 from workbench.cleaning.settings import CleaningSettings
+from workbench.extracts.loader import Extracts
 from workbench.io import load_extracts
 
 
@@ -99,3 +104,25 @@ def test_completeness_to_complete_and_retention(cleaned):
     assert len(listed) > 0 and set(listed["customer_id"]) <= set(cleaned.customers["customer_id"])
     assert cleaned.as_of == cleaned.orders["order_date"].max()
     assert (cleaned.retention["keep_until"] < cleaned.as_of).all()
+
+
+def test_clean_lets_go_of_loaded_extracts_the_caller_does_not_keep(tiny_extracts, monkeypatch):
+    """`clean(load_extracts(...))`, as load_clean calls it: by the time the orders are sorted the
+    loaded Extracts are gone, so each loaded table goes when its cleaned one replaces it."""
+    loaded, alive = [], []
+    sort = pipeline.in_customer_order
+
+    def in_customer_order(orders: pd.DataFrame) -> pd.DataFrame:
+        gc.collect()
+        alive.append(loaded[0]() is not None)
+        return sort(orders)
+
+    def load() -> Extracts:
+        extracts = load_extracts(tiny_extracts)
+        loaded.append(weakref.ref(extracts))
+        return extracts
+
+    monkeypatch.setattr(pipeline, "in_customer_order", in_customer_order)
+    result = clean(load())
+    assert alive == [False]
+    assert result.rows_read == {"customers": 3, "orders": 7} and len(result.quarantine) > 0
