@@ -61,3 +61,23 @@ def test_calamine_and_openpyxl_give_the_same_raw_cells(
     monkeypatch.setattr(xlsx_reader, "_calamine_sheet", lambda *_: None)  # openpyxl's path
     monkeypatch.setattr(xlsx_reader, "_calamine_cells", lambda *_: None)
     assert cells(file, dates=False) == fast
+
+
+@pytest.mark.parametrize(
+    "filled",
+    [{}, {"A1": "x"}, {"C3": "a", "D3": 1.5, "C4": "b", "E5": 2}, {"A5": "x"},
+     {"F1": "x", "B2": 3}, {"B1": "x", "A9": 3.0}],
+    ids=["empty", "one-cell", "offset", "rows-above", "columns-left", "ragged"],
+)  # fmt: skip
+def test_sheet_rows_are_calamines_whole_sheet_read_row_by_row(tmp_path, filled):
+    """`_sheet_rows` reads with `iter_rows` (which lets other threads run between rows) and gives
+    what `to_python(skip_empty_area=False)` gives, also when the used cells start below or to
+    the right of A1."""
+    from python_calamine import CalamineWorkbook
+
+    book = Workbook()
+    for ref, value in filled.items():
+        book.active[ref] = value
+    book.save(tmp_path / "sheet.xlsx")
+    sheet = CalamineWorkbook.from_path(str(tmp_path / "sheet.xlsx")).get_sheet_by_index(0)
+    assert xlsx_reader._sheet_rows(sheet) == sheet.to_python(skip_empty_area=False)

@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from workbench.core.errors import ExtractError
 from workbench.extracts.raw import NOTE_COLUMNS, RawExtract, binary_kind, blank_rows, one_line
 from workbench.extracts.schema import Table, norm_header
 from workbench.extracts.xlsx_parts import sheet_parts
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet
 
 HEADER_SCAN_ROWS = 20  # an XLSX header row is looked for in the first 20 rows of each sheet
 XML_CHUNK_BYTES = 1 << 20  # a sheet's XML is scanned for merges and formulas 1 MB at a time
@@ -116,7 +119,7 @@ def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
     if has_formulas:
         return None
     try:
-        rows = sheets[title].to_python(skip_empty_area=False)
+        rows = _sheet_rows(sheets[title])
     except Exception:
         return None
     return _as_openpyxl(rows), title, header_top, header_rows, merges, False
@@ -298,11 +301,21 @@ def _calamine_cells(file: Path, title: str) -> np.ndarray | None:
     try:
         from python_calamine import CalamineWorkbook
 
-        rows = CalamineWorkbook.from_path(str(file)).get_sheet_by_name(title)
-        rows = rows.to_python(skip_empty_area=False)
+        rows = _sheet_rows(CalamineWorkbook.from_path(str(file)).get_sheet_by_name(title))
     except Exception:  # not installed, or a workbook calamine cannot read: use openpyxl
         return None
     return _as_openpyxl(rows)
+
+
+def _sheet_rows(sheet: CalamineSheet) -> list[list]:
+    """`sheet.to_python(skip_empty_area=False)`, taken row by row: `to_python` holds the GIL for
+    its whole run (8 s for a million-row sheet), stalling the CSVs that load meanwhile on the
+    main thread (`loader._load_files`); between two rows of `iter_rows` other threads run.
+
+    `iter_rows` gives every row from the first, but the columns from the sheet's first used
+    one (`start`): those before it are added empty, as `to_python` has them."""
+    lead = [""] * (sheet.start[1] if sheet.start else 0)
+    return [lead + row for row in sheet.iter_rows()] if lead else [r for r in sheet.iter_rows()]
 
 
 def _grid(rows: list[list]) -> np.ndarray:
