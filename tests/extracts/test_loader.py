@@ -7,6 +7,7 @@ from openpyxl import Workbook
 
 from tests.conftest import CUSTOMER_HEADER, CUSTOMERS, ORDER_HEADER, ORDERS, write_csv
 from workbench.core.errors import ExtractError
+from workbench.extracts import readers
 from workbench.extracts.loader import find_extract, load_extracts, load_table
 from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import count_records, record_rows
@@ -88,6 +89,19 @@ def test_absent_optional_columns_are_empty_of_their_kind_on_the_rows_kept(tmp_pa
     for name, dtype in absent.items():
         assert frame[name].dtype == dtype, name
         assert frame[name].isna().all() and len(frame[name]) == 2, name
+
+
+def test_a_csv_read_in_many_blocks_gives_one_chunk_per_column(tmp_path, monkeypatch):
+    """pyarrow reads a CSV in blocks, a chunk each; the reader joins each column's chunks once,
+    so that the parsers take the cells as they are (they used to copy the chunks, each one)."""
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 1 << 10)
+    rows = [[f"O{i:04d}", f"C{i % 7}", f"2024-03-{i % 28 + 1:02d}", str(i)] for i in range(400)]
+    write_csv(tmp_path / "orders.csv", ["订单编号", "客户编号", "交易日期", "交易金额"], rows)
+    raw = read_extract(tmp_path / "orders.csv", ORDER_TABLE)
+    assert all(raw.frame[c].array._pa_array.num_chunks == 1 for c in raw.frame.columns)
+    assert raw.frame.values.tolist() == rows
+    frame, _, _, _ = load_table(tmp_path / "orders.csv", ORDER_TABLE)
+    assert frame["order_id"].tolist() == [r[0] for r in rows] and frame["amount"].sum() == 79800
 
 
 def test_issues_of_one_row_are_listed_in_the_files_column_order(tmp_path):
