@@ -304,11 +304,14 @@ def _stream_csv(
         if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
             raise _decode_error(file, encoding) from None
         raise ExtractError(f"{file}: malformed CSV ({one_line(exc)})") from None
+    # Each column in one chunk, joined one column at a time (so that only one is ever held
+    # twice): the parsers then take its cells as they are, where every parser that read a
+    # column used to copy its chunks.
     columns = []
-    while arrow.num_columns:  # each column in one chunk, made one at a time (so one column only
-        columns.append(arrow.column(0).combine_chunks())  # is ever held twice): the parsers then
-        arrow = arrow.remove_column(0)  # take its cells as they are, where every parser that
-    frame = pa.table(columns, names=names).to_pandas()  # read a column copied its chunks
+    while arrow.num_columns:
+        columns.append(arrow.column(0).combine_chunks())
+        arrow = arrow.remove_column(0)
+    frame = pa.table(columns, names=names).to_pandas()
     frame.columns = _names(header)
     header_row = skip + 1
     # pyarrow numbers a record by the lines it skipped plus the records after: one row per record

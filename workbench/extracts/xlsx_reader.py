@@ -313,7 +313,8 @@ def _sheet_rows(sheet: CalamineSheet) -> list[list]:
     main thread (`loader._load_files`); between two rows of `iter_rows` other threads run.
 
     `iter_rows` gives every row from the first, but the columns from the sheet's first used
-    one (`start`): those before it are added empty, as `to_python` has them."""
+    one (`start`): those before it are added empty, as `to_python` has them. A comprehension,
+    not `list(...)`: its Python loop is where the other threads get their turn."""
     lead = [""] * (sheet.start[1] if sheet.start else 0)
     return [lead + row for row in sheet.iter_rows()] if lead else [r for r in sheet.iter_rows()]
 
