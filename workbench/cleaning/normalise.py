@@ -19,10 +19,11 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.settings import SizeBands
-from workbench.cleaning.text import SPACE_CHARS, WHITESPACE, nfkc
+from workbench.cleaning.text import nfkc
 from workbench.cleaning.vocabulary import VOCABULARIES, Vocabulary, canonical_values
 from workbench.extracts.loader import type_extract
 from workbench.extracts.schema import TABLES
+from workbench.extracts.whitespace import SPACE_CHARS, WHITESPACE
 
 PHONE_KINDS = ("mobile", "landline", "service", "invalid", "missing")
 MOBILE = r"1[3-9][0-9]{9}"

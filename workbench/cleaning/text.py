@@ -17,14 +17,6 @@ import pyarrow.compute as pc
 # Characters NFKC leaves alone, in a string and next to each other (RE2 syntax, runs in pyarrow).
 STABLE_RANGES = ((0x00, 0x7F), (0x4E00, 0x9FFF))
 _STABLE = "^[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in STABLE_RANGES) + "]*$"
-# Every character Python's ``\s`` matches in text (``str.isspace``; test_text.py checks it),
-# written as the characters themselves: pandas runs ``\s`` through Python's ``re`` cell by cell
-# (RE2's ``\s`` is ASCII only), a class of literal characters it gives to pyarrow (RE2).
-SPACE_CHARS = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-WHITESPACE = f"[{SPACE_CHARS}]"  # ``\s``, in a form pyarrow runs
 
 
 def is_arrow_text(values: pd.Series) -> bool:
