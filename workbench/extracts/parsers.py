@@ -20,6 +20,7 @@ from workbench.extracts.text_bytes import (
     iso_moments,
     offsets_and_bytes,
 )
+from workbench.extracts.whitespace import SPACE_CHARS
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EARLIEST, _LATEST = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
@@ -361,7 +362,7 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         text = (
             _to_text(values[todo])
             .str.lower()
-            .str.replace(r"[\s¥$]|rmb|cny|人民币", "", regex=True)
+            .str.replace(f"[{SPACE_CHARS}¥$]|rmb|cny|人民币", "", regex=True)  # in pyarrow
             .str.replace(r"(元|块|次|件|个|单|笔)$", "", regex=True)
         )
         multiplier = pd.Series(1.0, index=text.index)
