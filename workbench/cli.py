@@ -50,7 +50,7 @@ def _load(args: argparse.Namespace) -> int:
         print("\nquarantined rows by reason:")
         print(extracts.quarantine.groupby(["table", "reason"]).size().to_string())
     if len(extracts.issues):
-        print("\nissues (cells set to missing, formula text, lines that may be repeats):")
+        print("\nissues (cells set to missing, formula text, repeated lines, unread sheets):")
         print(extracts.issues.groupby(["table", "column"]).size().to_string())
     return 0
 

@@ -3,11 +3,11 @@ import json
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.conftest import CUSTOMER_HEADER, CUSTOMERS, ORDER_HEADER, ORDERS, write_csv
 from workbench.core.errors import ExtractError
-from workbench.extracts import readers
+from workbench.extracts import readers, xlsx_reader
 from workbench.extracts.loader import find_extract, load_extracts, load_table
 from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import count_records, record_rows
@@ -223,6 +223,40 @@ def test_xlsx_sheet_can_be_chosen_by_name_or_index(tmp_path):
         ExtractError, match=r"orders\.xlsx: no sheet '汇总'; the sheets are 旧数据, 新数据"
     ):
         load_table(file, ORDER_TABLE, sheet="汇总")
+
+
+@pytest.mark.parametrize("path", ["calamine", "openpyxl"])
+def test_another_sheet_holding_the_table_is_named_in_the_issues(tmp_path, monkeypatch, path):
+    file = _two_sheet_orders(tmp_path / "orders.xlsx")
+    book = load_workbook(file)
+    book["旧数据"].append(["OLD2", "C2", "2023-01-02", "4", "", "", ""])
+    notes = book.create_sheet("说明")  # one column of the header, and rows: not the table
+    notes.append(["订单编号", "说明"])
+    notes.append(["O9", "编号规则: O + 序号"])
+    header_only = book.create_sheet("空表")
+    header_only.append(ORDER_HEADER)  # the header and no rows: nothing unread
+    book.save(file)
+    if path == "openpyxl":
+        monkeypatch.setattr(xlsx_reader, "_calamine_sheet", lambda *_: None)
+    frame, quarantine, issues, n = load_table(file, ORDER_TABLE)
+    assert frame["order_id"].tolist() == ["OLD1", "OLD2"] and n == 2  # the first sheet, as before
+    assert quarantine.empty
+    assert issues[["file", "row", "column", "value"]].values.tolist() == [
+        ["orders.xlsx", 1, "工作表", "新数据"]
+    ]
+    problem = issues.loc[0, "problem"]
+    assert "rows 2–3 were not read" in problem
+    assert "sheets={'orders': '新数据'}" in problem and "--sheet orders=新数据" in problem
+    chosen = load_table(file, ORDER_TABLE, sheet="新数据")
+    assert chosen[0]["order_id"].tolist() == ["NEW1", "NEW2"] and chosen[2].empty
+
+
+def test_the_unread_sheet_shows_in_the_loaded_extracts_issues(tmp_path):
+    _two_sheet_orders(tmp_path / "orders.xlsx")
+    write_csv(tmp_path / "customers.csv", CUSTOMER_HEADER, CUSTOMERS)
+    extracts = load_extracts(tmp_path, tables=("customers", "orders"))
+    unread = extracts.issues[extracts.issues["value"].eq("新数据")]
+    assert unread[["table", "file", "row"]].values.tolist() == [["orders", "orders.xlsx", 1]]
 
 
 def test_unknown_table_names_are_refused(tmp_path):

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from python_calamine import CalamineSheet
 
 HEADER_SCAN_ROWS = 20  # an XLSX header row is looked for in the first 20 rows of each sheet
+UNREAD_SHEET = "工作表"  # the column of an issue naming a sheet not read (`_unread_sheets`)
 XML_CHUNK_BYTES = 1 << 20  # a sheet's XML is scanned for merges and formulas 1 MB at a time
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
@@ -45,7 +46,7 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
         read = _calamine_sheet(file, table, sheet)
         if read is None:
             read = _openpyxl_sheet(file, table, sheet)
-    cells, title, header_top, header_rows, merges, has_formulas = read
+    cells, title, header_top, header_rows, merges, has_formulas, unread = read
     width = cells.shape[1]
     bottom = _merged_bottom(cells, merges)
     if bottom > len(cells):
@@ -67,13 +68,16 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
     if len(notes):
         named = {i: headers[i] or f"unnamed_{i}" for i in range(width)}
         notes["column"] = notes["column"].map(named)
+    if unread:
+        notes = pd.concat([df for df in (notes, _unread_notes(unread, table)) if len(df)])
     header_row = header_top + header_rows
     return RawExtract(frame, rows, header_row=header_row, notes=notes, sheet=title)
 
 
 # cells (rows × columns), title, first header row (0-based), header rows, merged ranges,
-# whether it has formulas
-_SheetRead = tuple[np.ndarray, str, int, int, list[tuple[int, int, int, int]], bool]
+# whether it has formulas, other sheets with the table's header and rows below it (`_Unread`)
+_Unread = list[tuple[str, int, int]]  # (title, 1-based header row, last row)
+_SheetRead = tuple[np.ndarray, str, int, int, list[tuple[int, int, int, int]], bool, _Unread]
 
 
 @contextlib.contextmanager
@@ -122,7 +126,9 @@ def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
         rows = _sheet_rows(sheets[title])
     except Exception:
         return None
-    return _as_openpyxl(rows), title, header_top, header_rows, merges, False
+    last_rows = {t: one.end[0] + 1 if one.end else 0 for t, one in sheets.items()}
+    unread = _unread_sheets(tops, table, title, last_rows)
+    return _as_openpyxl(rows), title, header_top, header_rows, merges, False, unread
 
 
 def _sheet_xml(file: Path, title: str) -> tuple[list[tuple[int, int, int, int]], bool]:
@@ -164,13 +170,14 @@ def _openpyxl_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
         cells = None if has_formulas else _calamine_cells(file, title)
         if cells is None:
             cells = _grid([list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)])
+        unread = _unread_sheets(tops, table, title, {t: book[t].max_row or 0 for t in tops})
     except ExtractError:
         raise
     except Exception as exc:
         raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
     finally:
         book.close()
-    return cells, title, header_top, header_rows, merges, has_formulas
+    return cells, title, header_top, header_rows, merges, has_formulas, unread
 
 
 def _check_workbook_file(file: Path) -> None:
@@ -213,19 +220,13 @@ def _best_header(
     tops: dict[str, list[list]], file: Path, table: Table, sheet: str | int | None
 ) -> tuple[str, int, int]:
     """(sheet title, 0-based first header row, header row count) that best match the table,
-    from each sheet's first rows."""
+    from each sheet's first rows; the first sheet of the best ones."""
     known = table.header_map()
     best: tuple[int, str | None, int, int] = (0, None, 0, 1)
     for title, top in tops.items():
-        for row in range(min(HEADER_SCAN_ROWS, len(top))):
-            single = _hits(top[row], known)
-            if single > best[0]:
-                best = (single, title, row, 1)
-            if row + 1 < len(top):
-                lower = _hits(top[row + 1], known)
-                paired = _hits(_header_names(top[row], top[row + 1], known), known)
-                if paired > max(single, lower) and paired > best[0]:
-                    best = (paired, title, row, 2)
+        hits, row, count = _sheet_header(top, known)
+        if hits > best[0]:
+            best = (hits, title, row, count)
     hits, title, row, count = best
     if hits == 0 or title is None:
         first = next(iter(tops), None)
@@ -235,6 +236,56 @@ def _best_header(
             f"in its first {HEADER_SCAN_ROWS} rows"
         )
     return title, row, count
+
+
+def _sheet_header(top: list[list], known: dict[str, str]) -> tuple[int, int, int]:
+    """(columns of the table matched, 0-based first header row, header row count) of the
+    sheet's best header among its first rows: one row, or two read as one; (0, 0, 1) if none."""
+    best = (0, 0, 1)
+    for row in range(min(HEADER_SCAN_ROWS, len(top))):
+        single = _hits(top[row], known)
+        if single > best[0]:
+            best = (single, row, 1)
+        if row + 1 < len(top):
+            lower = _hits(top[row + 1], known)
+            paired = _hits(_header_names(top[row], top[row + 1], known), known)
+            if paired > max(single, lower) and paired > best[0]:
+                best = (paired, row, 2)
+    return best
+
+
+def _unread_sheets(
+    tops: dict[str, list[list]], table: Table, title: str, last_rows: dict[str, int]
+) -> _Unread:
+    """The other sheets whose header matches as many of the table's columns as the one read
+    (`title`) and that hold rows below it: a table split over sheets, an old copy. Only one
+    sheet is read; these are named in the issues so that their rows are not lost unseen."""
+    known = table.header_map()
+    hits = _sheet_header(tops[title], known)[0]
+    unread = []
+    for other, top in tops.items():
+        found, row, count = _sheet_header(top, known)
+        if other != title and found == hits and last_rows.get(other, 0) > row + count:
+            unread.append((other, row + count, last_rows[other]))
+    return unread
+
+
+def _unread_notes(unread: _Unread, table: Table) -> pd.DataFrame:
+    """One note per sheet `_unread_sheets` found, saying how to read it."""
+    return pd.DataFrame(
+        [
+            {
+                "row": header_row,
+                "column": UNREAD_SHEET,
+                "value": title,
+                "problem": f"sheet {title!r} also holds this table: its rows {header_row + 1}–"
+                f"{last} were not read (one sheet is); read it with sheets={{{table.name!r}: "
+                f"{title!r}}} (CLI: --sheet {table.name}={title}), or put the rows in one sheet",
+            }
+            for title, header_row, last in unread
+        ],
+        columns=NOTE_COLUMNS,
+    )
 
 
 def _hits(values: list, known: dict[str, str]) -> int:
