@@ -11,6 +11,7 @@ from workbench.cleaning.order_sort import in_order
 from workbench.cleaning.pipeline import clean
 from workbench.cleaning.privacy import public_view
 from workbench.cleaning.settings import CleaningSettings
+from workbench.core import threads
 from workbench.extracts.loader import Extracts
 from workbench.io import load_extracts
 
@@ -126,3 +127,15 @@ def test_clean_lets_go_of_loaded_extracts_the_caller_does_not_keep(tiny_extracts
     result = clean(load())
     assert alive == [False]
     assert result.rows_read == {"customers": 3, "orders": 7} and len(result.quarantine) > 0
+
+
+def test_lookups_in_row_slices_give_the_same_result(demo_dir, cleaned, monkeypatch):
+    """Validation, merging and retention look customer ids up in row slices on threads from
+    `SLICE_FROM` rows on (1M); sliced from 2 rows on, every table and frame is the same."""
+    monkeypatch.setattr(threads, "SLICE_FROM", 2)
+    sliced = clean(load_extracts(demo_dir))
+    assert len(sliced.merges) > 0 and (sliced.flags["rule"] == "unknown_customer").any()
+    for name, table in cleaned.tables.items():
+        pd.testing.assert_frame_equal(sliced.tables[name], table)
+    for frame in pipeline.FRAMES:
+        pd.testing.assert_frame_equal(getattr(sliced, frame), getattr(cleaned, frame))

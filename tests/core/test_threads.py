@@ -6,9 +6,12 @@ from __future__ import annotations
 import threading
 import time
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from workbench.core.threads import WORKERS, thread_map
+from workbench.core import threads
+from workbench.core.threads import WORKERS, slice_map, thread_map
 
 
 def test_results_keep_the_items_order_whatever_finishes_first() -> None:
@@ -47,3 +50,35 @@ def test_the_first_failure_in_the_items_order_is_raised() -> None:
 
     with pytest.raises(ValueError, match="item 3"):
         thread_map(fail, range(6))
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_slice_map_gives_what_the_kernel_gives_on_the_whole_column(monkeypatch, chunked) -> None:
+    monkeypatch.setattr(threads, "SLICE_FROM", 2)
+    monkeypatch.setattr(threads, "WORKERS", 2)
+    ids = ["C3", None, "C1", "C9", "C1", "C2", None, "C3", "C8"]
+    values = pa.chunked_array([ids[:4], ids[4:5], ids[5:]]) if chunked else pa.array(ids)
+    known = pa.array(["C1", "C2", "C3"])
+    seen = []
+
+    def lookup(part: pa.ChunkedArray) -> pa.ChunkedArray:
+        seen.append(len(part))
+        return pc.index_in(part, value_set=known)
+
+    found = slice_map(lookup, values)
+    assert found.to_pylist() == [2, None, 0, None, 0, 1, None, 2, None]
+    assert found.to_pylist() == pc.index_in(values, value_set=known).to_pylist()
+    assert sorted(seen) == [4, 5]  # two slices, each row in one of them
+
+
+def test_slice_map_leaves_a_short_column_whole(monkeypatch) -> None:
+    monkeypatch.setattr(threads, "SLICE_FROM", 100)
+    seen = []
+    out = slice_map(lambda part: seen.append(len(part)) or pc.is_null(part), pa.array([1, None]))
+    assert seen == [2] and out.to_pylist() == [False, True]
+
+
+def test_slice_map_refuses_a_kernel_that_is_not_element_wise(monkeypatch) -> None:
+    monkeypatch.setattr(threads, "SLICE_FROM", 2)
+    with pytest.raises(ValueError, match="element-wise"):
+        slice_map(pc.unique, pa.array(["a", "a", "b", "b"]))

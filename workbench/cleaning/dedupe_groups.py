@@ -32,6 +32,7 @@ from workbench.cleaning.company_names import trades_agree
 from workbench.cleaning.dedupe_keys import CodedKeys, customer_keys
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.text import arrow_text, is_arrow_text
+from workbench.core.threads import slice_map
 from workbench.extracts.parsers import missing_mask, parse_dates
 from workbench.extracts.schema import TABLES
 
@@ -214,7 +215,9 @@ def _repointed(ids: pd.Series, mapping: pd.Series) -> tuple[np.ndarray, pd.Serie
         return np.flatnonzero(target.notna().to_numpy()), target.fillna(ids).astype(ids.dtype)
     array = arrow_text(ids)
     keys = pa.array(mapping.index.to_numpy(dtype=object), type=array.type)
-    position = pc.index_in(pc.utf8_trim_whitespace(array), value_set=keys)
+    position = slice_map(
+        lambda part: pc.index_in(pc.utf8_trim_whitespace(part), value_set=keys), array
+    )
     found = pc.is_valid(position)
     rows = np.flatnonzero(found.to_numpy(zero_copy_only=False))
     if not len(rows):

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.text import arrow_text, is_arrow_text
+from workbench.core.threads import slice_map
 
 CHURNED = "流失客户"
 _EVENTS = (
@@ -61,9 +62,11 @@ def _latest_by_position(
     latest = np.full(len(ids), _NAT, dtype=np.int64)  # NaT is the smallest int64: max skips it
     for column in dated:
         latest = np.maximum(latest, customers[column].to_numpy().view(np.int64))
-    if children:  # one lookup over every child row: the customers' hash table is built once
+    if children:  # one lookup over every child row, in row slices on both cores (`slice_map`)
         child_ids = pa.chunked_array([arrow_text(c["customer_id"]) for c in children])
-        position = pc.index_in(child_ids, value_set=arrow_text(ids)).fill_null(-1).to_numpy()
+        value_set = arrow_text(ids)
+        position = slice_map(lambda part: pc.index_in(part, value_set=value_set), child_ids)
+        position = position.fill_null(-1).to_numpy()
         when = np.concatenate([c.iloc[:, 1].to_numpy().view(np.int64) for c in children])
         keep = (position >= 0) & (when != _NAT)
         np.maximum.at(latest, position[keep], when[keep])

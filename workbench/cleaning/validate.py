@@ -16,6 +16,7 @@ from stdnum.cn import ric, uscc
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.vocabulary import is_customer_kind
+from workbench.core.threads import slice_map
 from workbench.extracts.order_lines import return_marks
 from workbench.extracts.schema import TABLES
 
@@ -186,11 +187,12 @@ def validate_contradictions(
 
 def _known_ids(children: dict[str, pd.Series], ids: pd.Series) -> dict[str, pd.Series]:
     """Per child table, whether each row's customer id is among `ids` (missing → False): one
-    pyarrow hash lookup over every child row, so the customers' hash table is built once
-    (pandas' isin on str copies to Python)."""
+    pyarrow hash lookup over every child row, in row slices on both cores (`slice_map`), so
+    the customers' hash table is built once a slice (pandas' isin on str copies to Python)."""
     allowed = pc.unique(_as_text(ids.dropna()))
     values = pa.chunked_array([_as_text(v) for v in children.values()], type=pa.large_string())
-    found = pc.is_in(values, value_set=allowed).fill_null(False).to_numpy(zero_copy_only=False)
+    found = slice_map(lambda part: pc.is_in(part, value_set=allowed), values)
+    found = found.fill_null(False).to_numpy(zero_copy_only=False)
     ends = np.cumsum([len(v) for v in children.values()])
     return {
         name: pd.Series(part, index=v.index)
