@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from workbench.cleaning import cache
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.dedupe import find_duplicates
+from workbench.cleaning.dedupe_groups import groups_conflict
+from workbench.cleaning.dedupe_keys import customer_keys
 from workbench.cleaning.dedupe_review import DECISIONS_FILE, read_decisions, review_records
 from workbench.cleaning.settings import CleaningSettings
 from workbench.core.errors import WorkbenchError
@@ -167,3 +170,49 @@ def test_load_clean_applies_the_decisions_file_and_keys_the_cache_on_it(tmp_path
     )
     third = cache.load_clean(tmp_path)
     assert len(third.merges) == 1 and third.review.empty
+
+
+# --- pairs whose groups could not be one customer (dropped from the review as moot) -------------
+
+UNITED = "91310000MA1FL1UN1T"  # two made-up 18-character USCCs
+OTHER = "91440300MA5OTHER9X"
+GROUPED = pd.DataFrame(
+    [
+        ("C1", "企业", "上海恒泰物流有限公司", UNITED, ""),
+        ("C2", "企业", "恒泰物流", "", ""),  # merged into C1: C1's USCC counts for it
+        ("C3", "企业", "恒泰物流有限公司", OTHER, ""),
+        ("C4", "企业", "上海恒泰物流有限公司", UNITED, ""),
+        ("C5", "企业", "宏达科技有限公司", "", ""),
+        ("C6", "企业", "宏达贸易有限公司", "", ""),  # 贸易 is not 科技
+        ("C7", "企业", "宏达网络科技有限公司", "", ""),  # 网络科技 is a 科技
+        ("C8", "企业", "长江咨询有限公司", UNITED, ""),
+        ("C9", "企业", "长江咨询有限公司", OTHER, ""),  # merged into C8 by a reviewer
+        ("C10", "企业", "长江咨询有限公司", "", ""),
+        ("C11", "个人", "王磊", "", "110101199003074514"),
+        ("C12", "企业", "王磊商行", "", ""),
+        ("C13", "企业", "长江咨询有限公司", OTHER, ""),
+        ("C13", "企业", "长江咨询有限公司", "", ""),  # an id held twice: its last record counts
+        ("C14", "企业", "长江咨询有限公司", UNITED, ""),
+    ],
+    columns=["customer_id", "customer_type", "name", "uscc", "id_number"],
+)
+GROUP_MERGES = pd.DataFrame({"customer_id": ["C2", "C9"], "survivor_id": ["C1", "C8"]})
+
+
+@pytest.mark.parametrize("with_keys", [False, True])
+def test_groups_conflict_judges_the_groups_the_two_records_belong_to(with_keys: bool) -> None:
+    left = np.array(["C2", "C1", "C5", "C5", "C9", "C11", "C7", "C13"], dtype=object)
+    right = np.array(["C3", "C4", "C6", "C7", "C10", "C12", "C4", "C14"], dtype=object)
+    keys = customer_keys(GROUPED) if with_keys else None
+    conflict = groups_conflict(GROUPED, GROUP_MERGES, left, right, keys)
+    assert conflict.tolist() == [
+        True,  # C2 is in C1's group, whose USCC differs from C3's
+        False,  # one USCC, one name
+        True,  # 科技 and 贸易: two trades
+        False,  # 科技 and 网络科技: one trade
+        True,  # C9 is in C8's group, which already holds two USCCs
+        True,  # a person and a company
+        True,  # 网络科技 and 物流
+        False,  # C13's last record has no USCC
+    ]
+    assert groups_conflict(GROUPED, GROUP_MERGES, left[:0], right[:0], keys).tolist() == []
