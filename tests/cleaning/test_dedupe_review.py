@@ -11,7 +11,7 @@ import pytest
 from workbench.cleaning import cache
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.dedupe import find_duplicates
-from workbench.cleaning.dedupe_groups import groups_conflict
+from workbench.cleaning.dedupe_coherence import groups_conflict
 from workbench.cleaning.dedupe_keys import customer_keys
 from workbench.cleaning.dedupe_review import DECISIONS_FILE, read_decisions, review_records
 from workbench.cleaning.settings import CleaningSettings

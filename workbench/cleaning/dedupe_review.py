@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.cleaning.audit import Audit
-from workbench.cleaning.dedupe_groups import groups_conflict
+from workbench.cleaning.dedupe_coherence import groups_conflict
 from workbench.cleaning.dedupe_keys import CodedKeys
 from workbench.cleaning.privacy import mask_person_names, mask_phones
 from workbench.cleaning.settings import CleaningSettings
