@@ -84,27 +84,63 @@ def groups_conflict(
     survivor = dict(zip(merges["customer_id"], merges["survivor_id"], strict=True))
     left = [survivor.get(c, c) for c in left]
     right = [survivor.get(c, c) for c in right]
-    members = {g: {g} for g in (*left, *right)}
-    for member, g in survivor.items():
-        if g in members:
-            members[g].add(member)
-    wanted = set().union(*members.values())
+    groups = pd.Index(pd.unique(np.array([*left, *right], dtype=object)))
+    merged = pd.DataFrame(
+        {"member": list(survivor), "group": list(survivor.values())}, dtype=object
+    )
+    members = pd.concat([pd.DataFrame({"member": groups, "group": groups}, dtype=object),
+                         merged[merged["group"].isin(groups)]], ignore_index=True)  # fmt: skip
     if keys is None:
         ids = customers["customer_id"].astype("str").str.strip()
-        keys = customer_keys(customers[ids.isin(wanted)])
-    rows = np.flatnonzero(keys.frame["customer_id"].isin(wanted).to_numpy(dtype=bool))
+        keys = customer_keys(customers[ids.isin(members["member"])])
+    rows = np.flatnonzero(keys.frame["customer_id"].isin(members["member"]).to_numpy(dtype=bool))
     if not len(rows):
         return np.zeros(len(left), dtype=bool)
+    position = pd.Series(np.arange(len(rows)), index=keys.frame["customer_id"].to_numpy()[rows])
+    position = position[~position.index.duplicated(keep="last")]  # an id held twice: its last row
+    found = members["member"].map(position)
+    known = found.notna().to_numpy(dtype=bool)
+    group = groups.get_indexer(members["group"][known])  # each member's group and node
+    node = found[known].to_numpy(dtype=np.int64)
+    a, b = groups.get_indexer(left), groups.get_indexer(right)
     codes = _coherence_codes(keys, rows)
-    values = {c: codes[c] for c in _ONE_VALUE}
-    trades = keys.frame["trade"].to_numpy(dtype=object)[rows]
-    position = {cid: k for k, cid in enumerate(keys.frame["customer_id"].to_numpy()[rows])}
-    attrs = {}
-    for g, ids_ in members.items():
-        nodes = [_attributes(position[c], values, trades) for c in ids_ if c in position]
-        attrs[g] = {k: set().union(*(n[k] for n in nodes)) for k in (*_ONE_VALUE, "trade")}
-    return np.array([_conflict(attrs[a], attrs[b], True) for a, b in zip(left, right, strict=True)],
-                    dtype=bool)  # fmt: skip
+    bad = np.zeros(len(a), dtype=bool)
+    for name in _ONE_VALUE:  # the two groups together hold two known values of one attribute
+        count, value = _group_values(codes[name][node], group, len(groups))
+        bad |= (count[a] > 1) | (count[b] > 1)
+        bad |= (count[a] == 1) & (count[b] == 1) & (value[a] != value[b])
+    trades = keys.frame["trade"].to_numpy(dtype=object)[rows][node]
+    return bad | _trades_differ(codes["trade"][node], trades, group, a, b, ~bad)
+
+
+def _group_values(code: np.ndarray, group: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: how many distinct known values (code ≥ 0) its members hold, and one of them."""
+    held = pd.DataFrame({"group": group, "code": code})[code >= 0].drop_duplicates()
+    count = np.bincount(held["group"].to_numpy(), minlength=n)
+    value = np.full(n, -1, dtype=np.int64)
+    value[held["group"].to_numpy()] = held["code"].to_numpy()
+    return count, value
+
+
+def _trades_differ(
+    code: np.ndarray, trade: np.ndarray, group: np.ndarray, a: np.ndarray, b: np.ndarray,
+    check: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """True where pair k is checked and a trade of group a[k] and one of group b[k] are not
+    one trade (`trades_agree`); each distinct two trades judged once."""
+    held = pd.DataFrame({"group": group, "code": code, "trade": trade})[code >= 0]
+    held = held.drop_duplicates(["group", "code"])
+    pairs = pd.DataFrame({"pair": np.flatnonzero(check), "a": a[check], "b": b[check]})
+    both = pairs.merge(held, left_on="a", right_on="group").merge(
+        held, left_on="b", right_on="group"
+    )
+    combos = both.drop_duplicates(["code_x", "code_y"])
+    agree = [trades_agree(x, y) for x, y in zip(combos["trade_x"], combos["trade_y"], strict=True)]
+    verdict = pd.Series(agree, index=pd.MultiIndex.from_frame(combos[["code_x", "code_y"]]))
+    ok = verdict.reindex(pd.MultiIndex.from_frame(both[["code_x", "code_y"]])).to_numpy(bool)
+    out = np.zeros(len(a), dtype=bool)
+    out[both["pair"].to_numpy()[~ok]] = True
+    return out
 
 
 def _coherence_codes(keys: CodedKeys, rows: np.ndarray) -> dict[str, np.ndarray]:
