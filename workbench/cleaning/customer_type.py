@@ -80,7 +80,9 @@ def infer_customer_types(customers: pd.DataFrame, audit: Audit) -> pd.DataFrame:
     empty = missing_mask(out["customer_type"]) | out["customer_type"].astype("str").str.strip().eq(
         ""
     ).fillna(False).astype(bool)
-    fill = inferred_types(out).where(empty)
+    fill = pd.Series(pd.NA, index=out.index, dtype="str")
+    if empty.any():  # inferred for the empty cells only: most records state their type
+        fill[empty.to_numpy()] = inferred_types(out[empty.to_numpy()]).to_numpy()
     if not fill.notna().any():
         return out
     new = out["customer_type"].astype("str").where(~fill.notna(), fill)

@@ -94,10 +94,14 @@ def match_keys(customers: pd.DataFrame) -> pd.DataFrame:
 
     names = normal_text(blank_to_na(col("name")))
     uscc, idn = code_key(col("uscc")), code_key(col("id_number"))
-    inferred = kind_from_evidence(
-        looks_like_company(names, normalised=True), uscc.notna(), idn.notna()
-    )
-    kind = stated_types(col("customer_type")).fillna(inferred)
+    kind = stated_types(col("customer_type"))
+    unknown = kind.isna().to_numpy()
+    if unknown.any():  # inferred only where no type is stated: after cleaning, few records
+        has_uscc, has_id = uscc.notna()[unknown], idn.notna()[unknown]
+        company = looks_like_company(names[unknown], normalised=True)
+        inferred = np.full(len(kind), None, dtype=object)
+        inferred[unknown] = kind_from_evidence(company, has_uscc, has_id).to_numpy(dtype=object)
+        kind = kind.mask(unknown, inferred)
     company = ~kind.eq(PERSON).fillna(False).astype(bool)
     parts = company_parts(names[company], normalised=True).reindex(customers.index)
     keys = pd.DataFrame(
