@@ -336,7 +336,8 @@ def _block_scores(
                 score_cutoff=threshold, dtype=np.float32,
                 workers=-1 if window.stop - window.start > PARALLEL_FROM else 1,
             )  # fmt: skip
-            a, b = np.nonzero(np.triu(matrix >= threshold, k=1))
+            a, b = np.nonzero(matrix >= threshold)  # few hits: kept above the diagonal
+            a, b = a[a < b], b[a < b]
             out_i.append(pos[window][a])
             out_j.append(pos[window][b])
             out_s.append(matrix[a, b])
