@@ -139,3 +139,37 @@ def test_lookups_in_row_slices_give_the_same_result(demo_dir, cleaned, monkeypat
         pd.testing.assert_frame_equal(sliced.tables[name], table)
     for frame in pipeline.FRAMES:
         pd.testing.assert_frame_equal(getattr(sliced, frame), getattr(cleaned, frame))
+
+
+def test_steps_side_by_side_leave_the_trail_they_leave_in_turn(demo_dir, cleaned, monkeypatch):
+    """Validation runs beside the matcher and the other tables' categories beside the
+    customers' rules, each into an audit of its own: joined, the trail is the serial one."""
+    pair = cleaned.pairs.iloc[0]
+    decisions = pd.DataFrame(
+        {
+            "customer_id_a": [pair["left_id"], "X404"],
+            "customer_id_b": [pair["right_id"], "X405"],
+            "decision": ["keep_apart", "merge"],
+        }
+    )  # fmt: skip (a matched pair kept apart, and a pair of customers the extracts lack)
+
+    def extracts() -> Extracts:  # with two interactions' channels to canonicalise and to flag
+        loaded = load_extracts(demo_dir)
+        channel = loaded.tables["interactions"]["channel"].astype(object)
+        channel.iloc[:2] = ["phone", "飞鸽传书"]
+        loaded.tables["interactions"]["channel"] = channel.astype("str")
+        return loaded
+
+    threaded = clean(extracts(), decisions=decisions)
+    monkeypatch.setattr(pipeline, "side_by_side", lambda *calls: [call() for call in calls])
+    in_turn = clean(extracts(), decisions=decisions)
+    trail = pd.concat([in_turn.changes, in_turn.flags])
+    rules = set(trail["rule"])
+    assert {"phone_format", "merge_repoint", "unknown_customer", "dedupe_decision",
+            "decision_unknown_customer"} <= rules  # fmt: skip
+    others = trail[trail["table"] == "interactions"]
+    assert {"category_canonical", "unknown_category"} <= set(others["rule"])
+    for name, table in in_turn.tables.items():
+        pd.testing.assert_frame_equal(threaded.tables[name], table)
+    for frame in pipeline.FRAMES:
+        pd.testing.assert_frame_equal(getattr(threaded, frame), getattr(in_turn, frame))

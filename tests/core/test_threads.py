@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pytest
 
 from workbench.core import threads
-from workbench.core.threads import WORKERS, slice_map, thread_map
+from workbench.core.threads import WORKERS, side_by_side, slice_map, thread_map
 
 
 def test_results_keep_the_items_order_whatever_finishes_first() -> None:
@@ -82,3 +82,29 @@ def test_slice_map_refuses_a_kernel_that_is_not_element_wise(monkeypatch) -> Non
     monkeypatch.setattr(threads, "SLICE_FROM", 2)
     with pytest.raises(ValueError, match="element-wise"):
         slice_map(pc.unique, pa.array(["a", "a", "b", "b"]))
+
+
+def test_side_by_side_runs_the_calls_at_once_and_returns_in_order() -> None:
+    both_in = threading.Barrier(2, timeout=5)  # each call waits for the other: only at once
+
+    def first() -> str:
+        both_in.wait()
+        return "first"
+
+    def second() -> str:
+        both_in.wait()
+        return "second"
+
+    assert side_by_side(first, second) == ["first", "second"]
+
+
+def test_side_by_side_raises_the_first_failure_in_the_calls_order() -> None:
+    def slow_failure() -> None:
+        time.sleep(0.05)
+        raise ValueError("first call")
+
+    def quick_failure() -> None:
+        raise KeyError("second call")
+
+    with pytest.raises(ValueError, match="first call"):
+        side_by_side(slow_failure, quick_failure)

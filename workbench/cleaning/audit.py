@@ -96,6 +96,12 @@ class Audit:
             )
         )
 
+    def extend(self, other: Audit) -> None:
+        """Append `other`'s changes and flags after these: rules run side by side on threads
+        write to audits of their own, joined in the order the rules would have run."""
+        self._changes.extend(other._changes)
+        self._flags.extend(other._flags)
+
     @property
     def changes(self) -> pd.DataFrame:
         """All changes so far, in the order the rules ran."""

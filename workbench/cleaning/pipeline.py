@@ -4,7 +4,9 @@ Order: apply the people's corrections (`workbench.collection.corrections`, audit
 ``manual_correction``) → normalise formats and categories → map regions and industries → infer empty customer
 types → validate (flag only) → de-duplicate customers (children re-pointed to survivors; doubtful
 pairs listed for review, reviewers' decisions applied) → orders in customer order → mark 待补充 →
-mask PII → retention.
+mask PII → retention. Steps that share nothing run side by side on two threads (the other
+tables' categories beside the customers' rules, validation beside the matcher), each writing
+its own audit log, joined in this order: the trail is the same as when they run in turn.
 Every input row ends up clean, merged (pointing at its survivor) or quarantined; `reconcile`
 checks that on every run and the pipeline refuses to return a result that does not balance.
 """
@@ -28,6 +30,7 @@ from workbench.cleaning.settings import CleaningSettings
 from workbench.collection.approvals import APPROVAL_COLUMNS
 from workbench.collection.corrections import LOG_COLUMNS, Corrections, apply_corrections
 from workbench.core.errors import WorkbenchError
+from workbench.core.threads import side_by_side
 from workbench.extracts.loader import Extracts, TableAccess
 from workbench.extracts.schema import TABLES
 
@@ -158,8 +161,12 @@ def clean(
     tables = _normalise(tables, audit, settings)
     tables["customers"] = infer_customer_types(tables["customers"], audit)
     as_of = settings.as_of_date(latest_date(tables))
-    _validate(tables, audit, settings, as_of)
-    found = dedupe.find_duplicates(tables["customers"], settings, decisions, audit)
+    matcher_log = Audit()  # validation flags and de-duplication reads: side by side on two
+    _, found = side_by_side(  # threads, the matcher's log joined after the flags, as in turn
+        lambda: _validate(tables, audit, settings, as_of),
+        lambda: dedupe.find_duplicates(tables["customers"], settings, decisions, matcher_log),
+    )
+    audit.extend(matcher_log)
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
@@ -195,17 +202,33 @@ def clean(
 def _normalise(
     tables: dict[str, pd.DataFrame], audit: Audit, settings: CleaningSettings
 ) -> dict[str, pd.DataFrame]:
+    """The customers' rules on one thread, the other tables' categories beside them on another;
+    the other tables' log joined after the customers', as when run in turn."""
     customers = tables["customers"]
-    rules = (normalise.normalise_names, normalise.normalise_phones, normalise.normalise_emails,
-             normalise.normalise_ids)  # fmt: skip
-    for rule in rules:
-        customers = rule(customers, audit)
-    customers = regions.map_regions(customers, audit)
-    customers = industry.map_industry(customers, audit)
-    tables["customers"] = customers
-    for name, frame in tables.items():
-        tables[name] = normalise.normalise_categories(frame, audit, name, settings.size_bands)
-    return tables
+    others = {name: frame for name, frame in tables.items() if name != "customers"}
+    tables.clear()  # each table's old version goes as soon as its new one is made
+    others_log = Audit()
+
+    def customer_rules() -> pd.DataFrame:
+        nonlocal customers
+        rules = (normalise.normalise_names, normalise.normalise_phones,
+                 normalise.normalise_emails, normalise.normalise_ids)  # fmt: skip
+        for rule in rules:
+            customers = rule(customers, audit)
+        customers = regions.map_regions(customers, audit)
+        customers = industry.map_industry(customers, audit)
+        return normalise.normalise_categories(customers, audit, "customers", settings.size_bands)
+
+    def other_categories() -> dict[str, pd.DataFrame]:
+        for name, frame in others.items():
+            others[name] = normalise.normalise_categories(
+                frame, others_log, name, settings.size_bands
+            )
+        return others
+
+    customers, others = side_by_side(customer_rules, other_categories)
+    audit.extend(others_log)
+    return {"customers": customers, **others}
 
 
 def _with_names(merges: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
