@@ -10,6 +10,7 @@ from workbench.cleaning import pipeline
 from workbench.cleaning.order_sort import in_order
 from workbench.cleaning.pipeline import clean
 from workbench.cleaning.privacy import public_view
+from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
 from workbench.core import threads
 from workbench.extracts.loader import Extracts
@@ -173,3 +174,12 @@ def test_steps_side_by_side_leave_the_trail_they_leave_in_turn(demo_dir, cleaned
         pd.testing.assert_frame_equal(threaded.tables[name], table)
     for frame in pipeline.FRAMES:
         pd.testing.assert_frame_equal(getattr(threaded, frame), getattr(in_turn, frame))
+
+
+def test_the_retention_list_reads_no_row_order(cleaned):
+    """It is made beside the orders' sort, from the orders as merged: any row order gives it."""
+    tables = dict(cleaned.tables)
+    tables["orders"] = tables["orders"].iloc[::-1]
+    assert len(cleaned.retention) > 0
+    kept = retention_list(tables, CleaningSettings(), cleaned.as_of)
+    pd.testing.assert_frame_equal(kept, cleaned.retention)

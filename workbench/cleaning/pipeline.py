@@ -5,8 +5,9 @@ Order: apply the people's corrections (`workbench.collection.corrections`, audit
 types → validate (flag only) → de-duplicate customers (children re-pointed to survivors; doubtful
 pairs listed for review, reviewers' decisions applied) → orders in customer order → mark 待补充 →
 mask PII → retention. Steps that share nothing run side by side on two threads (the other
-tables' categories beside the customers' rules, validation beside the matcher), each writing
-its own audit log, joined in this order: the trail is the same as when they run in turn.
+tables' categories beside the customers' rules, validation beside the matcher, the retention
+list beside the orders' sort), each writing its own audit log, joined in this order: the trail
+is the same as when they run in turn.
 Every input row ends up clean, merged (pointing at its survivor) or quarantined; `reconcile`
 checks that on every run and the pipeline refuses to return a result that does not balance.
 """
@@ -170,7 +171,10 @@ def clean(
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
-    tables["orders"] = in_customer_order(tables["orders"])  # what every analysis reads per customer
+    tables["orders"], retention = side_by_side(  # the retention list reads no row order
+        lambda: in_customer_order(tables["orders"]),  # what every analysis reads per customer
+        lambda: retention_list(tables, settings, as_of),
+    )
     to_complete = to_complete_list(tables["customers"], settings.to_complete_fields)
     tables["customers"] = add_masked_columns(mark_to_complete(tables["customers"], to_complete))
     result = CleanResult(
@@ -186,7 +190,7 @@ def clean(
             tables["customers"], settings.key_fields, settings.completeness_target
         ),
         to_complete=to_complete,
-        retention=retention_list(tables, settings, as_of),
+        retention=retention,
         rows_read=rows_read,
         sources=sources,
         as_of=as_of,
