@@ -159,16 +159,18 @@ def spawn(arguments: list[str], timeout: float) -> dict:
 
 def extracts(size: int, data_dir: Path | None) -> Path:
     """The demo extracts of `size` customers: common.dataset's, or generated once (seed 7) in
-    <data_dir>/c<size>/."""
-    from common import dataset
+    <data_dir>/c<size>/. Generated in a child process: a cell's ru_maxrss starts from this
+    process's resident size when it is started (Linux keeps the high-water mark across exec), so
+    generating here would put a floor under every cell's peak (1.16 GB after 100k customers)."""
+    from common import BENCH_DATA
 
-    if data_dir is None:
-        return dataset(size)
-    out = data_dir / f"c{size}"
+    out = (data_dir or BENCH_DATA) / f"c{size}"
     if not (out / "customers.csv").exists():
-        from workbench.demo import generate
-
-        generate(out, customers=size, seed=7)
+        code = (
+            "import sys; from pathlib import Path; from workbench.demo import generate; "
+            "generate(Path(sys.argv[1]), customers=int(sys.argv[2]), seed=7)"
+        )
+        subprocess.run([sys.executable, "-c", code, str(out), str(size)], check=True)
     return out
 
 
