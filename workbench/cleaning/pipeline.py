@@ -214,14 +214,14 @@ def _normalise(
     others_log = Audit()
 
     def customer_rules() -> pd.DataFrame:
-        nonlocal customers
+        frame = customers
         rules = (normalise.normalise_names, normalise.normalise_phones,
                  normalise.normalise_emails, normalise.normalise_ids)  # fmt: skip
         for rule in rules:
-            customers = rule(customers, audit)
-        customers = regions.map_regions(customers, audit)
-        customers = industry.map_industry(customers, audit)
-        return normalise.normalise_categories(customers, audit, "customers", settings.size_bands)
+            frame = rule(frame, audit)
+        frame = regions.map_regions(frame, audit)
+        frame = industry.map_industry(frame, audit)
+        return normalise.normalise_categories(frame, audit, "customers", settings.size_bands)
 
     def other_categories() -> dict[str, pd.DataFrame]:
         for name, frame in others.items():
