@@ -218,11 +218,10 @@ def _name_pairs(keys: CodedKeys, review: float) -> tuple[np.ndarray, np.ndarray,
     j = np.concatenate([fj, bj, pj])
     ratio = np.concatenate([fs, np.full(len(bi) + len(pi), np.nan)])
     i, j = np.minimum(i, j), np.maximum(i, j)
-    found = pd.DataFrame({"i": i, "j": j, "ratio": ratio})
+    ok = keys.compatible(i, j)  # before the sort: most similar names are other companies' (97%)
+    found = pd.DataFrame({"i": i[ok], "j": j[ok], "ratio": ratio[ok]})
     found = found.sort_values(["i", "j", "ratio"]).drop_duplicates(["i", "j"])  # ratio first
     i, j, ratio = found["i"].to_numpy(), found["j"].to_numpy(), found["ratio"].to_numpy()
-    ok = keys.compatible(i, j)
-    i, j, ratio = i[ok], j[ok], ratio[ok]
     return i, j, _name_scores(keys, i, j, ratio, length)
 
 
