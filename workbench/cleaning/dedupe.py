@@ -52,6 +52,7 @@ from workbench.cleaning.dedupe_groups import (
 from workbench.cleaning.dedupe_keys import CodedKeys, customer_keys
 from workbench.cleaning.dedupe_review import REVIEW_COLUMNS, apply_decisions, review_list
 from workbench.cleaning.settings import CleaningSettings
+from workbench.core.threads import thread_map
 
 __all__ = [
     "MERGE_COLUMNS", "PAIR_COLUMNS", "REVIEW_COLUMNS", "RULES", "Duplicates", "candidate_pairs",
@@ -62,7 +63,6 @@ PAIR_COLUMNS = ["left_id", "right_id", "rule", "score"]
 MAX_KEY_SHARE = 5  # a key shared by more customers than this is not evidence of one customer
 BLOCK_CAP = 1000  # larger blocks are compared in overlapping windows of this many sorted names
 SMALL_BLOCK = 32  # blocks up to this size are scored pairwise in one vectorised call
-PARALLEL_FROM = 300  # blocks at least this large are scored on all cores
 MAX_BRAND_SHARE = 200  # a 字号 (with its city) held by more names than this is not looked up
 # Scores of name evidence (module docstring); 85 sits between the default thresholds (80, 90).
 ABBREVIATION = 95.0  # an abbreviation that points at one name, long enough or in the same city
@@ -326,21 +326,33 @@ def _block_scores(
     codes = pd.factorize(frame["block"])[0]
     bounds = np.flatnonzero(np.diff(codes, prepend=-1, append=-1))
     step = BLOCK_CAP // 2
-    for lo, hi in itertools.pairwise(bounds):  # one rapidfuzz call per block
-        for start in range(lo, max(hi - step, lo + 1), step):  # windows of sorted names
-            window = slice(start, min(start + BLOCK_CAP, hi))
-            window_names = _narrow(text[window].tolist())  # one list as both sides: half scored
-            matrix = process.cdist(
-                window_names, window_names, scorer=fuzz.ratio,
-                score_cutoff=threshold, dtype=np.float32,
-                workers=-1 if window.stop - window.start > PARALLEL_FROM else 1,
-            )  # fmt: skip
-            a, b = np.nonzero(matrix >= threshold)  # few hits: kept above the diagonal
-            a, b = a[a < b], b[a < b]
-            out_i.append(pos[window][a])
-            out_j.append(pos[window][b])
-            out_s.append(matrix[a, b])
+    windows = [  # overlapping windows of sorted names; a block up to BLOCK_CAP is one window
+        slice(start, min(start + BLOCK_CAP, hi))
+        for lo, hi in itertools.pairwise(bounds)
+        for start in range(lo, max(hi - step, lo + 1), step)
+    ]
+    workers = -1 if len(windows) == 1 else 1  # many windows: one a thread, one core each
+    hits = thread_map(lambda w: _window_hits(text[w].tolist(), threshold, workers), windows)
+    for window, (a, b, score) in zip(windows, hits, strict=True):
+        out_i.append(pos[window][a])
+        out_j.append(pos[window][b])
+        out_s.append(score)
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s).astype(float)
+
+
+def _window_hits(
+    names: list[str], threshold: float, workers: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, score) for a < b where fuzz.ratio(names[a], names[b]) ≥ threshold: one rapidfuzz
+    call with the one list as both sides (it scores half the matrix)."""
+    narrowed = _narrow(names)
+    matrix = process.cdist(
+        narrowed, narrowed, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float32,
+        workers=workers,
+    )  # fmt: skip
+    a, b = np.nonzero(matrix >= threshold)  # few hits: kept above the diagonal
+    a, b = a[a < b], b[a < b]
+    return a, b, matrix[a, b]
 
 
 def _narrow(names: list[str]) -> list[str]:
