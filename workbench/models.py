@@ -57,6 +57,8 @@ from workbench.profiling.analysis import (
 from workbench.profiling.gaps import Gap, profile_gaps
 from workbench.quality.analysis import (
     issue_counts,
+    load_issue_counts,
+    load_issue_summary,
     merge_counts,
     merged_pairs,
     quarantine_counts,
@@ -180,6 +182,8 @@ __all__ = [
     "load_churn_model",
     "load_churn_params",
     "load_funnel_params",
+    "load_issue_counts",
+    "load_issue_summary",
     "load_kpi_params",
     "load_requirement_params",
     "load_segments",

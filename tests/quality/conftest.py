@@ -1,12 +1,15 @@
 """A hand-made cleaning result, written here rather than generated: three rules changed or flagged
 cells, two orders were quarantined, two customers were merged (one company, one individual), two
 pairs wait for review as possible duplicates, three customers miss key fields and one is past
-retention."""
+retention. And the result of loading tests/load_issue_corpus.py's files, for the load issues."""
 
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from load_issue_corpus import write_load_issue_corpus
+
+from workbench import io
 
 
 @pytest.fixture
@@ -74,3 +77,9 @@ def result() -> SimpleNamespace:
             }
         ),
     )
+
+
+@pytest.fixture(scope="module")
+def load_issue_data(tmp_path_factory: pytest.TempPathFactory):
+    """The cleaned result of tests/load_issue_corpus.py's files, through the real loader."""
+    return io.load_clean(write_load_issue_corpus(tmp_path_factory.mktemp("load_issues")))

@@ -1,6 +1,11 @@
-"""Data-quality figures on the hand-made cleaning result of conftest.py: codes, not words."""
+"""Data-quality figures on the hand-made cleaning result of conftest.py and on the load issues of
+tests/load_issue_corpus.py's files: codes, not words."""
+
+import dataclasses
+from types import SimpleNamespace
 
 import pandas as pd
+from load_issue_corpus import EXPECTED
 
 from workbench.quality import analysis
 
@@ -70,3 +75,37 @@ def test_empty_results_give_empty_frames(result):
     for count in (analysis.merged_pairs, analysis.quarantine_counts,
                   analysis.to_complete_by_owner, analysis.retention_counts):  # fmt: skip
         assert count(empty).empty
+
+
+def test_load_issue_counts_from_files_read_by_the_loader(load_issue_data):
+    counts = analysis.load_issue_counts(load_issue_data)
+    assert counts.columns.tolist() == ["table", "file", "column", "kind", "count", "rows"]
+    assert list(counts.itertuples(index=False, name=None)) == EXPECTED  # most first
+    assert "value" not in counts  # raw cells (phones, ID numbers, e-mails) are not taken
+    first = analysis.load_issue_counts(load_issue_data, examples=3).iloc[0]
+    assert (first["count"], first["rows"]) == (4, (2, 3, 5))
+
+
+def test_load_issue_summary(load_issue_data):
+    summary = analysis.load_issue_summary(analysis.load_issue_counts(load_issue_data))
+    assert summary == {"issues": 16, "tables": 2, "missing": 8, "missing_columns": 3,
+                       "unread_sheets": 1}  # fmt: skip
+
+
+def test_no_load_issues(load_issue_data):
+    clean = dataclasses.replace(load_issue_data, issues=load_issue_data.issues.head(0))
+    counts = analysis.load_issue_counts(clean)
+    assert counts.empty and counts.columns.tolist()[-2:] == ["count", "rows"]
+    assert analysis.load_issue_summary(counts) == dict.fromkeys(
+        ("issues", "tables", "missing", "missing_columns", "unread_sheets"), 0
+    )
+
+
+def test_load_issue_counts_keep_an_issue_without_a_column():
+    issues = pd.DataFrame({"table": ["orders"] * 2, "file": ["orders.csv"] * 2, "row": [4, 9],
+                           "column": [None, "数量"], "value": ["", "x"],
+                           "problem": ["something new", "not a valid 数值 number; set to missing"]})  # fmt: skip
+    counts = analysis.load_issue_counts(SimpleNamespace(issues=issues))
+    assert counts[["kind", "count", "rows"]].values.tolist() == [
+        ["other", 1, (4,)], ["set_to_missing", 1, (9,)]
+    ]  # fmt: skip

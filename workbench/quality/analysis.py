@@ -1,10 +1,11 @@
 """The data-quality figures of a cleaning run: what each rule did, which customers were merged,
-which pairs wait for review as possible duplicates, what was quarantined, who has fields to
-complete and who is past retention.
+which pairs wait for review as possible duplicates, what was quarantined, what the loader noted
+while reading, who has fields to complete and who is past retention.
 
 Frames in (a `CleanResult`), frames out, no words: rules and kinds stay codes, which
 `workbench.quality.tables` shows in the report's language. No raw PII leaves here: names of
-individuals are masked; phones, e-mails and ID numbers are never selected.
+individuals are masked; phones, e-mails and ID numbers are never selected (nor are the cells
+of the loader's issues, which may be any of them).
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import pandas as pd
 
 from workbench.cleaning.pipeline import CleanResult
 from workbench.cleaning.privacy import mask_person_names
+from workbench.extracts.issue_kinds import MISSING_KINDS, issue_kinds
+from workbench.extracts.schema import TABLES
 
 KINDS = ("changed", "flagged", "quarantined")  # what a rule did to a cell or row
+LOAD_ISSUE_COLUMNS = ["table", "file", "column", "kind", "count", "rows"]
+EXAMPLE_ROWS = 5  # row numbers shown for each group of load issues
 
 
 def issue_counts(result: CleanResult) -> pd.DataFrame:
@@ -103,6 +108,47 @@ def quarantine_counts(result: CleanResult) -> pd.DataFrame:
         result.quarantine.groupby(["table", "column", "reason"]).size()
         .rename("rows").reset_index().sort_values("rows", ascending=False)
     )  # fmt: skip
+
+
+def load_issue_counts(result: CleanResult, examples: int = EXAMPLE_ROWS) -> pd.DataFrame:
+    """The loader's issues (`CleanResult.issues`) by table, file, column and kind (a code of
+    `extracts.issue_kinds`): table, file, column, kind, count, rows (the first `examples` row
+    numbers); most first. A sheet not read has its title as column. No cell value is taken:
+    it may be a raw phone, ID number or e-mail. Empty (with the columns) when there is none."""
+    issues = result.issues
+    kind = issue_kinds(issues["problem"])
+    sheet = kind == "unread_sheet"  # its "column" is the word 工作表, its value the title
+    frame = issues.assign(kind=kind, column=issues["column"].mask(sheet, issues["value"]))
+    groups = frame.groupby(["table", "file", "column", "kind"], sort=False, dropna=False)["row"]
+    counts = groups.agg(count="size", first="min", rows=lambda r: _first_rows(r, examples))
+    counts = counts.reset_index().assign(order=lambda f: f["table"].map(_table_order))
+    ties = ["order", "file", "first", "column", "kind"]  # schema order, then where in the file
+    counts = counts.sort_values(["count", *ties], ascending=[False] + [True] * len(ties))
+    return counts[LOAD_ISSUE_COLUMNS].reset_index(drop=True)
+
+
+def _first_rows(rows: pd.Series, examples: int) -> tuple[int, ...]:
+    """The smallest `examples` distinct row numbers, ascending."""
+    return tuple(int(r) for r in sorted(set(rows.dropna()))[:examples])
+
+
+def _table_order(table: str) -> int:
+    """The table's place in the schema (customers first), for a stable order of ties."""
+    names = list(TABLES)
+    return names.index(table) if table in names else len(names)
+
+
+def load_issue_summary(counts: pd.DataFrame) -> dict[str, int]:
+    """`load_issue_counts` in five numbers: issues, tables, cells set to missing (`missing`)
+    and the columns holding them (`missing_columns`), sheets not read (`unread_sheets`)."""
+    missing = counts[counts["kind"].isin(MISSING_KINDS)]
+    return {
+        "issues": int(counts["count"].sum()),
+        "tables": int(counts["table"].nunique()),
+        "missing": int(missing["count"].sum()),
+        "missing_columns": len(missing[["table", "column"]].drop_duplicates()),
+        "unread_sheets": int(counts.loc[counts["kind"] == "unread_sheet", "count"].sum()),
+    }
 
 
 def to_complete_by_owner(result: CleanResult) -> pd.DataFrame:
