@@ -1,8 +1,13 @@
-"""The data-quality report's views in both languages, from the hand-made result of conftest.py."""
+"""The data-quality report's views in both languages, from the hand-made result of conftest.py
+and the load issues of tests/load_issue_corpus.py's files."""
+
+from types import SimpleNamespace
 
 import pandas as pd
+from load_issue_corpus import EMAIL, ID_NUMBER, PHONE
 
 from workbench.quality import analysis, tables
+from workbench.reports.safe_html import styled_table
 
 
 def test_rule_labels():
@@ -132,3 +137,71 @@ def test_quarantined_revenue_table_names_reasons_money_and_shares():
     assert shown.iloc[0].tolist() == ["客户编号", "必填字段为空", 3, "384", "69.0%"]
     assert shown.iloc[1].tolist()[3:] == ["–", "–"]
     assert tables.quarantined_revenue_table(revenue.iloc[:0], "en").empty
+
+
+def test_load_issues_table_in_both_languages(load_issue_data):
+    counts = analysis.load_issue_counts(load_issue_data)
+    zh = tables.load_issues_table(counts)
+    assert zh.columns.tolist() == ["数据表", "文件", "字段", "问题", "问题数", "行号（示例）"]
+    assert zh.iloc[0].tolist() == ["客户基本信息表", "customers.csv", "首次接触时间",
+                                   "无法解析，已置为空值", 4, "2、3、5、6"]  # fmt: skip
+    assert zh.iloc[7].tolist() == ["交易记录", "orders.xlsx", "工作表「旧订单」", "另一工作表未读入",
+                                   1, "1"]  # fmt: skip
+    en = tables.load_issues_table(counts, "en")
+    assert en.columns.tolist() == ["table", "file", "column", "problem", "issues",
+                                   "rows (first ones)"]  # fmt: skip
+    assert en.iloc[0].tolist() == ["customers", "customers.csv", "first_contact_date",
+                                   "unparseable, set to missing", 4, "2 / 3 / 5 / 6"]  # fmt: skip
+    assert en.iloc[7, 2:4].tolist() == ["sheet “旧订单”", "another sheet not read"]
+    assert en.iloc[1, 2] == "备注"  # a header the schema does not know: as the file has it
+    assert dict(zip(counts["kind"], en["problem"], strict=True)) == {
+        "set_to_missing": "unparseable, set to missing",
+        "formula_text": "text that looks like a formula, kept",
+        "reserved_header": "header named source_row, renamed",
+        "repeated_header": "repeated header, suffixed",
+        "formula_missing": "a formula (never evaluated), set to missing",
+        "unread_sheet": "another sheet not read",
+        "possible_repeat": "possible repeated line, kept",
+        "merged_cell": "merged cell, value used in each row",
+    }  # fmt: skip
+    assert len(set(zh["问题"])) == 8 and not set(zh["问题"]) & set(en["problem"])
+    more = tables.load_issues_table(analysis.load_issue_counts(load_issue_data, examples=3))
+    assert more.iloc[0]["行号（示例）"] == "2、3、5 …"  # four rows, three shown
+
+
+def test_load_issues_summary_in_both_languages(load_issue_data):
+    summary = analysis.load_issue_summary(analysis.load_issue_counts(load_issue_data))
+    assert tables.load_issues_summary(summary) == (
+        "读入时共记录 16 处问题，涉及 2 个数据表；其中 8 个单元格无法解析，已置为空值（涉及 3 个字段）。"
+        "这些行均已导入，没有因此删除任何行（无法导入的行见“隔离数据”）。"
+        "另有 1 个工作表也含有数据表的行但未读入，这些行不在本报告中（见下表“另一工作表未读入”）。"
+    )
+    assert tables.load_issues_summary(summary, "en") == (
+        "16 load issues in 2 tables: 8 cells in 3 columns could not be parsed and were set to "
+        "missing. Their rows were loaded; no row was dropped for them (rows that could not be "
+        "loaded are under Quarantine). 1 other sheets also hold rows of a table and were not "
+        "read: those rows are not in this report (see “another sheet not read” below)."
+    )
+    all_read = {**summary, "unread_sheets": 0}
+    assert tables.load_issues_summary(all_read, "en").endswith("are under Quarantine).")
+    nothing = dict.fromkeys(summary, 0)
+    assert tables.load_issues_summary(nothing) == (
+        "读入时未发现问题：没有单元格被置为空值，所有工作表均已读入。"
+    )
+    assert tables.load_issues_summary(nothing, "en") == (
+        "No load issues: no cell was set to missing while reading, and every sheet was read."
+    )
+    assert tables.load_issues_table(analysis.load_issue_counts(SimpleNamespace(
+        issues=pd.DataFrame(columns=["table", "file", "row", "column", "value", "problem"])
+    )), "en").empty  # fmt: skip
+
+
+def test_load_issues_never_show_a_phone_id_number_or_email(load_issue_data):
+    values = set(load_issue_data.issues["value"])
+    assert {PHONE, ID_NUMBER, f'=HYPERLINK("mailto:{EMAIL}")'} <= values  # the loader has them
+    counts = analysis.load_issue_counts(load_issue_data)
+    for lang in ("zh", "en"):
+        summary = tables.load_issues_summary(analysis.load_issue_summary(counts), lang)
+        page = styled_table(tables.load_issues_table(counts, lang)).to_html() + summary
+        for secret in (PHONE, ID_NUMBER, EMAIL, "zhouli"):
+            assert secret not in page, (lang, secret)

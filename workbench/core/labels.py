@@ -237,6 +237,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "qc_phone_b": ("电话B", "phone B"),
     "qc_owner_b": ("负责人B", "owner B"),
     "qc_review_reason": ("待复核原因", "why listed"),
+    # load issues: what the loader noted while reading the extracts (quality.load_issues_table)
+    "qc_file": ("文件", "file"),
+    "qc_problem": ("问题", "problem"),
+    "qc_issues": ("问题数", "issues"),
+    "qc_example_rows": ("行号（示例）", "rows (first ones)"),
+    "qc_sheet_named": ("工作表「{sheet}」", "sheet “{sheet}”"),
+    "load_kind_set_to_missing": ("无法解析，已置为空值", "unparseable, set to missing"),
+    "load_kind_formula_missing": (
+        "公式（未计算），已置为空值",
+        "a formula (never evaluated), set to missing",
+    ),
+    "load_kind_formula_text": ("疑似公式的文本，原样保留", "text that looks like a formula, kept"),
+    "load_kind_repeated_header": ("表头重复，已加后缀", "repeated header, suffixed"),
+    "load_kind_reserved_header": ("表头与行号列同名，已改名", "header named source_row, renamed"),
+    "load_kind_merged_cell": ("合并单元格，值已填入各行", "merged cell, value used in each row"),
+    "load_kind_unread_sheet": ("另一工作表未读入", "another sheet not read"),
+    "load_kind_possible_repeat": ("疑似重复的明细行，已保留", "possible repeated line, kept"),
+    "load_kind_other": ("其他", "other"),
+    "load_issues_none": (
+        "读入时未发现问题：没有单元格被置为空值，所有工作表均已读入。",
+        "No load issues: no cell was set to missing while reading, and every sheet was read.",
+    ),
+    "load_issues_summary": (
+        "读入时共记录 {issues:,} 处问题，涉及 {tables:,} 个数据表；其中 {missing:,} 个单元格无法"
+        "解析，已置为空值（涉及 {missing_columns:,} 个字段）。这些行均已导入，没有因此删除任何行"
+        "（无法导入的行见“隔离数据”）。",
+        "{issues:,} load issues in {tables:,} tables: {missing:,} cells in {missing_columns:,} "
+        "columns could not be parsed and were set to missing. Their rows were loaded; no row was "
+        "dropped for them (rows that could not be loaded are under Quarantine).",
+    ),
+    "load_issues_unread": (  # follows load_issues_summary (hence the English leading space)
+        "另有 {unread_sheets:,} 个工作表也含有数据表的行但未读入，这些行不在本报告中（见下表"
+        "“另一工作表未读入”）。",
+        " {unread_sheets:,} other sheets also hold rows of a table and were not read: those rows "
+        "are not in this report (see “another sheet not read” below).",
+    ),
     "quality_review": (
         "共 {pairs:,} 对疑似重复（涉及 {customers:,} 个客户）未自动合并，待人工复核；"
         "复核结论写入数据目录下的 {file} 后，下次运行时生效。",

@@ -31,6 +31,8 @@ QUARANTINED_REVENUE_HEADERS = (
     "qc_revenue",
     "qc_revenue_share",
 )
+LOAD_ISSUE_HEADERS = ("qc_table", "qc_file", "qc_column", "qc_problem", "qc_issues",
+                      "qc_example_rows")  # fmt: skip
 TO_COMPLETE_HEADERS = ("qc_owner", "qc_to_complete", "qc_top_gaps")
 RETENTION_HEADERS = ("qc_reason", "qc_customers", "qc_owners", "qc_oldest")
 REVIEW_HEADERS = ("qc_customer_a", "qc_name_a", "qc_city_a", "qc_phone_a", "qc_owner_a",
@@ -151,6 +153,50 @@ def quarantined_revenue_table(revenue: pd.DataFrame, lang: str = "zh") -> pd.Dat
         share=revenue["share"].map(lambda v: "–" if pd.isna(v) else f"{v:.1%}"),
     )
     return _headers(frame, QUARANTINED_REVENUE_HEADERS, lang)
+
+
+def load_issues_summary(summary: dict[str, int], lang: str = "zh") -> str:
+    """What the loader noted, from `analysis.load_issue_summary`: the cells set to missing and
+    that no row was dropped for them, the sheets not read; or that it noted nothing."""
+    if not summary["issues"]:
+        return t("load_issues_none", lang)
+    text = t("load_issues_summary", lang, **summary)
+    if summary["unread_sheets"]:
+        text += t("load_issues_unread", lang, **summary)
+    return text
+
+
+def load_issues_table(counts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """`analysis.load_issue_counts` with the tables', columns' and kinds' names, the example rows
+    as 2、5、9 … and headers in `lang`. Empty when the loader noted nothing."""
+    if counts.empty:
+        return pd.DataFrame()
+    groups = counts.to_dict("records")
+    frame = pd.DataFrame(
+        {
+            "table": [table_label(g["table"], lang) for g in groups],
+            "file": counts["file"].to_numpy(),
+            "column": [_issue_column(g["table"], g["column"], g["kind"], lang) for g in groups],
+            "kind": [t(f"load_kind_{g['kind']}", lang) for g in groups],
+            "count": counts["count"].to_numpy(),
+            "rows": [_example_rows(g["rows"], g["count"], lang) for g in groups],
+        }
+    )
+    return _headers(frame, LOAD_ISSUE_HEADERS, lang)
+
+
+def _issue_column(table: str, column: str, kind: str, lang: str) -> str:
+    """The column of a load issue in `lang` (its Chinese header or its code; a header the
+    schema does not know, as written); a sheet not read as 工作表「…」."""
+    if kind == "unread_sheet":
+        return t("qc_sheet_named", lang, sheet=column)
+    names = {c.zh: c.name for c in TABLES[table].columns} if table in TABLES else {}
+    return t("column_name", lang, zh=column, name=names.get(column, column))
+
+
+def _example_rows(rows: tuple[int, ...], count: int, lang: str) -> str:
+    """2、5、9, with … when the group has more rows than those shown."""
+    return t("list_sep", lang).join(map(str, rows)) + (" …" if count > len(rows) else "")
 
 
 def to_complete_table(owners: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
