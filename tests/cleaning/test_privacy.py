@@ -5,21 +5,26 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from load_issue_corpus import EMAIL, ID_NUMBER, PHONE, write_load_issue_corpus
 
+from workbench.cleaning.cache import CACHE_DIR, load_clean
 from workbench.cleaning.normalise import canonical_phones
 from workbench.cleaning.privacy import (
     add_masked_columns,
     display_names,
     mask_emails,
+    mask_free_text,
     mask_id_numbers,
     mask_person_names,
     mask_phones,
     mask_values,
     public_view,
 )
+from workbench.extracts.loader import load_extracts
 
 MASKERS = [mask_phones, mask_id_numbers, mask_emails, mask_person_names]
 MISSING = [None, float("nan"), pd.NA, "", "   "]
@@ -220,3 +225,59 @@ def test_display_names_mask_individuals_not_enterprises():
         {"name": ["杭州云帆科技有限公司", "李娜"], "customer_type": ["企业", "个人"]}
     )
     assert display_names(customers).tolist() == ["杭州云帆科技有限公司", "李*"]
+
+
+FREE_TEXT = [  # (a cell the loader noted, as the cache keeps it)
+    ("13998765432", "*******5432"),  # a phone typed into a date column
+    ("11010519491231002X", "**************002X"),  # an ID number typed into an age
+    ('=HYPERLINK("mailto:zhouli@qq.com")', '=HYPERLINK("mailto:z***@qq.com")'),
+    ("139-9876-5432", "***-****-5432"),
+    ("138 0013 8000 转 12", "*** **** 8000 转 12"),
+    ("010-62345678", "***-****5678"),
+    ("电话62345678", "电话****5678"),  # a landline without its area code
+    ("a@b.cn; 王@c.com", "a***@b.cn; 王***@c.com"),
+    ("2024/02/30", "2024/02/30"),  # dates, amounts, formulas and words stay readable
+    ("2024-13-45", "2024-13-45"),
+    ("1234.50", "1234.50"),
+    ("=2024-1985", "=2024-1985"),
+    ("去年春天", "去年春天"),
+    (None, None),
+]
+
+
+def test_mask_free_text_masks_phones_id_numbers_and_emails_wherever_they_are():
+    cells, shown = zip(*FREE_TEXT, strict=True)
+    for dtype in (object, "str"):
+        assert masked(mask_free_text, list(cells)) == list(shown)
+        out = mask_free_text(pd.Series(cells, index=range(10, 24), dtype=dtype))
+        assert out.index.tolist() == list(range(10, 24))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.text(alphabet='ab 年:=("', max_size=6),
+    number=st.one_of(MOBILES, st.from_regex(r"[1-6][0-9]{16}[0-9X]", fullmatch=True)),
+    after=st.text(alphabet='ab 年:)"', max_size=6),
+)
+def test_mask_free_text_never_shows_a_phone_or_id_number_inside_text(before, number, after):
+    shown = masked(mask_free_text, [before + number + after])[0]
+    assert number not in shown and number[:-4] not in shown
+    assert shown.endswith(number[-4:] + after)  # the last 4, to tell numbers apart at the source
+
+
+def test_the_cache_keeps_no_raw_cell_of_the_loaders_issues(tmp_path):
+    """The loader's issues keep the cells it noted, in any column: a phone typed into a date, an
+    ID number into an age, an e-mail inside a formula. The cache (the redacted result) masks them."""
+    folder = write_load_issue_corpus(tmp_path / "data")
+    fresh = load_clean(folder)
+    assert load_extracts(folder).issues["value"].isin([PHONE, ID_NUMBER]).sum() == 2  # in memory
+    cached = load_clean(folder)  # read back from the cache
+    for result in (fresh, cached):
+        values = result.issues["value"].dropna().tolist()
+        assert {"*******5432", "**************002X", '=HYPERLINK("mailto:z***@qq.com")'} <= set(
+            values
+        )
+        assert not [v for v in values if any(s in v for s in (PHONE, ID_NUMBER, EMAIL))]
+    for file in (folder / CACHE_DIR).rglob("*.parquet"):
+        text = [str(v) for v in pq.read_table(file).to_pandas().to_numpy().ravel()]
+        assert not [v for v in text if any(s in v for s in (PHONE, ID_NUMBER, EMAIL))], file

@@ -25,7 +25,13 @@ from workbench.cleaning.completeness import completeness, mark_to_complete, to_c
 from workbench.cleaning.customer_type import infer_customer_types
 from workbench.cleaning.dedupe_review import review_records
 from workbench.cleaning.order_sort import in_customer_order
-from workbench.cleaning.privacy import PII_COLUMNS, add_masked_columns, mask_values, public_view
+from workbench.cleaning.privacy import (
+    PII_COLUMNS,
+    add_masked_columns,
+    mask_free_text,
+    mask_values,
+    public_view,
+)
 from workbench.cleaning.retention import retention_list
 from workbench.cleaning.settings import CleaningSettings
 from workbench.collection.approvals import APPROVAL_COLUMNS
@@ -77,7 +83,9 @@ class CleanResult(TableAccess):
         """The result with no raw phone, ID number or e-mail anywhere: what may leave memory.
 
         Tables keep only the masked columns; audit and flag values of PII fields are masked;
-        quarantined rows keep file and row (to find them at the source), not their raw cells.
+        quarantined rows keep file and row (to find them at the source), not their raw cells;
+        the cells the loader noted (`issues`) may be in any column, so phones, ID numbers and
+        e-mails are masked wherever they are in them.
         """
         changes = self.changes.copy()
         pii = changes["field"].isin(PII_COLUMNS)
@@ -94,6 +102,7 @@ class CleanResult(TableAccess):
             changes=changes,
             flags=flags,
             quarantine=self.quarantine.drop(columns="raw", errors="ignore"),
+            issues=self.issues.assign(value=mask_free_text(self.issues["value"])),
             pairs=self.pairs,
         )
 

@@ -7,6 +7,8 @@ the raw columns.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pyarrow.compute as pc
 
@@ -25,6 +27,10 @@ _EMAIL = r"(?s)^(.?).*@([\w.-]+)$"
 _ASCII_LANDLINE = r"^(?P<g0>0[0-9]{2,3})-[0-9]{3,4}(?P<g1>[0-9]{4})(?: *(?:-|#) *[0-9]+)?$"
 _ASCII_EMAIL = r"(?s)^(?P<g0>.?).*@(?P<g1>[A-Za-z0-9_.-]+)$"
 _PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
+# Inside any text: an e-mail address; a number of digits with spaces or dashes between them (a
+# phone, an ID number ending in X), which is masked when it could be one (`_could_be_personal`).
+_EMAIL_IN_TEXT = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+_NUMBER_IN_TEXT = re.compile(r"\d(?:[\d -]*\d)?[Xx]?")
 
 
 def _stripped(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -75,6 +81,26 @@ def mask_emails(emails: pd.Series) -> pd.Series:
     parts = _extract(text, _EMAIL, _ASCII_EMAIL)  # not partition: it has columns when all empty
     out = (parts[0] + "***@" + parts[1]).where(parts[1].notna(), "***")
     return out.mask(empty)
+
+
+def mask_free_text(values: pd.Series) -> pd.Series:
+    """Cells of any column, which may hold a phone, an ID number or an e-mail where none was
+    expected (a phone typed into a date): every e-mail address as l***@example.com, and every
+    number of 7 digits in a row, or of 10 in all with spaces or dashes, shown by its last 4
+    digits only (13998765432 → *******5432); dates, amounts and words stay as they are."""
+    text = values.astype("str")
+    text = text.str.replace(_EMAIL_IN_TEXT, r"\1***@\2", regex=True)
+    return text.str.replace(_NUMBER_IN_TEXT, _masked_number, regex=True).mask(values.isna())
+
+
+def _masked_number(found: re.Match[str]) -> str:
+    number = found.group()
+    digits = sum(char.isdigit() for char in number)
+    longest = max(len(run) for run in re.findall(r"\d+", number))
+    if longest < 7 and digits < 10:
+        return number
+    keep = len(number) - 4  # the last 4 characters shown, the digits before them starred
+    return re.sub(r"[\dXx]", "*", number[:keep]) + number[keep:]
 
 
 def mask_person_names(names: pd.Series) -> pd.Series:
