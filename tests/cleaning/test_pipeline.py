@@ -6,7 +6,8 @@ import weakref
 import pandas as pd
 import pytest
 
-from workbench.cleaning import pipeline
+from workbench.cleaning import industry, normalise, pipeline, regions
+from workbench.cleaning.audit import Audit
 from workbench.cleaning.order_sort import in_order
 from workbench.cleaning.pipeline import clean
 from workbench.cleaning.privacy import public_view
@@ -174,6 +175,43 @@ def test_steps_side_by_side_leave_the_trail_they_leave_in_turn(demo_dir, cleaned
         pd.testing.assert_frame_equal(threaded.tables[name], table)
     for frame in pipeline.FRAMES:
         pd.testing.assert_frame_equal(getattr(threaded, frame), getattr(in_turn, frame))
+
+
+def test_the_customers_rules_on_two_threads_give_what_they_give_in_turn(demo_dir):
+    """Names and places on one thread, contacts then the other tables beside them: the tables
+    and the trail are those of every rule run in turn, columns in the same order."""
+    settings = CleaningSettings()
+    loaded = load_extracts(demo_dir).tables
+    tables = {name: normalise.with_schema_columns(loaded[name], name) for name in loaded}
+    customers = tables["customers"].copy()
+    customers.loc[customers.index[:3], "region"] = ["华南", "火星", None]  # fill, flag
+    customers.loc[customers.index[:2], "email"] = [" Li.Na@Example.COM ", "ｗａｎｇ@qq.com"]
+    customers.loc[customers.index[3], "name"] = " 杭州云帆（中国）科技有限公司　"
+    tables["customers"] = customers.assign(id_number=customers["id_number"].str.lower())
+    in_turn = Audit()
+    frame = tables["customers"]
+    for rule in (normalise.normalise_names, normalise.normalise_phones,
+                 normalise.normalise_emails, normalise.normalise_ids,
+                 regions.map_regions, industry.map_industry):  # fmt: skip
+        frame = rule(frame, in_turn)
+    expected = {"customers": normalise.normalise_categories(
+        frame, in_turn, "customers", settings.size_bands
+    )}  # fmt: skip
+    for name, table in tables.items():
+        if name != "customers":
+            expected[name] = normalise.normalise_categories(
+                table, in_turn, name, settings.size_bands
+            )
+    threaded = Audit()
+    out = pipeline._normalise(dict(tables), threaded, settings)
+    assert "phone_kind" not in tables["customers"] and "phone_kind" in out["customers"]
+    for name, table in expected.items():
+        pd.testing.assert_frame_equal(out[name], table, check_exact=True)
+    rules = set(in_turn.changes["rule"]) | set(in_turn.flags["rule"])
+    assert {"name_format", "phone_format", "email_format", "id_format", "region_from_province",
+            "unknown_category"} <= rules  # fmt: skip
+    pd.testing.assert_frame_equal(threaded.changes, in_turn.changes)
+    pd.testing.assert_frame_equal(threaded.flags, in_turn.flags)
 
 
 def test_the_retention_list_reads_no_row_order(cleaned):

@@ -215,33 +215,54 @@ def clean(
 def _normalise(
     tables: dict[str, pd.DataFrame], audit: Audit, settings: CleaningSettings
 ) -> dict[str, pd.DataFrame]:
-    """The customers' rules on one thread, the other tables' categories beside them on another;
-    the other tables' log joined after the customers', as when run in turn."""
+    """The rules of the customers' names and places (names, regions, industry, categories) on
+    one thread; those of their contacts (phones, e-mails, ID numbers: columns the others do not
+    read) and then the other tables' categories beside them on another. Each part logs into an
+    audit of its own, joined in the order of the rules run in turn: names, contacts, places,
+    the other tables."""
     customers = tables["customers"]
     others = {name: frame for name, frame in tables.items() if name != "customers"}
     tables.clear()  # each table's old version goes as soon as its new one is made
-    others_log = Audit()
+    logs = {part: Audit() for part in ("names", "contacts", "places", "others")}
 
-    def customer_rules() -> pd.DataFrame:
+    def names_and_places() -> pd.DataFrame:
+        frame = normalise.normalise_names(customers, logs["names"])
+        frame = regions.map_regions(frame, logs["places"])
+        frame = industry.map_industry(frame, logs["places"])
+        return normalise.normalise_categories(
+            frame, logs["places"], "customers", settings.size_bands
+        )
+
+    def contacts_then_others() -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
         frame = customers
-        rules = (normalise.normalise_names, normalise.normalise_phones,
-                 normalise.normalise_emails, normalise.normalise_ids)  # fmt: skip
-        for rule in rules:
-            frame = rule(frame, audit)
-        frame = regions.map_regions(frame, audit)
-        frame = industry.map_industry(frame, audit)
-        return normalise.normalise_categories(frame, audit, "customers", settings.size_bands)
-
-    def other_categories() -> dict[str, pd.DataFrame]:
-        for name, frame in others.items():
+        for rule in CONTACT_RULES:
+            frame = rule(frame, logs["contacts"])
+        for name, table in others.items():
             others[name] = normalise.normalise_categories(
-                frame, others_log, name, settings.size_bands
+                table, logs["others"], name, settings.size_bands
             )
-        return others
+        return frame, others
 
-    customers, others = side_by_side(customer_rules, other_categories)
-    audit.extend(others_log)
-    return {"customers": customers, **others}
+    named, (contacts, others) = side_by_side(names_and_places, contacts_then_others)
+    for log in logs.values():
+        audit.extend(log)
+    return {"customers": _with_contacts(named, contacts), **others}
+
+
+CONTACT_RULES = (normalise.normalise_phones, normalise.normalise_emails, normalise.normalise_ids)
+CONTACT_COLUMNS = ("phone", "phone_kind", "email", "uscc", "id_number")  # what they write
+
+
+def _with_contacts(named: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """The customers with the names-and-places rules' columns and the contact rules' columns,
+    in the order the rules run in turn give: the contact rules' columns first (phone_kind
+    after the extract's columns), then the columns the place rules added."""
+    out = named.copy(deep=False)
+    for column in CONTACT_COLUMNS:
+        if column in contacts:
+            out[column] = contacts[column]
+    added = [c for c in named.columns if c not in contacts.columns]
+    return out[[*contacts.columns, *added]]
 
 
 def _with_names(merges: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
