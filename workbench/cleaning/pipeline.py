@@ -180,12 +180,10 @@ def clean(
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
-    tables["orders"], retention = side_by_side(  # the retention list reads no row order
+    tables["orders"], (retention, to_complete, tables["customers"]) = side_by_side(
         lambda: in_customer_order(tables["orders"]),  # what every analysis reads per customer
-        lambda: retention_list(tables, settings, as_of),
+        lambda: _customer_lists(tables, settings, as_of),  # reads no row order
     )
-    to_complete = to_complete_list(tables["customers"], settings.to_complete_fields)
-    tables["customers"] = add_masked_columns(mark_to_complete(tables["customers"], to_complete))
     result = CleanResult(
         tables=tables,
         changes=audit.changes,
@@ -210,6 +208,20 @@ def clean(
     if not balance["balanced"].all():
         raise WorkbenchError(f"cleaning lost or invented rows:\n{balance.to_string()}")
     return result
+
+
+def _customer_lists(
+    tables: dict[str, pd.DataFrame], settings: CleaningSettings, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(retention list, to-complete list, the customers marked 待补充 and masked): what the
+    merged tables give beside the orders' sort; none of it reads the orders' row order."""
+    retention = retention_list(tables, settings, as_of)
+    to_complete = to_complete_list(tables["customers"], settings.to_complete_fields)
+    return (
+        retention,
+        to_complete,
+        add_masked_columns(mark_to_complete(tables["customers"], to_complete)),
+    )
 
 
 def _normalise(
