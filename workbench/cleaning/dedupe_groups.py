@@ -155,7 +155,15 @@ def merge_duplicates(
     if merges is None or not len(merges):
         return out
     mapping = _resolved_mapping(merges, tables["customers"])
-    customers = tables["customers"].copy()
+    out["customers"] = _merged_customers(tables["customers"], mapping, audit)
+    out.update(_repointed_children(tables, mapping, audit))
+    return out
+
+
+def _merged_customers(customers: pd.DataFrame, mapping: pd.Series, audit: Audit) -> pd.DataFrame:
+    """The customers without the merged ones, each survivor's empty fields filled from its
+    duplicates (the most complete first), logged as ``merge_fill``."""
+    customers = customers.copy()
     ids = customers["customer_id"].astype("str").str.strip()
     is_dup = ids.isin(mapping.index)
     is_surv = ids.isin(pd.unique(mapping.to_numpy()))
@@ -181,7 +189,15 @@ def merge_duplicates(
         new[take] = candidate[take].astype(new.dtype)
         audit.record_changes("customers", survivors, column, new, rule="merge_fill")
         customers.loc[survivors.index, column] = new
-    out["customers"] = customers[~is_dup].reset_index(drop=True)
+    return customers[~is_dup].reset_index(drop=True)
+
+
+def _repointed_children(
+    tables: dict[str, pd.DataFrame], mapping: pd.Series, audit: Audit
+) -> dict[str, pd.DataFrame]:
+    """The tables with a customer_id but customers whose rows point at merged customers,
+    re-pointed at their survivors, logged as ``merge_repoint``."""
+    out = {}
     for name, frame in tables.items():
         if name == "customers" or "customer_id" not in frame.columns:
             continue
