@@ -432,7 +432,8 @@ def test_merge_repoints_children_and_fills_the_survivor(tables: dict[str, pd.Dat
     assert out["orders"]["customer_id"].tolist() == ["C1", "C1", "C3", "C1"]
     assert out["interactions"]["customer_id"].tolist() == ["C1", "C3"]
     assert out["products"].equals(tables["products"])
-    changes = audit.changes
+    changes = audit.changes  # in the order of the steps: fills, then each table re-pointed
+    assert changes["rule"].tolist() == ["merge_fill"] + ["merge_repoint"] * 3
     repoint = changes[changes["rule"] == "merge_repoint"]
     assert repoint[["table", "key", "field", "old", "new"]].values.tolist() == [
         ["orders", "O2", "customer_id", "C2", "C1"],

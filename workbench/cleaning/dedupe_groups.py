@@ -31,7 +31,7 @@ from workbench.cleaning.dedupe_coherence import RULE_RANK, RULES, coherent
 from workbench.cleaning.dedupe_keys import CodedKeys, customer_keys
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.text import arrow_text, is_arrow_text
-from workbench.core.threads import slice_map
+from workbench.core.threads import side_by_side, slice_map
 from workbench.extracts.parsers import missing_mask, parse_dates
 from workbench.extracts.schema import TABLES
 
@@ -155,8 +155,14 @@ def merge_duplicates(
     if merges is None or not len(merges):
         return out
     mapping = _resolved_mapping(merges, tables["customers"])
-    out["customers"] = _merged_customers(tables["customers"], mapping, audit)
-    out.update(_repointed_children(tables, mapping, audit))
+    fills, repoints = Audit(), Audit()  # the two parts side by side, each into its own log,
+    out["customers"], children = side_by_side(  # joined in the order they were written in turn
+        lambda: _merged_customers(tables["customers"], mapping, fills),
+        lambda: _repointed_children(tables, mapping, repoints),
+    )
+    audit.extend(fills)
+    audit.extend(repoints)
+    out.update(children)
     return out
 
 
