@@ -19,7 +19,7 @@ SHOWN = {
            "<td", "首次接触时间", "无法解析，已置为空值", "2、3、5、6", "工作表「旧订单」",
            "另一工作表未读入", "疑似重复的明细行，已保留"),
     "en": ("16 load issues in 2 tables: 8 cells in 3 columns could not be parsed",
-           "1 other sheets also hold rows", "first_contact_date", "unparseable, set to missing",
+           "were not read: 1; those rows", "first_contact_date", "unparseable, set to missing",
            "2 / 3 / 5 / 6", "sheet “旧订单”", "another sheet not read",
            "possible repeated line, kept"),
 }  # fmt: skip

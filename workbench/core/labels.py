@@ -270,7 +270,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "load_issues_unread": (  # follows load_issues_summary (hence the English leading space)
         "另有 {unread_sheets:,} 个工作表也含有数据表的行但未读入，这些行不在本报告中（见下表"
         "“另一工作表未读入”）。",
-        " {unread_sheets:,} other sheets also hold rows of a table and were not read: those rows "
+        " Sheets that also hold rows of a table but were not read: {unread_sheets:,}; those rows "
         "are not in this report (see “another sheet not read” below).",
     ),
     "quality_review": (
