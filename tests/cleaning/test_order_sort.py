@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from workbench.cleaning import order_sort
 from workbench.cleaning.order_sort import in_customer_order, in_order, sorting_columns, take_rows
 
 
@@ -122,3 +125,40 @@ def test_take_rows_equals_dataframe_take(positions: list[int]) -> None:
     pd.testing.assert_frame_equal(take_rows(frame, order), expected, check_exact=True)
     twice = pd.concat([frame["text"], frame["amount"]], axis=1).set_axis(["a", "a"], axis=1)
     pd.testing.assert_frame_equal(take_rows(twice, order), twice.take(order).reset_index(drop=True))
+
+
+def test_a_released_frame_gives_the_same_rows_and_lets_each_column_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`release`: the columns are popped out of the frame as they are copied, each then held by
+    its task alone, so that the old and the new orders never both live whole (the cleaning's
+    peak). A weak reference to a column's data shows it gone once its copy is made."""
+    frame = every_kind_of_column()
+    order = np.asarray([5, 0, 3, 1, 4, 2], dtype=np.int64)
+    given = frame.copy(deep=True)
+    pd.testing.assert_frame_equal(take_rows(given, order, release=True), take_rows(frame, order))
+    assert given.columns.empty and len(given) == len(frame)  # every column popped
+    amount = np.array([1.5, np.nan, 3.0, -4.0, 5.0, 6.0])
+    given = pd.DataFrame({"text": list("abcdef"), "amount": amount}, copy=False)
+    data = weakref.ref(amount)
+    del amount
+    gone = []
+
+    def in_turn(function, items):  # thread_map one task after the other, each item let go
+        out = []
+        for item in items:
+            out.append(function(item))
+            del item
+            gc.collect()
+            gone.append(data() is None)
+        return out
+
+    monkeypatch.setattr(order_sort, "thread_map", in_turn)
+    taken = take_rows(given, order, release=True)
+    assert gone == [False, True]  # freed as soon as its copy is made, before the call returns
+    assert taken["amount"].tolist()[:2] == [6.0, 1.5]
+    orders = pd.DataFrame({"customer_id": ["C2", "C1", None], "order_date": pd.to_datetime(
+        ["2024-01-02", "2024-01-03", "2024-01-01"]), "amount": [2.0, 1.0, 3.0]})  # fmt: skip
+    kept = orders.copy(deep=True)
+    pd.testing.assert_frame_equal(in_customer_order(orders, release=True), in_customer_order(kept))
+    assert orders.columns.empty

@@ -115,10 +115,10 @@ def test_clean_lets_go_of_loaded_extracts_the_caller_does_not_keep(tiny_extracts
     loaded, alive = [], []
     sort = pipeline.in_customer_order
 
-    def in_customer_order(orders: pd.DataFrame) -> pd.DataFrame:
+    def in_customer_order(orders: pd.DataFrame, release: bool = False) -> pd.DataFrame:
         gc.collect()
         alive.append(loaded[0]() is not None)
-        return sort(orders)
+        return sort(orders, release)
 
     def load() -> Extracts:
         extracts = load_extracts(tiny_extracts)

@@ -180,10 +180,11 @@ def clean(
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
+    events = {**tables, "orders": tables["orders"][["customer_id", "order_date"]]}
     tables["orders"], (retention, to_complete, tables["customers"]) = side_by_side(
-        lambda: in_customer_order(tables["orders"]),  # what every analysis reads per customer
-        lambda: _customer_lists(tables, settings, as_of),  # reads no row order
-    )
+        lambda: in_customer_order(tables["orders"], release=True),  # in customer order, as
+        lambda: _customer_lists(events, settings, as_of),  # every analysis reads them; the
+    )  # lists read no row order, and of the orders only what `events` keeps
     result = CleanResult(
         tables=tables,
         changes=audit.changes,
