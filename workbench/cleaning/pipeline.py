@@ -180,11 +180,14 @@ def clean(
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
+    # The orders in customer order, as every analysis reads them, beside the customer lists
+    # (which read no row order); the sort gives the merged orders up column by column, so the
+    # lists keep the two order columns they read (`events`).
     events = {**tables, "orders": tables["orders"][["customer_id", "order_date"]]}
     tables["orders"], (retention, to_complete, tables["customers"]) = side_by_side(
-        lambda: in_customer_order(tables["orders"], release=True),  # in customer order, as
-        lambda: _customer_lists(events, settings, as_of),  # every analysis reads them; the
-    )  # lists read no row order, and of the orders only what `events` keeps
+        lambda: in_customer_order(tables["orders"], release=True),
+        lambda: _customer_lists(events, settings, as_of),
+    )
     result = CleanResult(
         tables=tables,
         changes=audit.changes,

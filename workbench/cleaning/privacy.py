@@ -28,7 +28,7 @@ _ASCII_LANDLINE = r"^(?P<g0>0[0-9]{2,3})-[0-9]{3,4}(?P<g1>[0-9]{4})(?: *(?:-|#) 
 _ASCII_EMAIL = r"(?s)^(?P<g0>.?).*@(?P<g1>[A-Za-z0-9_.-]+)$"
 _PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
 # Inside any text: an e-mail address; a number of digits with spaces or dashes between them (a
-# phone, an ID number ending in X), which is masked when it could be one (`_could_be_personal`).
+# phone, an ID number ending in X), masked when it is long enough to be one (`_masked_number`).
 _EMAIL_IN_TEXT = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
 _NUMBER_IN_TEXT = re.compile(r"\d(?:[\d -]*\d)?[Xx]?")
 
@@ -94,6 +94,8 @@ def mask_free_text(values: pd.Series) -> pd.Series:
 
 
 def _masked_number(found: re.Match[str]) -> str:
+    """A number found in text, masked but for its last 4 characters when it has 7 digits in a
+    row or 10 in all (a phone, an ID number); shorter ones (dates, amounts) as they are."""
     number = found.group()
     digits = sum(char.isdigit() for char in number)
     longest = max(len(run) for run in re.findall(r"\d+", number))
