@@ -37,6 +37,7 @@ from workbench.cleaning.settings import CleaningSettings
 from workbench.collection.approvals import APPROVAL_COLUMNS
 from workbench.collection.corrections import LOG_COLUMNS, Corrections, apply_corrections
 from workbench.core.errors import WorkbenchError
+from workbench.core.memory import give_back_memory
 from workbench.core.threads import side_by_side
 from workbench.extracts.loader import Extracts, TableAccess
 from workbench.extracts.schema import TABLES
@@ -169,6 +170,7 @@ def clean(
         tables["customers"], corrections, audit
     )
     tables = _normalise(tables, audit, settings)
+    give_back_memory()  # after each step that lets tables or large temporaries go
     tables["customers"] = infer_customer_types(tables["customers"], audit)
     as_of = settings.as_of_date(latest_date(tables))
     matcher_log = Audit()  # validation flags and de-duplication reads: side by side on two
@@ -177,9 +179,11 @@ def clean(
         lambda: dedupe.find_duplicates(tables["customers"], settings, decisions, matcher_log),
     )
     audit.extend(matcher_log)
+    give_back_memory()
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
     tables = dedupe.merge_duplicates(tables, merges, audit)
+    give_back_memory()
     # The orders in customer order, as every analysis reads them, beside the customer lists
     # (which read no row order); the sort gives the merged orders up column by column, so the
     # lists keep the two order columns they read (`events`).
@@ -208,6 +212,7 @@ def clean(
         corrections=corrected,
         approvals=approvals,
     )
+    give_back_memory()
     balance = result.reconciliation()
     if not balance["balanced"].all():
         raise WorkbenchError(f"cleaning lost or invented rows:\n{balance.to_string()}")

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from workbench.core.errors import ExtractError
 from workbench.core.geography import region_of_provinces
+from workbench.core.memory import give_back_memory
 from workbench.core.threads import thread_map
 from workbench.extracts.parsers import (
     parse_amounts,
@@ -166,6 +167,7 @@ def _load_files(
         for name, file in files.items():
             if name not in background:
                 loaded[name] = _load_counted(file, TABLES[name], sheets.get(name))
+                give_back_memory()  # the file's raw cells: before the next file's are read
         for name, future in background.items():
             loaded[name] = future.result()
     except Exception:

@@ -1,0 +1,42 @@
+"""Freed memory handed back to the system between the big steps of loading and cleaning.
+
+pyarrow's allocator (mimalloc) and the C library's (glibc's, which numpy and Python use) keep
+the pages of freed buffers for later allocations. After a step that frees gigabytes (a file's
+raw cells once typed, the tables before the merge once merged), those pages stay in the
+process's resident memory and add to the next step's peak, and after the cleaning to what a
+notebook's kernel holds while the analyses run: at 1M customers, 7.2 GB resident after
+`clean` for 5.6 GB of live data.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from collections.abc import Callable
+from functools import cache
+
+import pyarrow as pa
+
+
+def give_back_memory() -> None:
+    """Return the pages freed so far by Arrow's pool and by the C library's allocator to the
+    system (a no-op where the C library cannot trim: only glibc's `malloc_trim` is called)."""
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None (musl, macOS and Windows C libraries have none)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
