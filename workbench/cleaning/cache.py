@@ -42,7 +42,7 @@ _PACKAGE = Path(workbench.__file__).resolve().parent
 _CODE_PARTS = ("extracts", "cleaning", "core/geography.py", "core/errors.py", "data",
                "collection/__init__.py", "collection/approvals.py", "collection/corrections.py",
                "collection/fields.py", "collection/layout.py", "collection/ledger.py",
-               "collection/values.py", "core/labels.py", "core/threads.py")  # fmt: skip
+               "collection/values.py", "core/labels.py", "core/threads.py", "core/memory.py")  # fmt: skip
 
 
 def code_version() -> str:
