@@ -229,6 +229,47 @@ def test_every_vocabulary_is_consistent() -> None:
             assert set(lookup.values()) == set(vocabulary.canonical), (table, column)
 
 
+def test_an_event_logs_categorical_columns_normalise_as_their_text_does() -> None:
+    """Interactions as the loader gives them (channel and type categoricals): the same values,
+    flags and audit rows as the same columns as text, and they stay categoricals, two aliases
+    of one channel becoming one category."""
+    text = pd.DataFrame(
+        {
+            "interaction_id": ["I1", "I2", "I3", "I4", "I5", "I6"],
+            "channel": ["上门拜访", "企业微信", None, "电话", "企微", "飞鸽传书"],
+            "type": ["客诉", "咨询", "咨询", None, "表扬", "咨询"],
+        }
+    ).astype({"interaction_id": "str", "channel": "str", "type": "str"})
+    coded = text.astype({"channel": "category", "type": "category"})
+    audits = {"text": Audit(), "coded": Audit()}
+    by_text = normalise_categories(text, audits["text"], "interactions")
+    by_codes = normalise_categories(coded, audits["coded"], "interactions")
+    for column in ("channel", "type"):
+        assert isinstance(by_codes[column].dtype, pd.CategoricalDtype), column
+        assert by_codes[column].astype("str").tolist() == by_text[column].tolist(), column
+    shown = by_codes["channel"].astype("str").fillna("<NA>").tolist()
+    assert shown == ["拜访", "微信", "<NA>", "电话", "微信", "飞鸽传书"]
+    assert list(by_codes["channel"].cat.categories) == ["微信", "拜访", "电话", "飞鸽传书"]
+    assert by_codes["type"].astype("str").tolist()[:2] == ["投诉", "咨询"]
+    for frame in ("changes", "flags"):
+        got = getattr(audits["coded"], frame).astype("str")
+        want = getattr(audits["text"], frame).astype("str")
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert audits["coded"].changes["key"].tolist() == ["I1", "I2", "I5", "I1"]  # 客诉 → 投诉
+    assert audits["coded"].flags["value"].tolist() == ["飞鸽传书"]
+
+
+def test_a_categorical_with_nothing_to_change_or_nothing_at_all_is_kept() -> None:
+    vocabulary = VOCABULARIES["orders"]["payment_method"]
+    plain = pd.Series(["支付宝", "银行卡", "支付宝"], dtype="category")
+    same, unknown = canonical_values(plain, vocabulary)
+    assert same.dtype == plain.dtype and same.tolist() == plain.tolist()
+    assert not unknown.any()
+    empty = pd.Series(pd.Categorical([None, None], categories=pd.Index([], dtype="str")))
+    kept, unknown = canonical_values(empty, vocabulary)
+    assert kept.isna().all() and len(kept) == 2 and not unknown.any()
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(

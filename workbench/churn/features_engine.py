@@ -119,7 +119,7 @@ def interaction_aggregates(
     for column, values in (("channel", spec.channels), ("type", spec.types)):  # type: ignore[attr-defined]
         for k, value in enumerate(values):
             flag = f"{column}_{k}"
-            test = f"{column} = '{sql_text(value)}'" if column in texts else "false"
+            test = f"{column}::VARCHAR = '{sql_text(value)}'" if column in texts else "false"
             extra += f", {test} AS {flag}"
             name = f"{column}:{value}"
             counts += f",\n       count(*) FILTER (WHERE {flag} AND ts >= {bounds['year']}) AS {sql_ident(name)}"
@@ -129,7 +129,7 @@ def interaction_aggregates(
         wanted += ["satisfaction_sum_180d", "satisfaction_n_180d", "satisfaction_sum_before",
                    "satisfaction_n_before"]  # fmt: skip
     query = _INTERACTIONS_SQL.format(
-        complaint="type = '投诉'" if "type" in texts else "false",
+        complaint="type::VARCHAR = '投诉'" if "type" in texts else "false",  # an ENUM: any text
         score=_score(frame) if rated else "NULL::DOUBLE",
         extra=extra,
         counts=counts,
@@ -159,10 +159,11 @@ def _score(frame: pd.DataFrame) -> str:
 
 
 def _is_text(column: pd.Series) -> bool:
-    """Whether values compare as text (pandas compares a number with a string as unequal)."""
-    return pd.api.types.is_string_dtype(column) and not isinstance(
-        column.dtype, pd.CategoricalDtype
-    )
+    """Whether values compare as text (pandas compares a number with a string as unequal): text,
+    or a categorical of text (an event log's category column, `Table.coded`)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.api.types.is_string_dtype(column.dtype.categories)
+    return pd.api.types.is_string_dtype(column)
 
 
 def _run(

@@ -189,7 +189,17 @@ def read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
         table = ipc.open_file(source).read_all()
     if columns is not None:
         table = table.select(columns)
-    return table.to_pandas(date_as_object=False, split_blocks=True)
+    return _empty_categories_as_text(table.to_pandas(date_as_object=False, split_blocks=True))
+
+
+def _empty_categories_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """An all-missing categorical column (an event log's category the extract lacked) with text
+    categories, as written: Arrow's empty dictionary alone comes back with object categories."""
+    for name, dtype in frame.dtypes.items():
+        if isinstance(dtype, pd.CategoricalDtype) and len(dtype.categories) == 0:
+            empty = pd.CategoricalDtype(pd.Index([], dtype="str"))
+            frame[name] = frame[name].astype(empty)
+    return frame
 
 
 def prune(cache_dir: Path, keep: Path | None = None) -> None:

@@ -203,6 +203,8 @@ def canonical_values(values: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Seri
 
     Returns (mapped values, mask of present values the vocabulary does not know).
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _canonical_categories(values, vocabulary)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if len(uniques) == 0:
         return values.copy(), pd.Series(False, index=values.index)
@@ -218,6 +220,27 @@ def canonical_values(values: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Seri
         out = out.where(present, values)
     unknown = pd.Series(present & ~known[codes.clip(0)], index=values.index)
     return out, unknown
+
+
+def _canonical_categories(values: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Series, pd.Series]:
+    """`canonical_values` of a categorical column (an event log's, `Table.coded`): its
+    categories are mapped and its codes re-pointed, so the result stays a categorical (sorted
+    categories, as the loader makes them) and no row's text is made."""
+    categories = pd.Series(values.cat.categories, dtype="str")
+    if len(categories) == 0:  # nothing but missing cells
+        return values.rename(None), pd.Series(False, index=values.index)
+    codes = values.cat.codes.to_numpy()
+    mapped = lookup_key(categories).map(vocabulary.table())
+    known = mapped.notna().to_numpy()
+    unknown = pd.Series((codes >= 0) & ~known[codes.clip(0)], index=values.index)
+    new = mapped.where(mapped.notna(), categories)
+    if new.equals(categories):
+        return values.rename(None), unknown
+    kept = pd.Index(new.unique(), dtype="str").sort_values()
+    moved = kept.get_indexer(new).astype(codes.dtype)
+    new_codes = np.where(codes >= 0, moved[codes.clip(0)], codes)
+    dtype = pd.CategoricalDtype(kept)
+    return pd.Series(pd.Categorical.from_codes(new_codes, dtype=dtype), index=values.index), unknown
 
 
 def _take(values: pd.Series, new_uniques: np.ndarray, uniques, codes: np.ndarray) -> pd.Series:

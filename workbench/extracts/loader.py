@@ -398,6 +398,8 @@ def _type_columns(
         found = []
         if parser is None:
             cells, risky = parse_text_flagged(raw[name])
+            if kind == "category" and table.coded:
+                cells = cells.astype("category")  # 10M payment methods: 198 → 10 MB
             bad = cells.isna() if name in required else None
             if risky.any():
                 label = column.zh if column else name
@@ -428,17 +430,23 @@ def _in_schema(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     it), then the file's other columns. The empty ones are made for the rows kept, after the
     quarantine, and the columns are not copied."""
     columns = {
-        c.name: typed[c.name] if c.name in typed else _empty(c.kind, typed.index)
+        c.name: typed[c.name] if c.name in typed else _empty(c.kind, typed.index, table.coded)
         for c in table.columns
     }
     columns.update({name: typed[name] for name in typed.columns if name not in columns})
     return pd.DataFrame(columns, index=typed.index, copy=False)
 
 
-def _empty(kind: str, index: pd.Index) -> pd.Series:
-    """An all-missing column of a kind's dtype, built without per-cell work."""
+def _empty(kind: str, index: pd.Index, coded: bool = False) -> pd.Series:
+    """An all-missing column of a kind's dtype (a category of a `coded` table: a categorical),
+    built without per-cell work."""
     n = len(index)
-    if kind == "date":
+    if kind == "category" and coded:
+        codes = np.full(n, -1, np.int8)
+        cells = pd.Categorical.from_codes(
+            codes, dtype=pd.CategoricalDtype(pd.Index([], dtype=_STR))
+        )
+    elif kind == "date":
         cells = np.full(n, np.datetime64("NaT", "ns"))
     elif kind == "int":
         cells = pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool))

@@ -53,7 +53,7 @@ def distribution(values: pd.Series, top: int | None = None) -> pd.DataFrame:
     Missing values count under the key `MISSING` (待补充: never dropped); with `top`, the rest
     under `OTHER` (其他).
     """
-    counts = values.fillna(MISSING).astype("str").value_counts()
+    counts = values.astype("str").fillna(MISSING).value_counts()  # a categorical's too
     if top is not None and len(counts) > top:
         head = counts.iloc[:top]
         counts = pd.concat([head, pd.Series({OTHER: counts.iloc[top:].sum()})])
@@ -174,7 +174,8 @@ def revenue_shares(
     mine = orders[
         orders["customer_id"].isin(customer_ids) & in_period(orders["order_date"], period)
     ]
-    revenue = mine.groupby(mine[by].fillna(MISSING))["amount"].sum().sort_values(ascending=False)
+    labels = mine[by].astype("str").fillna(MISSING)  # an event log's categories: categoricals
+    revenue = mine.groupby(labels)["amount"].sum().sort_values(ascending=False)
     frame = revenue.rename_axis("label").reset_index(name="revenue")
     total = frame["revenue"].sum()
     frame["share"] = frame["revenue"] / total if total else 0.0
