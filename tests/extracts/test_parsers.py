@@ -92,6 +92,16 @@ def test_missing_dates_are_missing_not_garbage():
     assert not bad.any()
 
 
+def test_moments_with_a_fraction_of_a_second_keep_it():
+    """As databases export a timestamp (and fastexcel writes a date cell that has one)."""
+    text = ["2024-05-01 08:30:00.500", " 2024-05-01T08:30:00.123456 ", "2024-05-01 08:30:00.",
+            "2024-02-30 08:30:00.5", "2024-05-01 08:30:00.5.5"]  # fmt: skip
+    parsed, bad = parse_dates(pd.Series(text, dtype="str"))
+    assert list(parsed[:2]) == [pd.Timestamp("2024-05-01 08:30:00.5"),
+                                pd.Timestamp("2024-05-01 08:30:00.123456")]  # fmt: skip
+    assert parsed[2:].isna().all() and bad.tolist() == [False, False, True, True, True]
+
+
 def test_excel_cells_with_datetimes_and_serials():
     values = pd.Series([dt.datetime(2024, 5, 1, 9, 30), dt.date(2023, 1, 2), 45413], dtype=object)
     parsed, bad = parse_dates(values)

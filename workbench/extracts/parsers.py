@@ -32,6 +32,9 @@ _TOKEN_LENGTH = max(len(token) for token in _MISSING_TOKENS)
 _TOKEN_BYTES = max(len(token.encode()) for token in _MISSING_TOKENS)
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d")
+# A moment with a fraction of a second, as databases export them and fastexcel writes a date cell
+# that has one (2024-05-01 08:30:00.500): read before the dots become dashes.
+_FRACTIONAL_MOMENT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{1,9}"
 # A date without separators has all 8 digits: 202412 (a month?) or 2024111 (1-11 or 11-1?) is no day.
 _COMPACT_DATE = r"[0-9]{8}"
 _UNIT_MULTIPLIERS = {"亿": 1e8, "万": 1e4, "千": 1e3, "k": 1e3, "w": 1e4}
@@ -184,6 +187,13 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             todo.loc[idx] = False
     if todo.any():
         text = _to_text(values[todo])
+        fractional = text.str.strip().str.fullmatch(_FRACTIONAL_MOMENT)
+        if fractional.any():
+            moments = text[fractional].str.strip().str.replace("T", " ", regex=False)
+            parsed = pd.to_datetime(moments, format="%Y-%m-%d %H:%M:%S.%f", errors="coerce")
+            ok = parsed.notna() & parsed.between(_EARLIEST, _LATEST)
+            out.loc[ok[ok].index] = parsed[ok]
+            text = text.drop(ok[ok].index)
         text = (
             text.str.replace(r"[年/.]", "-", regex=True)
             .str.replace("月", "-", regex=False)
