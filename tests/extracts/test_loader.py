@@ -6,8 +6,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import CUSTOMER_HEADER, CUSTOMERS, ORDER_HEADER, ORDERS, write_csv
+from tests.extracts.xlsx_paths import XLSX_PATHS, use_xlsx_path
 from workbench.core.errors import ExtractError
-from workbench.extracts import readers, xlsx_reader
+from workbench.extracts import readers
 from workbench.extracts.loader import find_extract, load_extracts, load_table
 from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import count_records, record_rows
@@ -228,7 +229,7 @@ def test_xlsx_sheet_can_be_chosen_by_name_or_index(tmp_path):
         load_table(file, ORDER_TABLE, sheet="汇总")
 
 
-@pytest.mark.parametrize("path", ["calamine", "openpyxl"])
+@pytest.mark.parametrize("path", XLSX_PATHS)
 def test_another_sheet_holding_the_table_is_named_in_the_issues(tmp_path, monkeypatch, path):
     file = _two_sheet_orders(tmp_path / "orders.xlsx")
     book = load_workbook(file)
@@ -239,8 +240,7 @@ def test_another_sheet_holding_the_table_is_named_in_the_issues(tmp_path, monkey
     header_only = book.create_sheet("空表")
     header_only.append(ORDER_HEADER)  # the header and no rows: nothing unread
     book.save(file)
-    if path == "openpyxl":
-        monkeypatch.setattr(xlsx_reader, "_calamine_sheet", lambda *_: None)
+    use_xlsx_path(monkeypatch, path)
     frame, quarantine, issues, n = load_table(file, ORDER_TABLE)
     assert frame["order_id"].tolist() == ["OLD1", "OLD2"] and n == 2  # the first sheet, as before
     assert quarantine.empty
@@ -446,9 +446,8 @@ def test_a_source_row_header_in_the_file_does_not_clash_with_the_loaders(tmp_pat
     assert issues["row"].tolist() == [1, 1]
 
 
-def test_calamine_and_openpyxl_paths_read_the_same(demo_dir, tmp_path, monkeypatch):
-    from workbench.extracts import xlsx_reader
-
+@pytest.mark.parametrize("path", XLSX_PATHS[1:])
+def test_the_xlsx_paths_read_the_same(demo_dir, tmp_path, monkeypatch, path):
     wb = Workbook()
     sheet = wb.active
     sheet.append(["订单编号", "客户编号", "交易日期", "交易金额", "联系电话"])
@@ -458,8 +457,7 @@ def test_calamine_and_openpyxl_paths_read_the_same(demo_dir, tmp_path, monkeypat
     for file, table in ((tmp_path / "orders.xlsx", ORDER_TABLE),
                         (demo_dir / "requirements.xlsx", REQUIREMENTS)):  # fmt: skip
         fast = load_table(file, table)
-        monkeypatch.setattr(xlsx_reader, "_calamine_sheet", lambda *_: None)  # openpyxl's path
-        monkeypatch.setattr(xlsx_reader, "_calamine_cells", lambda *_: None)
+        use_xlsx_path(monkeypatch, path)
         slow = load_table(file, table)
         monkeypatch.undo()
         pd.testing.assert_frame_equal(fast[0], slow[0])

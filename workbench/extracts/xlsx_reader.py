@@ -22,6 +22,7 @@ import pandas as pd
 from workbench.core.errors import ExtractError
 from workbench.extracts.raw import NOTE_COLUMNS, RawExtract, binary_kind, blank_rows, one_line
 from workbench.extracts.schema import Table, norm_header
+from workbench.extracts.xlsx_columns import read_sheets
 from workbench.extracts.xlsx_parts import sheet_parts
 
 if TYPE_CHECKING:
@@ -38,15 +39,47 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
     """Read the sheet and header rows that best match `table` (or the sheet asked for).
 
     Handles title rows, merged two-row headers and merged cells; formulas are never evaluated.
-    A formula-free sheet is read by calamine alone (Rust); openpyxl, which loads every shared
-    string on opening a workbook, only reads sheets with formulas (for their saved results).
+    A formula-free sheet is read by fastexcel as text (`xlsx_columns`), or by calamine as
+    Python values when cells merged below the header need filling (both Rust); openpyxl, which
+    loads every shared string on opening a workbook, only reads sheets with formulas (for their
+    saved results).
     """
     _check_workbook_file(file)
+    read = _fastexcel_sheet(file, table, sheet)
     with _gc_paused():
-        read = _calamine_sheet(file, table, sheet)
+        if read is None:
+            read = _calamine_sheet(file, table, sheet)
         if read is None:
             read = _openpyxl_sheet(file, table, sheet)
-    cells, title, header_top, header_rows, merges, has_formulas, unread = read
+    cells, title, header_top, header_rows, merges, _, unread, body = read
+    header_row = header_top + header_rows
+    if body is None:
+        headers, frame, notes = _cells_frame(file, read, table)
+    else:  # the rows below the header as text (`xlsx_columns`); `cells` holds the rows above
+        notes = _fill_merged(cells, merges, header_top, header_rows)
+        headers = _combined_header(cells[header_top:header_row].tolist(), table)
+        frame = body.reindex(columns=range(max(len(headers), body.shape[1])))
+    width = frame.shape[1]
+    headers = headers + [None] * (width - len(headers))
+    rows = pd.Series(np.arange(len(frame)) + header_row + 1, dtype="int64")
+    keep = [i for i in range(width) if headers[i] is not None or frame[i].notna().any()]
+    frame = frame[keep].set_axis([headers[i] or f"unnamed_{i}" for i in keep], axis=1)
+    blank = blank_rows(frame)
+    frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
+    if len(notes):
+        named = {i: headers[i] or f"unnamed_{i}" for i in range(width)}
+        notes["column"] = notes["column"].map(named)
+    if unread:
+        notes = pd.concat([df for df in (notes, _unread_notes(unread, table)) if len(df)])
+    return RawExtract(frame, rows, header_row=header_row, notes=notes, sheet=title)
+
+
+def _cells_frame(
+    file: Path, read: _SheetRead, table: Table
+) -> tuple[list[str | None], pd.DataFrame, pd.DataFrame]:
+    """(header names, data rows as object cells, notes on merged cells) from a sheet's cells:
+    merged values filled in, formulas replaced by the results Excel saved."""
+    cells, title, header_top, header_rows, merges, has_formulas, _, _ = read
     width = cells.shape[1]
     bottom = _merged_bottom(cells, merges)
     if bottom > len(cells):
@@ -59,25 +92,16 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
     notes = _fill_merged(cells, merges, header_top, header_rows)
     headers = _combined_header(cells[header_top : header_top + header_rows].tolist(), table)
     data = cells[header_top + header_rows :]
-    frame = pd.DataFrame(data, columns=range(width), dtype=object)
-    rows = pd.Series(np.arange(len(data)) + header_top + header_rows + 1, dtype="int64")
-    keep = [i for i in range(width) if headers[i] is not None or frame[i].notna().any()]
-    frame = frame[keep].set_axis([headers[i] or f"unnamed_{i}" for i in keep], axis=1)
-    blank = blank_rows(frame)
-    frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
-    if len(notes):
-        named = {i: headers[i] or f"unnamed_{i}" for i in range(width)}
-        notes["column"] = notes["column"].map(named)
-    if unread:
-        notes = pd.concat([df for df in (notes, _unread_notes(unread, table)) if len(df)])
-    header_row = header_top + header_rows
-    return RawExtract(frame, rows, header_row=header_row, notes=notes, sheet=title)
+    return headers, pd.DataFrame(data, columns=range(width), dtype=object), notes
 
 
 # cells (rows × columns), title, first header row (0-based), header rows, merged ranges,
-# whether it has formulas, other sheets with the table's header and rows below it (`_Unread`)
+# whether it has formulas, other sheets with the table's header and rows below it (`_Unread`),
+# and the rows below the header as text (`xlsx_columns`; `cells` then stops at the header)
 _Unread = list[tuple[str, int, int]]  # (title, 1-based header row, last row)
-_SheetRead = tuple[np.ndarray, str, int, int, list[tuple[int, int, int, int]], bool, _Unread]
+_SheetRead = tuple[
+    np.ndarray, str, int, int, list[tuple[int, int, int, int]], bool, _Unread, pd.DataFrame | None
+]
 
 
 @contextlib.contextmanager
@@ -128,7 +152,43 @@ def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
         return None
     last_rows = {t: one.end[0] + 1 if one.end else 0 for t, one in sheets.items()}
     unread = _unread_sheets(tops, table, title, last_rows)
-    return _as_openpyxl(rows), title, header_top, header_rows, merges, False, unread
+    return _as_openpyxl(rows), title, header_top, header_rows, merges, False, unread, None
+
+
+def _fastexcel_sheet(file: Path, table: Table, sheet: str | int | None) -> _SheetRead | None:
+    """(header rows' cells, title, header top, header rows, merges, False, unread sheets, the
+    rows below the header as text) by fastexcel (`xlsx_columns`); None when fastexcel or
+    calamine is missing or cannot read the workbook, or when the sheet holds a formula or a
+    merged value reaching below the header (calamine's and openpyxl's paths handle those).
+
+    The sheet's XML is scanned for merges and formulas on a second thread meanwhile."""
+    with ThreadPoolExecutor(1) as pool:
+        try:
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_path(str(file))  # which sheets are worksheets
+            titles = [m.name for m in book.sheets_metadata if "work" in str(m.typ).lower()]
+            book.close()
+            asked = _asked_sheets(titles, file, sheet)
+        except ExtractError:
+            raise
+        except Exception:
+            return None
+        scan = pool.submit(_sheet_xml, file, asked[0]) if len(asked) == 1 else None
+        sheets = read_sheets(file, asked)
+        if sheets is None:
+            return None
+        tops = {title: one.top(HEADER_SCAN_ROWS + 1) for title, one in sheets.items()}
+        title, header_top, header_rows = _best_header(tops, file, table, sheet)
+        merges, has_formulas = (scan or pool.submit(_sheet_xml, file, title)).result()
+    header_end = header_top + header_rows
+    if has_formulas or any(bottom > header_end for *_, bottom in merges):
+        return None
+    unread = _unread_sheets(tops, table, title, {t: one.height for t, one in sheets.items()})
+    top = sheets[title].top(header_end)
+    cells = _grid(top + [[]] * (header_end - len(top)))
+    body = sheets[title].frame(header_end)
+    return cells, title, header_top, header_rows, merges, False, unread, body
 
 
 def _sheet_xml(file: Path, title: str) -> tuple[list[tuple[int, int, int, int]], bool]:
@@ -177,7 +237,7 @@ def _openpyxl_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
         raise ExtractError(f"{file}: cannot read the workbook ({one_line(exc)})") from None
     finally:
         book.close()
-    return cells, title, header_top, header_rows, merges, has_formulas, unread
+    return cells, title, header_top, header_rows, merges, has_formulas, unread, None
 
 
 def _check_workbook_file(file: Path) -> None:
