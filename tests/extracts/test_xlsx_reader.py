@@ -172,7 +172,11 @@ def test_a_moment_with_a_fraction_of_a_second_reads_as_that_moment(tmp_path) -> 
     assert table["first_deal_date"].iloc[0] == pd.Timestamp("2022-01-02 13:45:10.250")
 
 
-def test_a_merge_over_data_rows_or_a_formula_leaves_fastexcel_for_the_cell_paths(tmp_path):
+def test_a_merge_over_data_rows_or_a_formula_leaves_fastexcel_for_the_cell_paths(
+    tmp_path, monkeypatch
+):
+    """A merge over data rows goes to calamine's path; a formula straight to openpyxl's, the
+    only one that reads formulas (calamine's would parse the sheet again to decline it)."""
     merged, formula = Workbook(), Workbook()
     for book in (merged, formula):
         for row in ROWS[:3]:
@@ -181,10 +185,16 @@ def test_a_merge_over_data_rows_or_a_formula_leaves_fastexcel_for_the_cell_paths
     formula.active["D3"] = "=D2*2"
     merged.save(tmp_path / "merged.xlsx")
     formula.save(tmp_path / "formula.xlsx")
-    for name in ("merged.xlsx", "formula.xlsx"):
-        assert xlsx_reader._fastexcel_sheet(tmp_path / name, TABLES["orders"], None) is None
+    assert xlsx_reader._fastexcel_sheet(tmp_path / "merged.xlsx", TABLES["orders"], None) is None
+    assert xlsx_reader._fastexcel_sheet(tmp_path / "formula.xlsx", TABLES["orders"], None) is (
+        xlsx_reader.HAS_FORMULAS
+    )
     frame = read_extract(tmp_path / "merged.xlsx", TABLES["orders"]).frame
     assert frame["客户编号"].tolist() == ["C1", "C1"]
+    tried = []
+    monkeypatch.setattr(xlsx_reader, "_calamine_sheet", lambda *a: tried.append(a))
+    frame = read_extract(tmp_path / "formula.xlsx", TABLES["orders"]).frame
+    assert tried == [] and frame["订单编号"].tolist() == ["O1", "O2"]
 
 
 @pytest.mark.parametrize(

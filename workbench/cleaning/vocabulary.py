@@ -208,18 +208,24 @@ def canonical_values(values: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Seri
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if len(uniques) == 0:
         return values.copy(), pd.Series(False, index=values.index)
-    unique_series = pd.Series(uniques, dtype="str")
-    mapped = lookup_key(unique_series).map(vocabulary.table())
-    known = mapped.notna().to_numpy()
-    new_uniques = mapped.where(mapped.notna(), unique_series).to_numpy(dtype=object)
-    present = codes >= 0
+    mapped, unknown = _mapped_uniques(pd.Series(uniques, dtype="str"), codes, vocabulary)
+    new_uniques = mapped.to_numpy(dtype=object)
     if is_arrow_text(values):
         out = _take(values, new_uniques, uniques, codes)
     else:
         out = pd.Series(new_uniques[codes.clip(0)], index=values.index, dtype="str")
-        out = out.where(present, values)
-    unknown = pd.Series(present & ~known[codes.clip(0)], index=values.index)
-    return out, unknown
+        out = out.where(codes >= 0, values)
+    return out, pd.Series(unknown, index=values.index)
+
+
+def _mapped_uniques(
+    uniques: pd.Series, codes: np.ndarray, vocabulary: Vocabulary
+) -> tuple[pd.Series, np.ndarray]:
+    """Each unique value's canonical one (itself when the vocabulary does not know it), and
+    per row (`codes` into `uniques`, -1 missing) whether it is present but unknown."""
+    mapped = lookup_key(uniques).map(vocabulary.table())
+    known = mapped.notna().to_numpy()
+    return mapped.where(mapped.notna(), uniques), (codes >= 0) & ~known[codes.clip(0)]
 
 
 def _canonical_categories(values: pd.Series, vocabulary: Vocabulary) -> tuple[pd.Series, pd.Series]:
@@ -230,10 +236,8 @@ def _canonical_categories(values: pd.Series, vocabulary: Vocabulary) -> tuple[pd
     if len(categories) == 0:  # nothing but missing cells
         return values.rename(None), pd.Series(False, index=values.index)
     codes = values.cat.codes.to_numpy()
-    mapped = lookup_key(categories).map(vocabulary.table())
-    known = mapped.notna().to_numpy()
-    unknown = pd.Series((codes >= 0) & ~known[codes.clip(0)], index=values.index)
-    new = mapped.where(mapped.notna(), categories)
+    new, unknown_rows = _mapped_uniques(categories, codes, vocabulary)
+    unknown = pd.Series(unknown_rows, index=values.index)
     if new.equals(categories):
         return values.rename(None), unknown
     kept = pd.Index(new.unique(), dtype="str").sort_values()

@@ -32,10 +32,6 @@ class SheetText:
         """The sheet's last row (1-based), as Excel numbers it; 0 for an empty sheet."""
         return self.cells.num_rows
 
-    @property
-    def width(self) -> int:
-        return self.lead + self.cells.num_columns
-
     def top(self, rows: int) -> list[list[str | None]]:
         """The first `rows` rows, each a list of cells from column A."""
         head = [_missing_empty(c).to_pylist() for c in self.cells.slice(0, rows).columns]

@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -49,18 +49,17 @@ def read_excel(file: Path, table: Table, sheet: str | int | None = None) -> RawE
     with _gc_paused():
         if read is None:
             read = _calamine_sheet(file, table, sheet)
-        if read is None:
+        if read is None or read is HAS_FORMULAS:
             read = _openpyxl_sheet(file, table, sheet)
     cells, title, header_top, header_rows, merges, _, unread, body = read
     header_row = header_top + header_rows
     if body is None:
         headers, frame, notes = _cells_frame(file, read, table)
-    else:  # the rows below the header as text (`xlsx_columns`); `cells` holds the rows above
-        notes = _fill_merged(cells, merges, header_top, header_rows)
+    else:  # the rows below the header as text (`xlsx_columns`); `cells` holds the rows above,
+        notes = _fill_merged(cells, merges, header_top, header_rows)  # as wide as `body`
         headers = _combined_header(cells[header_top:header_row].tolist(), table)
-        frame = body.reindex(columns=range(max(len(headers), body.shape[1])))
+        frame = body
     width = frame.shape[1]
-    headers = headers + [None] * (width - len(headers))
     rows = pd.Series(np.arange(len(frame)) + header_row + 1, dtype="int64")
     keep = [i for i in range(width) if headers[i] is not None or frame[i].notna().any()]
     frame = frame[keep].set_axis([headers[i] or f"unnamed_{i}" for i in keep], axis=1)
@@ -102,6 +101,8 @@ _Unread = list[tuple[str, int, int]]  # (title, 1-based header row, last row)
 _SheetRead = tuple[
     np.ndarray, str, int, int, list[tuple[int, int, int, int]], bool, _Unread, pd.DataFrame | None
 ]
+_Formulas = Literal["has formulas"]
+HAS_FORMULAS: _Formulas = "has formulas"  # `_fastexcel_sheet`: a sheet only openpyxl reads
 
 
 @contextlib.contextmanager
@@ -128,8 +129,7 @@ def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
             from python_calamine import CalamineWorkbook
 
             book = CalamineWorkbook.from_path(str(file))
-            titles = [m.name for m in book.sheets_metadata if "work" in str(m.typ).lower()]
-            asked = _asked_sheets(titles, file, sheet)
+            asked = _asked_sheets(_worksheet_titles(book), file, sheet)
             scan = pool.submit(_sheet_xml, file, asked[0]) if len(asked) == 1 else None
             sheets = {title: book.get_sheet_by_name(title) for title in asked}
             tops = {
@@ -155,11 +155,14 @@ def _calamine_sheet(file: Path, table: Table, sheet: str | int | None) -> _Sheet
     return _as_openpyxl(rows), title, header_top, header_rows, merges, False, unread, None
 
 
-def _fastexcel_sheet(file: Path, table: Table, sheet: str | int | None) -> _SheetRead | None:
+def _fastexcel_sheet(
+    file: Path, table: Table, sheet: str | int | None
+) -> _SheetRead | _Formulas | None:
     """(header rows' cells, title, header top, header rows, merges, False, unread sheets, the
-    rows below the header as text) by fastexcel (`xlsx_columns`); None when fastexcel or
-    calamine is missing or cannot read the workbook, or when the sheet holds a formula or a
-    merged value reaching below the header (calamine's and openpyxl's paths handle those).
+    rows below the header as text) by fastexcel (`xlsx_columns`); HAS_FORMULAS when the sheet
+    holds a formula (openpyxl's path reads those: calamine's need not try); None when fastexcel
+    or calamine is missing or cannot read the workbook, or a merged value reaches below the
+    header (calamine's path fills those).
 
     The sheet's XML is scanned for merges and formulas on a second thread meanwhile."""
     with ThreadPoolExecutor(1) as pool:
@@ -167,7 +170,7 @@ def _fastexcel_sheet(file: Path, table: Table, sheet: str | int | None) -> _Shee
             from python_calamine import CalamineWorkbook
 
             book = CalamineWorkbook.from_path(str(file))  # which sheets are worksheets
-            titles = [m.name for m in book.sheets_metadata if "work" in str(m.typ).lower()]
+            titles = _worksheet_titles(book)
             book.close()
             asked = _asked_sheets(titles, file, sheet)
         except ExtractError:
@@ -182,13 +185,20 @@ def _fastexcel_sheet(file: Path, table: Table, sheet: str | int | None) -> _Shee
         title, header_top, header_rows = _best_header(tops, file, table, sheet)
         merges, has_formulas = (scan or pool.submit(_sheet_xml, file, title)).result()
     header_end = header_top + header_rows
-    if has_formulas or any(bottom > header_end for *_, bottom in merges):
+    if has_formulas:
+        return HAS_FORMULAS
+    if any(bottom > header_end for *_, bottom in merges):
         return None
     unread = _unread_sheets(tops, table, title, {t: one.height for t, one in sheets.items()})
     top = sheets[title].top(header_end)
     cells = _grid(top + [[]] * (header_end - len(top)))
     body = sheets[title].frame(header_end)
     return cells, title, header_top, header_rows, merges, False, unread, body
+
+
+def _worksheet_titles(book: object) -> list[str]:
+    """A calamine workbook's worksheets (not its chart sheets), in the workbook's order."""
+    return [m.name for m in book.sheets_metadata if "work" in str(m.typ).lower()]
 
 
 def _sheet_xml(file: Path, title: str) -> tuple[list[tuple[int, int, int, int]], bool]:
