@@ -26,6 +26,7 @@ from workbench.cleaning.dedupe import (
 )
 from workbench.cleaning.dedupe_keys import phone_key
 from workbench.cleaning.settings import CleaningSettings
+from workbench.core import threads
 
 FIELDS = [
     "customer_id",
@@ -510,6 +511,30 @@ def test_merge_does_not_mutate_its_inputs(tables: dict[str, pd.DataFrame]) -> No
     for name, df in tables.items():
         pd.testing.assert_frame_equal(df, before[name])
     pd.testing.assert_frame_equal(groups, groups_before)
+
+
+def test_a_released_merge_empties_its_input_and_gives_the_same_tables(
+    tables: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    orders = tables["orders"]
+    tables["orders"] = pd.concat(  # nine rows: merged ids (C2) in each of the row slices
+        [orders, orders.assign(customer_id=["C2", " C2 ", "C1", "C3"]), orders.iloc[1:2]],
+        ignore_index=True,
+    )
+    groups = merged(tables["customers"])
+    kept_audit = Audit()
+    kept = merge_duplicates(tables, groups, kept_audit)
+    repointed = ["C1", "C1", "C3", "C1", "C1", "C1", "C1", "C3", "C1"]
+    assert kept["orders"]["customer_id"].tolist() == repointed
+    monkeypatch.setattr(threads, "SLICE_FROM", 2)  # ids looked up in row slices
+    given = {name: frame.copy(deep=True) for name, frame in tables.items()}
+    released_audit = Audit()
+    released = merge_duplicates(given, groups, released_audit, release=True)
+    assert given == {}
+    assert list(kept) == list(released) == ["customers", "orders", "interactions", "products"]
+    for name, frame in kept.items():
+        pd.testing.assert_frame_equal(released[name], frame)
+    pd.testing.assert_frame_equal(released_audit.changes, kept_audit.changes)
 
 
 def test_row_count_invariant_and_no_dangling_children(tables: dict[str, pd.DataFrame]) -> None:

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from workbench.cleaning.audit import Audit
 from workbench.cleaning.dedupe_coherence import RULE_RANK, RULES, coherent
 from workbench.cleaning.dedupe_keys import CodedKeys, customer_keys
+from workbench.cleaning.order_sort import take_rows
 from workbench.cleaning.settings import CleaningSettings
 from workbench.cleaning.text import arrow_text, is_arrow_text
 from workbench.core.threads import side_by_side, slice_map
@@ -145,31 +146,39 @@ def duplicate_groups(
 
 
 def merge_duplicates(
-    tables: dict[str, pd.DataFrame], merges: pd.DataFrame, audit: Audit
+    tables: dict[str, pd.DataFrame], merges: pd.DataFrame, audit: Audit, release: bool = False
 ) -> dict[str, pd.DataFrame]:
     """New tables with merged customers removed, survivors' gaps filled, children re-pointed.
 
-    Fills are logged as ``merge_fill``, re-pointed child rows as ``merge_repoint``.
+    Fills are logged as ``merge_fill``, re-pointed child rows as ``merge_repoint``. `release`:
+    the caller gives `tables` up (it is emptied), so each old table or column goes as soon as
+    its new one is made rather than both living whole: at 1M customers, 1 GB off the cleaning's
+    peak.
     """
     out = {name: frame.copy(deep=False) for name, frame in tables.items()}
+    if release:
+        tables.clear()
     if merges is None or not len(merges):
         return out
-    mapping = _resolved_mapping(merges, tables["customers"])
+    names = list(out)
+    mapping = _resolved_mapping(merges, out["customers"])
+    customers = out.pop("customers")
+    children = {name: out.pop(name) for name in names[1:] if "customer_id" in out[name].columns}
     fills, repoints = Audit(), Audit()  # the two parts side by side, each into its own log,
-    out["customers"], children = side_by_side(  # joined in the order they were written in turn
-        lambda: _merged_customers(tables["customers"], mapping, fills),
-        lambda: _repointed_children(tables, mapping, repoints),
+    out["customers"], repointed = side_by_side(  # joined in the order they were written in turn
+        lambda: _merged_customers(customers, mapping, fills),
+        lambda: _repointed_children(children, mapping, repoints),
     )
     audit.extend(fills)
     audit.extend(repoints)
-    out.update(children)
-    return out
+    out.update(repointed)
+    return {name: out[name] for name in names}
 
 
 def _merged_customers(customers: pd.DataFrame, mapping: pd.Series, audit: Audit) -> pd.DataFrame:
     """The customers without the merged ones, each survivor's empty fields filled from its
-    duplicates (the most complete first), logged as ``merge_fill``."""
-    customers = customers.copy()
+    duplicates (the most complete first), logged as ``merge_fill``. `customers` is the
+    caller's to give up: its columns are taken out of it as the kept rows are copied."""
     ids = customers["customer_id"].astype("str").str.strip()
     is_dup = ids.isin(mapping.index)
     is_surv = ids.isin(pd.unique(mapping.to_numpy()))
@@ -194,29 +203,27 @@ def _merged_customers(customers: pd.DataFrame, mapping: pd.Series, audit: Audit)
         new = survivors[column].copy()
         new[take] = candidate[take].astype(new.dtype)
         audit.record_changes("customers", survivors, column, new, rule="merge_fill")
-        customers.loc[survivors.index, column] = new
-    return customers[~is_dup].reset_index(drop=True)
+        customers.loc[survivors.index, column] = new  # copy-on-write: the caller's is untouched
+    return take_rows(customers, np.flatnonzero(~is_dup.to_numpy()), release=True)
 
 
 def _repointed_children(
-    tables: dict[str, pd.DataFrame], mapping: pd.Series, audit: Audit
+    children: dict[str, pd.DataFrame], mapping: pd.Series, audit: Audit
 ) -> dict[str, pd.DataFrame]:
-    """The tables with a customer_id but customers whose rows point at merged customers,
-    re-pointed at their survivors, logged as ``merge_repoint``."""
+    """`children` (tables with a customer_id, the caller's to give up) with the rows that point
+    at merged customers re-pointed at their survivors, logged as ``merge_repoint``; each
+    table's old customer_id goes once its new one is made."""
     out = {}
-    for name, frame in tables.items():
-        if name == "customers" or "customer_id" not in frame.columns:
-            continue
+    for name in list(children):
+        frame = children.pop(name)
         rows, new = _repointed(frame["customer_id"], mapping)
-        if not len(rows):
-            continue
-        child = frame.copy(deep=False)  # copy-on-write: only the new column is new
-        if name in TABLES:  # the audit log keys rows by the schema's primary key
+        if len(rows) and name in TABLES:  # the audit log keys rows by the schema's primary key
             logged = [c for c in (TABLES[name].key, "source_row", "customer_id") if c in frame]
             changed = frame[list(dict.fromkeys(logged))].iloc[rows]  # only these rows change
             audit.record_changes(name, changed, "customer_id", new.iloc[rows], rule="merge_repoint")
-        child["customer_id"] = new
-        out[name] = child
+        if len(rows):
+            frame["customer_id"] = new  # a shallow copy of the caller's: only this column is new
+        out[name] = frame
     return out
 
 
@@ -232,12 +239,13 @@ def _repointed(ids: pd.Series, mapping: pd.Series) -> tuple[np.ndarray, pd.Serie
     position = slice_map(
         lambda part: pc.index_in(pc.utf8_trim_whitespace(part), value_set=keys), array
     )
-    found = pc.is_valid(position)
+    found = pc.is_valid(position).combine_chunks()
     rows = np.flatnonzero(found.to_numpy(zero_copy_only=False))
     if not len(rows):
         return rows, ids
     survivors = pa.array(mapping.to_numpy(dtype=object), type=array.type)
-    new = pc.if_else(found, survivors.take(position), array)
+    replacements = survivors.take(pc.drop_null(position)).combine_chunks()  # one a changed row
+    new = pc.replace_with_mask(array, found, replacements)
     return rows, pd.Series(new, index=ids.index, name=ids.name, dtype=ids.dtype)
 
 

@@ -182,7 +182,7 @@ def clean(
     give_back_memory()
     merges = _with_names(found.merges, tables["customers"])
     review = review_records(found.review, tables["customers"])
-    tables = dedupe.merge_duplicates(tables, merges, audit)
+    tables = dedupe.merge_duplicates(tables, merges, audit, release=True)
     give_back_memory()
     # The orders in customer order, as every analysis reads them, beside the customer lists
     # (which read no row order); the sort gives the merged orders up column by column, so the
