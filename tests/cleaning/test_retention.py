@@ -2,6 +2,7 @@ import pandas as pd
 
 from workbench.cleaning.retention import last_activity, retention_list
 from workbench.cleaning.settings import CleaningSettings
+from workbench.core import threads
 
 
 def _tables():
@@ -81,4 +82,23 @@ def test_last_activity_over_several_child_tables():
     }
     assert last_activity(tables).tolist() == list(
         pd.to_datetime(["2023-01-01", "2024-05-01", "2021-03-01", "2020-01-01"])
+    )
+
+
+def test_last_activity_of_a_child_in_many_pieces(monkeypatch):
+    # a child's lookup comes back in row slices: each slice's dates are its own rows'
+    monkeypatch.setattr(threads, "SLICE_FROM", 2)  # row slices even for five rows
+    customers = _tables()["customers"].astype({"customer_id": "str",
+                                               "first_contact_date": "datetime64[ns]",
+                                               "first_deal_date": "datetime64[ns]"})  # fmt: skip
+    orders = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["B", "X", "A", "C", "B"], dtype="str"),
+            "order_date": pd.to_datetime(
+                ["2025-01-01", "2031-01-01", "2026-01-01", "2027-01-01", "2024-01-01"]
+            ).astype("datetime64[ns]"),
+        }
+    )
+    assert last_activity({"customers": customers, "orders": orders}).tolist() == list(
+        pd.to_datetime(["2026-01-01", "2025-01-01", "2027-01-01", "2020-01-01"])
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.cleaning.settings import CleaningSettings
@@ -62,14 +61,19 @@ def _latest_by_position(
     latest = np.full(len(ids), _NAT, dtype=np.int64)  # NaT is the smallest int64: max skips it
     for column in dated:
         latest = np.maximum(latest, customers[column].to_numpy().view(np.int64))
-    if children:  # one lookup over every child row, in row slices on both cores (`slice_map`)
-        child_ids = pa.chunked_array([arrow_text(c["customer_id"]) for c in children])
-        value_set = arrow_text(ids)
-        position = slice_map(lambda part: pc.index_in(part, value_set=value_set), child_ids)
-        position = position.fill_null(-1).to_numpy()
-        when = np.concatenate([c.iloc[:, 1].to_numpy().view(np.int64) for c in children])
-        keep = (position >= 0) & (when != _NAT)
-        np.maximum.at(latest, position[keep], when[keep])
+    value_set = arrow_text(ids)
+    for child in children:  # a hash lookup of the child's rows on both cores (`slice_map`), then
+        found = slice_map(  # the maximum over positions, a slice at a time: small temporaries
+            lambda part: pc.index_in(part, value_set=value_set), arrow_text(child["customer_id"])
+        )
+        dates = child.iloc[:, 1].to_numpy().view(np.int64)
+        start = 0
+        for chunk in found.chunks:
+            position = chunk.fill_null(-1).to_numpy()
+            when = dates[start : start + len(position)]
+            keep = (position >= 0) & (when != _NAT)
+            np.maximum.at(latest, position[keep], when[keep])
+            start += len(position)
     index = pd.Index(ids, name="customer_id")
     return pd.Series(latest.view("datetime64[ns]"), index=index, name="last_activity")
 
