@@ -102,3 +102,23 @@ def test_a_column_of_distinct_categories_still_comes_out_coded():
     coded, _ = categories_of_distinct(parse_text_flagged, names)
     assert isinstance(coded.dtype, pd.CategoricalDtype)
     assert coded.astype("str").tolist() == names.tolist()
+
+
+def test_a_categorical_of_text_is_parsed_by_its_categories():
+    seen = []
+
+    def spy(values):
+        seen.append(values.tolist())
+        return parse_dates(values)
+
+    values = pd.Series(["2024-05-01", None, "soon", "2024/5/2", "2024-05-01", None]).astype(
+        pd.CategoricalDtype(pd.Index(["2024-05-01", "2024/5/2", "soon", "空"], dtype="str"))
+    )
+    typed, bad = parse_each_distinct(spy, values)
+    assert seen[0][:4] == ["2024-05-01", "2024/5/2", "soon", "空"] and len(seen[0]) == 5
+    assert pd.isna(seen[0][4])  # the rows without a category: one missing cell
+    assert typed.tolist()[0] == typed.tolist()[4] == pd.Timestamp("2024-05-01")
+    assert typed.tolist()[3] == pd.Timestamp("2024-05-02")
+    assert typed.isna().tolist() == [False, True, True, False, False, True]
+    assert bad.tolist() == [False, False, True, False, False, False]
+    assert typed.index.equals(values.index)

@@ -102,8 +102,12 @@ def test_a_csv_read_in_many_blocks_gives_one_chunk_per_column(tmp_path, monkeypa
     rows = [[f"O{i:04d}", f"C{i % 7}", f"2024-03-{i % 28 + 1:02d}", str(i)] for i in range(400)]
     write_csv(tmp_path / "orders.csv", ["订单编号", "客户编号", "交易日期", "交易金额"], rows)
     raw = read_extract(tmp_path / "orders.csv", ORDER_TABLE)
-    assert all(raw.frame[c].array._pa_array.num_chunks == 1 for c in raw.frame.columns)
-    assert raw.frame.values.tolist() == rows
+    assert all(raw.frame[c].array._pa_array.num_chunks == 1 for c in ("订单编号", "客户编号"))
+    # dates and amounts repeat: codes, each block's dictionary joined into one for the column
+    dates, amounts = raw.frame["交易日期"], raw.frame["交易金额"]
+    assert isinstance(dates.dtype, pd.CategoricalDtype) and len(dates.cat.categories) == 28
+    assert isinstance(amounts.dtype, pd.CategoricalDtype) and len(amounts.cat.categories) == 400
+    assert raw.frame.astype("str").values.tolist() == rows
     frame, _, _, _ = load_table(tmp_path / "orders.csv", ORDER_TABLE)
     assert frame["order_id"].tolist() == [r[0] for r in rows] and frame["amount"].sum() == 79800
 
@@ -425,6 +429,8 @@ def test_read_raw_and_type_extract_stay_usable_on_their_own(tmp_path):
     write_csv(tmp_path / "orders.csv", ORDER_HEADER, ORDERS)
     raw, first_row = read_raw(tmp_path / "orders.csv", ORDER_TABLE)
     assert first_row == 2 and len(raw) == 7 and list(raw.columns) == ORDER_HEADER
+    assert (raw.dtypes == "str").all()  # the reader's codes of repeating columns: text again
+    assert raw.values.tolist() == ORDERS
     typed, quarantine, issues, n = type_extract(raw, ORDER_TABLE, source="手工表")
     assert n == 7 and len(typed) == 3 and set(quarantine["file"]) == {"手工表"} and issues.empty
 
@@ -630,3 +636,36 @@ def test_an_event_logs_category_columns_load_as_categoricals_of_their_text(tmp_p
     write_csv(tmp_path / "customers.csv", CUSTOMER_HEADER, CUSTOMERS)
     customers, *_ = load_table(tmp_path / "customers.csv", CUSTOMER_TABLE)
     assert customers["status"].dtype == "str" and customers["province"].dtype == "str"
+
+
+def test_repeating_columns_come_coded_and_load_as_text_columns_do(tmp_path):
+    """Dates, amounts and an event log's categories are read as codes of their distinct cells
+    (`Table.repeating`); blank rows, quarantined rows and issues see the text the file holds."""
+    header = ["交易日期", "订单编号", "客户编号", "交易金额", "支付方式", "备注"]
+    rows = [
+        ["2024-03-01", "O1", "C1", "100", "支付宝", "x"],
+        ["2024/3/1", "O2", "C2", "1,200", " 支付宝 ", "x"],
+        ["", "", "", "", "", ""],  # a row of delimiters: dropped
+        ["   ", " ", "", "", "", ""],  # whitespace only: dropped too
+        ["下周", "O3", "C1", "100", "微信", "y"],  # a required date not a date: quarantined
+        ["2024-03-01", "O4", "C3", "五百", "-", "x"],  # an amount not a number: required too
+        ["2024-03-02", "O5", "C1", "100", "=1+2", "z"],
+    ]
+    write_csv(tmp_path / "orders.csv", header, rows)
+    raw = read_extract(tmp_path / "orders.csv", ORDER_TABLE)
+    coded = [c for c in raw.frame.columns if isinstance(raw.frame[c].dtype, pd.CategoricalDtype)]
+    assert coded == ["交易日期", "交易金额", "支付方式"]  # ids and unknown columns stay text
+    assert raw.rows.tolist() == [2, 3, 6, 7, 8]
+    frame, quarantine, issues, n = load_table(tmp_path / "orders.csv", ORDER_TABLE)
+    assert n == 5 and frame["order_id"].tolist() == ["O1", "O2", "O5"]
+    assert frame["order_date"].tolist() == [pd.Timestamp("2024-03-01")] * 2 + [
+        pd.Timestamp("2024-03-02")
+    ]
+    assert frame["amount"].tolist() == [100.0, 1200.0, 100.0]
+    assert frame["payment_method"].astype("str").tolist() == ["支付宝", "支付宝", "=1+2"]
+    assert frame["备注"].dtype == "str"
+    assert quarantine["row"].tolist() == [6, 7]
+    assert quarantine["value"].tolist() == ["下周", "五百"]
+    assert json.loads(quarantine["raw"][0]) == dict(zip(header, rows[4], strict=True))
+    assert json.loads(quarantine["raw"][1])["支付方式"] == "-"
+    assert issues[["row", "value"]].values.tolist() == [[8, "=1+2"]]

@@ -1,14 +1,15 @@
 """Parse each distinct cell of a column once, and spread the results over its rows.
 
 An export's dates, amounts, scores and categories repeat: 10M order lines hold about 7,000
-distinct dates, 130,000 distinct amounts and five payment methods. Arrow's hash encoding finds
-the distinct cells in one pass (0.1–0.3 s for 10M), so the parsers, whose regexes and
+distinct dates, 130,000 distinct amounts and five payment methods. A CSV's reader gives such
+columns as categoricals already (`Table.repeating`); in other text, Arrow's hash encoding finds
+the distinct cells in one pass (0.1–0.3 s for 10M). Either way the parsers, whose regexes and
 conversions cost about ten times that, see thousands of cells instead of millions, and their
 temporaries are as small.
 
-Only for rules that decide each cell by itself (a column-wide decision such as the day/month order
-of year-last dates looks at whether some cell shows it, which the distinct cells show as well),
-and only when the cells repeat: a column of timestamps to the second is parsed as it is.
+Only for rules that decide each cell by itself (a column-wide decision such as the day/month
+order of year-last dates looks at whether some cell shows it, which the distinct cells show as
+well). Text whose cells mostly differ (timestamps to the second) is parsed as it is.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def distinct_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
     """A text column's distinct cells (a "str" series, missing included as one of them) and,
     for each row, the position of its cell among them; None for other dtypes, or when more than
     `MOST_DISTINCT` of the cells are distinct."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # a reader's codes (`Table.repeating`)
+        return _categorical_cells(values)
     if values.dtype != _STR or not len(values):
         return None
     text = pa.array(values.array)
@@ -43,6 +46,21 @@ def distinct_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
         dictionary = dictionary.cast(pa.large_string())
     cells = pd.Series(_STR.__from_arrow__(dictionary), name=values.name, copy=False)
     return cells, encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def _categorical_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+    """`distinct_cells` of a categorical of text: its categories, and a missing cell after them
+    when some row has none; None when the categories are not text."""
+    categories = values.cat.categories
+    if categories.dtype != _STR:
+        return None
+    at = values.cat.codes.to_numpy()
+    cells = pd.Series(categories.array, name=values.name, copy=False)
+    if (at < 0).any():
+        cells = pd.concat([cells, pd.Series([None], dtype=_STR, name=values.name)])
+        cells = cells.reset_index(drop=True)
+        at = np.where(at < 0, len(categories), at)
+    return cells, at
 
 
 def parse_each_distinct(parse: Callable[[pd.Series], Parsed], values: pd.Series) -> Parsed:

@@ -261,7 +261,11 @@ def read_raw(file: Path, table: Table, sheet: str | int | None = None) -> tuple[
     """
     raw = read_extract(Path(file), table, sheet)
     first = int(raw.rows.iloc[0]) if len(raw.rows) else raw.header_row + 1
-    return raw.frame, first
+    frame = raw.frame.copy(deep=False)
+    for i, dtype in enumerate(frame.dtypes):  # a CSV's repeating columns come coded: as text
+        if isinstance(dtype, pd.CategoricalDtype):
+            frame.isetitem(i, frame.iloc[:, i].astype(_STR))
+    return frame, first
 
 
 def type_extract(

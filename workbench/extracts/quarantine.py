@@ -36,6 +36,8 @@ def cell_text(values: pd.Series) -> pd.Series:
     """Cells as the text a person would read: missing → '', dates ISO, numbers as written."""
     if isinstance(values.dtype, pd.StringDtype):  # text as read from CSV: only the gaps to fill
         return values.fillna("").astype("str")
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
+        return values.astype("str").fillna("")  # a CSV's repeating column, as its reader codes it
     out = values.astype(object).map(_one_cell)
     return out.astype("str")
 

@@ -75,7 +75,12 @@ def blank_rows(frame: pd.DataFrame) -> pd.Series:
 
 def _blank_cells(values: pd.Series) -> np.ndarray:
     """Which cells are missing, empty or whitespace (as `str.strip` in pandas' Arrow strings
-    sees it), without making the stripped strings: one pass of Arrow over the column."""
+    sees it), without making the stripped strings: one pass of Arrow over the column; a
+    categorical's categories are looked at, not its rows' text."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        blank = _blank_cells(pd.Series(values.cat.categories.array))
+        return np.append(blank, True)[np.where(codes < 0, len(blank), codes)]
     text = pa.array(values.astype("str"))
     empty = pc.or_(pc.equal(pc.utf8_length(text), 0), pc.utf8_is_space(text))
     return pc.or_kleene(pc.is_null(text), empty).to_numpy(zero_copy_only=False)

@@ -29,6 +29,9 @@ class Column:
         return (self.name, self.zh, *self.aliases)
 
 
+REPEATING_KINDS = ("date", "int", "float", "amount")  # `Table.repeating`
+
+
 @dataclass(frozen=True)
 class Table:
     """One extract table: its name, Chinese title, primary key and columns."""
@@ -71,6 +74,16 @@ class Table:
     def header_map(self) -> dict[str, str]:
         """Map every accepted header (case- and space-insensitive) to its canonical name."""
         return {norm_header(h): c.name for c in self.columns for h in c.headers}
+
+    def repeating(self, header: str) -> bool:
+        """Whether the file column under `header` holds cells that repeat, so that a reader gives
+        it as codes of its distinct cells: dates and numbers (each distinct cell is parsed once)
+        and an event log's categories (kept as codes)."""
+        name = self.header_map().get(norm_header(header))
+        if name is None:
+            return False
+        kind = self.column(name).kind
+        return kind in REPEATING_KINDS or (kind == "category" and self.coded)
 
 
 def norm_header(header: object) -> str:
