@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 import weakref
 from pathlib import Path
 
@@ -130,32 +131,39 @@ def test_take_rows_equals_dataframe_take(positions: list[int]) -> None:
 def test_a_released_frame_gives_the_same_rows_and_lets_each_column_go(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`release`: the columns are popped out of the frame as they are copied, each then held by
-    its task alone, so that the old and the new orders never both live whole (the cleaning's
-    peak). A weak reference to a column's data shows it gone once its copy is made."""
+    """`release`: the columns are popped out of the frame as they are copied, one after the
+    other, each then held by its take alone, so that the old and the new orders never both live
+    whole (the cleaning's peak). A weak reference to a column's data shows it gone once its copy
+    is made, before the next column is taken."""
     frame = every_kind_of_column()
     order = np.asarray([5, 0, 3, 1, 4, 2], dtype=np.int64)
     given = frame.copy(deep=True)
     pd.testing.assert_frame_equal(take_rows(given, order, release=True), take_rows(frame, order))
     assert given.columns.empty and len(given) == len(frame)  # every column popped
     amount = np.array([1.5, np.nan, 3.0, -4.0, 5.0, 6.0])
-    given = pd.DataFrame({"text": list("abcdef"), "amount": amount}, copy=False)
+    given = pd.DataFrame({"amount": amount, "text": list("abcdef")}, copy=False)
     data = weakref.ref(amount)
     del amount
     gone = []
 
-    def in_turn(function, items):  # thread_map one task after the other, each item let go
-        out = []
-        for item in items:
-            out.append(function(item))
-            del item
+    class Arrow:  # pyarrow, noting at each pa.array call whether the amounts' data is gone
+        def __getattr__(self, name: str) -> object:
+            return getattr(pa, name)
+
+        def array(self, *args: object, **kwargs: object) -> object:
             gc.collect()
             gone.append(data() is None)
-        return out
+            return pa.array(*args, **kwargs)
 
-    monkeypatch.setattr(order_sort, "thread_map", in_turn)
+    def slow_take(series: pd.Series, *args: object, **kwargs: object) -> pd.Series:
+        time.sleep(0.2)  # a take running beside the next column's would be seen by it
+        return series_take(series, *args, **kwargs)
+
+    series_take = pd.Series.take
+    monkeypatch.setattr(pd.Series, "take", slow_take)
+    monkeypatch.setattr(order_sort, "pa", Arrow())
     taken = take_rows(given, order, release=True)
-    assert gone == [False, True]  # freed as soon as its copy is made, before the call returns
+    assert gone == [False, True]  # the positions, then the text: the amounts went before it
     assert taken["amount"].tolist()[:2] == [6.0, 1.5]
     orders = pd.DataFrame({"customer_id": ["C2", "C1", None], "order_date": pd.to_datetime(
         ["2024-01-02", "2024-01-03", "2024-01-01"]), "amount": [2.0, 1.0, 3.0]})  # fmt: skip
