@@ -116,13 +116,23 @@ def test_the_code_version_hashes_every_module_loading_and_cleaning_depend_on():
 
 def test_a_cached_table_can_be_changed_like_any_frame(data_dir):
     cache.load_clean(data_dir)
-    orders = cache.load_clean(data_dir).orders  # mapped from the file, read-only underneath
+    orders = cache.load_clean(data_dir).orders  # mapped from the file, privately
     first = orders.loc[0, "amount"]
+    before = orders.copy(deep=True)
     orders["amount"] *= 2
     orders.loc[0, "customer_id"] = "C-EDITED"
     assert orders.loc[0, "amount"] == 2 * first and orders.loc[0, "customer_id"] == "C-EDITED"
+    # written in place, as an analyst does: numbers, dates, a category (pyarrow's views of the
+    # file are read-only; pandas refused these with "assignment destination is read-only")
+    orders.loc[0, "source_row"] = -1
+    orders.loc[orders["amount"] > 0, "amount"] = 1.0
+    orders.loc[1, "order_date"] = pd.Timestamp("2001-02-03")
+    orders.loc[1, "payment_method"] = orders["payment_method"].cat.categories[0]
+    assert orders.loc[0, "source_row"] == -1 and (orders["amount"] <= 1).all()
+    assert orders.loc[1, "order_date"] == pd.Timestamp("2001-02-03")
     again = cache.load_clean(data_dir).orders  # the file is untouched
     assert again.loc[0, "amount"] == first and again.loc[0, "customer_id"] != "C-EDITED"
+    pd.testing.assert_frame_equal(again, before)
 
 
 def test_a_table_read_for_some_columns_has_those_columns_as_read_whole(data_dir):

@@ -17,11 +17,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
@@ -182,14 +184,57 @@ def write_table(frame: pd.DataFrame, file: Path) -> None:
 
 
 def read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """A table `write_table` wrote, memory-mapped: its columns are views of the file's pages
-    (read-only; pandas copies on write), so reading costs no decoding and little memory.
+    """A table `write_table` wrote, memory-mapped privately: its columns are views of the file's
+    pages, so reading costs no decoding and little memory; a write into one copies the page it
+    falls on, never the file, so a cached frame takes assignments like any other.
     ``columns`` (default all) are the only ones converted to pandas, in that order."""
-    with pa.memory_map(str(file)) as source:
-        table = ipc.open_file(source).read_all()
+    with file.open("rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
+    whole = pa.py_buffer(mapped)
+    table = ipc.open_file(whole).read_all()
     if columns is not None:
         table = table.select(columns)
-    return _empty_categories_as_text(table.to_pandas(date_as_object=False, split_blocks=True))
+    frame = table.to_pandas(date_as_object=False, split_blocks=True)
+    return _empty_categories_as_text(_writable(frame, table, mapped, whole.address))
+
+
+def _writable(frame: pd.DataFrame, table: pa.Table, mapped: mmap.mmap, start: int) -> pd.DataFrame:
+    """`frame` with the columns pyarrow handed over as they are in the file (numbers and dates
+    without a gap, a categorical's codes) as writable views of the same pages: pyarrow marks
+    such views read-only, and pandas then refuses ``frame.loc[row, column] = value``. `mapped`
+    is the file's private mapping, at address `start`, that the table's buffers lie in."""
+
+    def view(cells: pa.Array) -> np.ndarray:  # fixed-width values with no nulls
+        dtype = _numpy_type(cells.type)
+        at = cells.buffers()[1].address - start + cells.offset * dtype.itemsize
+        return np.frombuffer(mapped, dtype=dtype, count=len(cells), offset=at)
+
+    def in_mapping(cells: pa.Array) -> bool:  # not a copy pyarrow made while reading
+        data = cells.buffers()[1]
+        return data is not None and 0 <= data.address - start <= len(mapped) - data.size
+
+    for i, (_, values) in enumerate(frame.items()):
+        column = table.column(i)
+        if column.num_chunks != 1 or column.null_count:
+            continue
+        cells = column.chunk(0)
+        if isinstance(values.dtype, pd.CategoricalDtype) and in_mapping(cells.indices):
+            codes = view(cells.indices)  # as pyarrow stores them; pandas may narrow (a copy)
+            frame.isetitem(i, pd.Categorical.from_codes(codes, dtype=values.dtype, validate=False))
+        elif (
+            values.dtype == _numpy_type(cells.type)
+            and values.dtype.kind in "iufmM"
+            and (in_mapping(cells))
+        ):
+            frame.isetitem(i, pd.Series(view(cells), index=frame.index, copy=False))
+    return frame
+
+
+def _numpy_type(arrow_type: pa.DataType) -> np.dtype | None:
+    try:
+        return np.dtype(arrow_type.to_pandas_dtype())
+    except (NotImplementedError, TypeError):
+        return None
 
 
 def _empty_categories_as_text(frame: pd.DataFrame) -> pd.DataFrame:
