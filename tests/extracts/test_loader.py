@@ -2,13 +2,14 @@ import dataclasses
 import json
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import CUSTOMER_HEADER, CUSTOMERS, ORDER_HEADER, ORDERS, write_csv
 from tests.extracts.xlsx_paths import XLSX_PATHS, use_xlsx_path
 from workbench.core.errors import ExtractError
-from workbench.extracts import readers
+from workbench.extracts import loader, readers
 from workbench.extracts.loader import find_extract, load_extracts, load_table
 from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import count_records, record_rows
@@ -73,10 +74,11 @@ def test_optional_garbage_becomes_missing_and_is_listed(tmp_path):
     assert issues[["row", "column", "value"]].values.tolist() == [[2, "首次合作时间", "下个月"]]
 
 
-def test_absent_optional_columns_are_empty_of_their_kind_on_the_rows_kept(tmp_path):
+def test_absent_optional_columns_are_empty_of_their_kind_on_the_rows_kept(tmp_path, monkeypatch):
     """An export with the required columns and one of its own: the schema's other columns are
     there, empty, typed by kind, in schema order, the file's own column last; the quarantined
     row is gone from all of them and each row keeps its line in the file."""
+    monkeypatch.setattr(loader, "_NO_TEXT_PIECE", 1)  # absent text: one-row pieces of one array
     header = ["订单编号", "客户编号", "交易日期", "交易金额", "备注"]
     rows = [["O1", "C1", "2024-03-05", "10", "a"], ["O2", "C2", "上个月", "20", "b"],
             ["O3", "C3", "2024-03-07", "30", "c"]]  # fmt: skip
@@ -90,9 +92,26 @@ def test_absent_optional_columns_are_empty_of_their_kind_on_the_rows_kept(tmp_pa
     for name, dtype in absent.items():
         assert frame[name].dtype == dtype, name
         assert frame[name].isna().all() and len(frame[name]) == 2, name
+    for name in ("original_order_id", "product_code"):  # pieces of one array (`no_text`)
+        assert frame[name].array.__arrow_array__().num_chunks == 2, name
     for name in ("product", "order_type"):  # an event log's categories: text categoricals
         assert frame[name].dtype == pd.CategoricalDtype(pd.Index([], dtype="str")), name
         assert frame[name].isna().all() and len(frame[name]) == 2, name
+
+
+def test_an_absent_text_column_is_one_small_array_repeated(monkeypatch):
+    """`no_text`: n missing cells as pieces of one array (its 8-byte offsets are held once), and
+    a cell written into the column changes that cell alone."""
+    monkeypatch.setattr(loader, "_NO_TEXT_PIECE", 2)
+    cells = loader.no_text(5)
+    assert [len(chunk) for chunk in cells.chunks] == [2, 2, 1] and cells.null_count == 5
+    assert len({chunk.buffers()[1].address for chunk in cells.chunks}) == 1  # one offsets buffer
+    assert loader.no_text(0).type == cells.type == pa.large_string() and not len(loader.no_text(0))
+    column = pd.Series(pd.array(cells, dtype="str"), copy=False)
+    written = column.copy(deep=False)
+    written.iloc[2] = "P-1"
+    assert written.isna().tolist() == [True, True, False, True, True]
+    assert written.iloc[2] == "P-1" and column.isna().all()
 
 
 def test_a_csv_read_in_many_blocks_gives_one_chunk_per_column(tmp_path, monkeypatch):
