@@ -115,13 +115,11 @@ Call = Callable[[], tuple]  # the timed call: (rows, check[, untimed callback ru
 def prepare_load(folder: Path, cache: Path) -> Call:
     """Load and clean the raw extracts as `load_clean` does when its cache is cold; afterwards,
     untimed, write that cache if missing (the next stages read it)."""
-    from workbench.cleaning.cache import people_inputs, write_result
-    from workbench.cleaning.pipeline import clean
+    from workbench.cleaning.cache import clean_afresh, write_result
     from workbench.cleaning.settings import CleaningSettings
-    from workbench.io import load_extracts
 
     def run() -> tuple:
-        result = clean(load_extracts(folder), CleaningSettings(), *people_inputs(folder))
+        result = clean_afresh(folder, CleaningSettings())
         rows = sum(len(frame) for frame in result.tables.values())
 
         def after() -> None:
@@ -325,10 +323,8 @@ PREPARE: dict[str, Callable[[Path, Path], Call]] = {
 
 def prepare_cache(folder: Path, cache: Path) -> None:
     """Write the cleaned cache of `folder` into `cache` (where the parent looks for it)."""
-    from workbench.cleaning.cache import people_inputs, write_result
-    from workbench.cleaning.pipeline import clean
+    from workbench.cleaning.cache import clean_afresh, write_result
     from workbench.cleaning.settings import CleaningSettings
-    from workbench.io import load_extracts
 
-    result = clean(load_extracts(folder), CleaningSettings(), *people_inputs(folder))
+    result = clean_afresh(folder, CleaningSettings())
     write_result(result.redacted(), cache)

@@ -1,5 +1,8 @@
+import dataclasses
+import gc
 import os
 import shutil
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -166,3 +169,24 @@ def test_reading_an_entry_marks_it_used_and_a_broken_entry_is_cleaned_afresh(dat
     again = cache.load_clean(data_dir)
     pd.testing.assert_frame_equal(again.orders, first.orders)
     assert (entry / "table-orders.arrow").is_file()  # written again
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_load_clean_leaves_the_loaded_extracts_to_clean_alone(data_dir, monkeypatch, use_cache):
+    """`clean` frees each loaded table as its cleaned one replaces it, if nothing else holds the
+    `Extracts`: a call's argument tuple (``clean(load_extracts(…), *inputs)``) held them through
+    the whole cleaning, 1.2 GB more at 1M customers."""
+    held = []
+    real_clean = cache.clean
+
+    def spy(extracts, *rest):
+        copy = dataclasses.replace(extracts)  # cleaned instead: the one given is let go
+        given = weakref.ref(extracts)
+        del extracts
+        gc.collect()
+        held.append(given() is not None)
+        return real_clean(copy, *rest)
+
+    monkeypatch.setattr(cache, "clean", spy)
+    result = cache.load_clean(data_dir, use_cache=use_cache)
+    assert held == [False] and len(result.orders)
