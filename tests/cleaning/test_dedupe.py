@@ -477,6 +477,9 @@ def test_merge_repoints_each_child_to_its_own_survivor() -> None:
     out = merge_duplicates({"customers": customers, "orders": orders}, merges, audit)
     assert out["orders"]["customer_id"].tolist() == ["C3", "C1", "C1", "C3", "C1"]
     assert orders["customer_id"].tolist() == ["C4", "C2", "C1", " C4", "C2"]  # input unchanged
+    first = merge_duplicates({"orders": orders, "customers": customers}, merges, Audit())
+    assert list(first) == ["orders", "customers"]  # the tables in the order given, whatever it is
+    pd.testing.assert_frame_equal(first["orders"], out["orders"])
     repoint = audit.changes[audit.changes["rule"] == "merge_repoint"]
     assert repoint[["key", "old", "new"]].values.tolist() == [
         ["O1", "C4", "C3"], ["O2", "C2", "C1"], ["O4", " C4", "C3"], ["O5", "C2", "C1"]
