@@ -227,19 +227,17 @@ def _writable(frame: pd.DataFrame, table: pa.Table, mapped: mmap.mmap, start: in
         if column.num_chunks != 1 or column.null_count:
             continue
         cells = column.chunk(0)
+        plain = values.dtype == _numpy_type(cells.type) and values.dtype.kind in "iufmM"
         if isinstance(values.dtype, pd.CategoricalDtype) and in_mapping(cells.indices):
             codes = view(cells.indices)  # as pyarrow stores them; pandas may narrow (a copy)
             frame.isetitem(i, pd.Categorical.from_codes(codes, dtype=values.dtype, validate=False))
-        elif (
-            values.dtype == _numpy_type(cells.type)
-            and values.dtype.kind in "iufmM"
-            and (in_mapping(cells))
-        ):
+        elif plain and in_mapping(cells):
             frame.isetitem(i, pd.Series(view(cells), index=frame.index, copy=False))
     return frame
 
 
 def _numpy_type(arrow_type: pa.DataType) -> np.dtype | None:
+    """The numpy dtype pyarrow converts `arrow_type` to; None for types it has none for."""
     try:
         return np.dtype(arrow_type.to_pandas_dtype())
     except (NotImplementedError, TypeError):
