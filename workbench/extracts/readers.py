@@ -267,8 +267,8 @@ def _stream_csv(
     """Parse the whole file with pyarrow, streaming and decoding it once.
 
     `skip` lines (blank, `sep=`) precede the header, which spans `header_lines` lines. A `coded`
-    column is dictionary-encoded by pyarrow as it is parsed: its rows hold a code of 1–4 bytes
-    each instead of its text and an 8-byte offset (10M interactions: 1.9 GB of raw cells → 1.2).
+    column is dictionary-encoded by pyarrow as it is parsed: its rows hold a 4-byte code
+    instead of its text and an 8-byte offset (10M interactions: 1.9 GB of raw cells → 1.2).
     """
     width = len(header)
     names = [f"c{i}" for i in range(width)]
