@@ -21,7 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
+from workbench.extracts.raw import TEXT
+
 MOST_DISTINCT = 0.5  # more distinct cells than this share of the rows: parsed as they are
 
 Parsed = tuple[pd.Series, pd.Series]
@@ -33,7 +34,7 @@ def distinct_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
     `MOST_DISTINCT` of the cells are distinct."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # a reader's codes (`Table.repeating`)
         return _categorical_cells(values)
-    if values.dtype != _STR or not len(values):
+    if values.dtype != TEXT or not len(values):
         return None
     text = pa.array(values.array)
     if isinstance(text, pa.ChunkedArray):
@@ -44,7 +45,7 @@ def distinct_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
     dictionary = encoded.dictionary
     if not pa.types.is_large_string(dictionary.type):
         dictionary = dictionary.cast(pa.large_string())
-    cells = pd.Series(_STR.__from_arrow__(dictionary), name=values.name, copy=False)
+    cells = pd.Series(TEXT.__from_arrow__(dictionary), name=values.name, copy=False)
     return cells, encoded.indices.to_numpy(zero_copy_only=False)
 
 
@@ -52,12 +53,12 @@ def _categorical_cells(values: pd.Series) -> tuple[pd.Series, np.ndarray] | None
     """`distinct_cells` of a categorical of text: its categories, and a missing cell after them
     when some row has none; None when the categories are not text."""
     categories = values.cat.categories
-    if categories.dtype != _STR:
+    if categories.dtype != TEXT:
         return None
     at = values.cat.codes.to_numpy()
     cells = pd.Series(categories.array, name=values.name, copy=False)
     if (at < 0).any():
-        cells = pd.concat([cells, pd.Series([None], dtype=_STR, name=values.name)])
+        cells = pd.concat([cells, pd.Series([None], dtype=TEXT, name=values.name)])
         cells = cells.reset_index(drop=True)
         at = np.where(at < 0, len(categories), at)
     return cells, at

@@ -44,7 +44,7 @@ from workbench.extracts.quarantine import (
     quarantine_rows,
     rejected_rows,
 )
-from workbench.extracts.raw import RawExtract
+from workbench.extracts.raw import TEXT, RawExtract, coded_as_text
 from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import check_records
 from workbench.extracts.schema import TABLES, Table, norm_header
@@ -55,7 +55,6 @@ ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")  # what CSV extracts may be in (B
 _PARSERS = {"date": parse_dates, "amount": parse_amounts, "int": parse_integers,
             "float": parse_amounts}  # fmt: skip
 _TEXT_KINDS = ("str", "category")
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
 _NO_TEXT_PIECE = 1 << 20  # rows of the one array an absent text column repeats (`no_text`)
 _OTHER_FORMATS = (".xls", ".et", ".numbers", ".ods", ".json", ".xml", ".zip", ".rar", ".7z")
 
@@ -262,11 +261,7 @@ def read_raw(file: Path, table: Table, sheet: str | int | None = None) -> tuple[
     """
     raw = read_extract(Path(file), table, sheet)
     first = int(raw.rows.iloc[0]) if len(raw.rows) else raw.header_row + 1
-    frame = raw.frame.copy(deep=False)
-    for i, dtype in enumerate(frame.dtypes):  # a CSV's repeating columns come coded: as text
-        if isinstance(dtype, pd.CategoricalDtype):
-            frame.isetitem(i, frame.iloc[:, i].astype(_STR))
-    return frame, first
+    return coded_as_text(raw.frame), first  # a CSV's repeating columns come coded
 
 
 def type_extract(
@@ -314,8 +309,8 @@ def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     mask = pa.array(keep)
 
     def kept(cells: pd.api.extensions.ExtensionArray | np.ndarray) -> object:
-        if cells.dtype == _STR:
-            return _STR.__from_arrow__(pc.filter(pa.array(cells), mask))
+        if cells.dtype == TEXT:
+            return TEXT.__from_arrow__(pc.filter(pa.array(cells), mask))
         return cells[keep]
 
     columns = thread_map(kept, (frame[name].array for name in frame.columns))
@@ -451,7 +446,7 @@ def _empty(kind: str, index: pd.Index, coded: bool = False) -> pd.Series:
     if kind == "category" and coded:
         codes = np.full(n, -1, np.int8)
         cells = pd.Categorical.from_codes(
-            codes, dtype=pd.CategoricalDtype(pd.Index([], dtype=_STR))
+            codes, dtype=pd.CategoricalDtype(pd.Index([], dtype=TEXT))
         )
     elif kind == "date":
         cells = np.full(n, np.datetime64("NaT", "ns"))
@@ -460,7 +455,7 @@ def _empty(kind: str, index: pd.Index, coded: bool = False) -> pd.Series:
     elif kind in ("amount", "float"):
         cells = np.full(n, np.nan)
     else:
-        cells = _STR.__from_arrow__(no_text(n))
+        cells = TEXT.__from_arrow__(no_text(n))
     return pd.Series(cells, index=index, copy=False)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.extracts.raw import TEXT
 from workbench.extracts.text_bytes import (
     day_seconds,
     first_byte_in,
@@ -30,7 +31,6 @@ _TOKEN_LENGTH = max(len(token) for token in _MISSING_TOKENS)
 # A cell that lower-cases to a token is as long in UTF-8 as the token: the non-ASCII tokens have
 # no case, and no non-ASCII character lower-cases to an ASCII letter of one (only İ→i, K→k do).
 _TOKEN_BYTES = max(len(token.encode()) for token in _MISSING_TOKENS)
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y%m%d")
 # A moment with a fraction of a second, as databases export them and fastexcel writes a date cell
 # that has one (2024-05-01 08:30:00.500): read before the dots become dashes.
@@ -67,7 +67,7 @@ def _arrow_text(values: pd.Series) -> pa.Array | None:
     as `astype("str")` makes them (missing stays null); None for any other dtype."""
     if values.dtype == object:
         values = values.astype("str")
-    return _large_text(values) if values.dtype == _STR else None
+    return _large_text(values) if values.dtype == TEXT else None
 
 
 def _large_text(values: pd.Series) -> pa.Array:
@@ -108,7 +108,7 @@ def _missing_among(values: pd.Series, trimmed: pa.Array | None, rows: np.ndarray
 
 def _str_series(text: pa.Array, like: pd.Series) -> pd.Series:
     """An Arrow text array as a pandas "str" series on `like`'s index and name (no copy)."""
-    return pd.Series(_STR.__from_arrow__(text), index=like.index, name=like.name, copy=False)
+    return pd.Series(TEXT.__from_arrow__(text), index=like.index, name=like.name, copy=False)
 
 
 def _stripped(values: pd.Series) -> pd.Series:
@@ -130,7 +130,7 @@ def _missing_text(text: pd.Series) -> pd.Series:
 def _to_text(values: pd.Series) -> pd.Series:
     """NFKC-normalised, stripped text: full-width digits and punctuation become ASCII."""
     text = values.astype("str")
-    if text.dtype == _STR and len(text):  # ASCII is NFKC already: only the other cells change
+    if text.dtype == TEXT and len(text):  # ASCII is NFKC already: only the other cells change
         ascii_ = pc.fill_null(pc.string_is_ascii(pa.array(text.array)), True)
         wide = ~ascii_.to_numpy(zero_copy_only=False)
         if wide.any():

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
 REJECT_COLUMNS = ["row", "reason", "detail", "value", "raw"]
 NOTE_COLUMNS = ["row", "column", "value", "problem"]
 _MAGIC = (  # what a binary file most likely is, by its first bytes
@@ -90,3 +91,13 @@ def one_line(exc: BaseException) -> str:
     """An exception's message on one line (the CLI prints a single `error:` line)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:300] + "…"
+
+
+def coded_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with a CSV reader's coded columns (categoricals: `Table.repeating`) as text, for
+    callers that take the cells as text; the other columns as they are, not copied."""
+    frame = frame.copy(deep=False)
+    for i, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, pd.CategoricalDtype):
+            frame.isetitem(i, frame.iloc[:, i].astype(TEXT))
+    return frame

@@ -27,7 +27,14 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from workbench.core.errors import ExtractError
-from workbench.extracts.raw import REJECT_COLUMNS, RawExtract, binary_kind, blank_rows, one_line
+from workbench.extracts.raw import (
+    REJECT_COLUMNS,
+    RawExtract,
+    binary_kind,
+    blank_rows,
+    coded_as_text,
+    one_line,
+)
 from workbench.extracts.schema import Table
 from workbench.extracts.xlsx_parts import XLSX_SUFFIXES
 from workbench.extracts.xlsx_reader import read_excel
@@ -36,7 +43,6 @@ SAMPLE_BYTES = 1 << 20  # encoding and delimiter are sniffed on the first 1 MB o
 BLOCK_BYTES = 16 << 20  # the largest single CSV record pyarrow can hold
 DELIMITERS = (",", "\t", ";", "|")
 _CODED = pa.dictionary(pa.int32(), pa.large_string())  # a repeating column's cells, as read
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": text as the readers give it
 _ENCODING_LABEL = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16-le": "UTF-16",
                    "utf-16-be": "UTF-16", "utf-32-le": "UTF-32", "utf-32-be": "UTF-32"}  # fmt: skip
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
@@ -335,8 +341,7 @@ def _stream_csv(
     frame.index = pd.RangeIndex(len(frame))
     frame_rows = pd.Series(rows, index=frame.index, dtype="int64")
     if recovered:  # rare (trailing delimiters): the codes become text, to take the rows as text
-        for i in np.flatnonzero(coded):
-            frame.isetitem(i, frame.iloc[:, i].astype(_STR))
+        frame = coded_as_text(frame)
         extra = pd.DataFrame([r[1] for r in recovered], columns=frame.columns, dtype="str")
         extra.index = pd.RangeIndex(len(frame), len(frame) + len(extra))
         frame = pd.concat([frame, extra])
