@@ -3,10 +3,13 @@ are asked (Arrow's pool and the C library's)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 import numpy as np
 import psutil
+import pyarrow as pa
 import pytest
 
 from workbench.core import memory
@@ -46,3 +49,22 @@ def test_arrows_pool_is_asked_to_release_its_unused_pages(monkeypatch) -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
 def test_the_trim_is_found_on_linux() -> None:
     assert memory._malloc_trim() is not None
+
+
+def _pool_in_a_fresh_process(environment: dict[str, str]) -> str:
+    """Arrow's pool once the loader is imported, in a new interpreter with `environment`."""
+    code = "import workbench.extracts.loader, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != memory.POOL_VARIABLE} | environment
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(not hasattr(pa, "jemalloc_memory_pool"), reason="no jemalloc in this pyarrow")
+def test_arrows_pool_is_jemalloc_unless_the_environment_names_one() -> None:
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow was built without jemalloc")
+    assert _pool_in_a_fresh_process({}) == "jemalloc"
+    assert _pool_in_a_fresh_process({memory.POOL_VARIABLE: "system"}) == "system"
