@@ -92,3 +92,49 @@ def test_a_workbook_before_a_failing_csv_fails_first_though_later_in_time(
     (two_workbooks / "requirements.xlsx").write_bytes(b"PK\x03\x04 not a zip")
     with pytest.raises(ExtractError, match=r"requirements\.xlsx"):
         load_extracts(two_workbooks)
+
+
+def test_the_largest_csv_loads_first_and_the_tables_keep_their_order(
+    two_workbooks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's load holds its raw cells beside its typed ones: the largest, first, does so
+    while no other table is held yet."""
+    order: list[str] = []
+    load_counted = loader._load_counted
+
+    def recorded(file, table, sheet):
+        if threading.current_thread() is threading.main_thread():
+            order.append(file.name)
+        return load_counted(file, table, sheet)
+
+    monkeypatch.setattr(loader, "_load_counted", recorded)
+    extracts = load_extracts(two_workbooks)
+    csvs = sorted(two_workbooks.glob("*.csv"), key=lambda p: p.stat().st_size, reverse=True)
+    assert order == [p.name for p in csvs] and order[0] == "interactions.csv"
+    assert list(extracts.tables) == TABLE_ORDER and list(extracts.sources) == TABLE_ORDER
+
+
+def _without_date_column(file: Path) -> None:
+    """`file` as large as it was, its date header renamed: a required column missing."""
+    data = file.read_bytes()
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            header = data[: data.index(b"\n")].decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    renamed = header.replace("跟进日期", "跟进日子").encode(encoding)
+    file.write_bytes(renamed + data[data.index(b"\n") :])
+
+
+def test_a_failing_large_file_read_first_gives_way_to_an_earlier_tables_error(
+    two_workbooks: Path,
+) -> None:
+    """interactions.csv (3rd, the largest: read first) fails; orders.csv (2nd, read after it)
+    fails too: the orders' error is the one raised, as reading in order would give."""
+    _without_date_column(two_workbooks / "interactions.csv")
+    with pytest.raises(ExtractError, match=r"interactions\.csv.*missing required"):
+        load_extracts(two_workbooks)
+    (two_workbooks / "orders.csv").write_bytes(b"\x00\x01\x02binary\x00")
+    with pytest.raises(ExtractError, match=r"orders\.csv"):
+        load_extracts(two_workbooks)
