@@ -174,18 +174,20 @@ def _load_files(
         loaded[name] = _load_counted(files[name], TABLES[name], sheets.get(name))
         give_back_memory()  # the file's raw cells: before the next file's are read
 
+    failing = None  # the file this thread is loading
     try:
-        for name in now:
-            load(name)
+        for failing in now:
+            load(failing)
+        failing = None
         for name, future in background.items():
             loaded[name] = future.result()
     except Exception:
         for name in files:  # a file before the failing one fails first
-            if name in background and name not in loaded:
+            if name == failing:
+                break
+            if name in background:
                 background[name].result()
             elif name not in loaded:
-                if name == next(n for n in now if n not in loaded):  # the failing file
-                    break
                 load(name)
         raise
     finally:
