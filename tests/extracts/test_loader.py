@@ -14,6 +14,7 @@ from workbench.extracts.loader import find_extract, load_extracts, load_table
 from workbench.extracts.readers import read_extract
 from workbench.extracts.record_count import count_records, record_rows
 from workbench.extracts.schema import CUSTOMERS as CUSTOMER_TABLE
+from workbench.extracts.schema import INTERACTIONS as INTERACTION_TABLE
 from workbench.extracts.schema import ORDERS as ORDER_TABLE
 from workbench.extracts.schema import REQUIREMENTS
 
@@ -88,13 +89,14 @@ def test_absent_optional_columns_are_empty_of_their_kind_on_the_rows_kept(tmp_pa
     assert frame["source_row"].tolist() == [2, 4] and quarantine["row"].tolist() == [3]
     assert frame["备注"].tolist() == ["a", "c"] and frame["amount"].tolist() == [10.0, 30.0]
     absent = {"line_no": "Int64", "quantity": "float64", "unit_price": "float64",
-              "original_order_id": "str", "product_code": "str"}  # fmt: skip
+              "original_order_id": "str"}  # fmt: skip
     for name, dtype in absent.items():
         assert frame[name].dtype == dtype, name
         assert frame[name].isna().all() and len(frame[name]) == 2, name
-    for name in ("original_order_id", "product_code"):  # pieces of one array (`no_text`)
-        assert frame[name].array.__arrow_array__().num_chunks == 2, name
-    for name in ("product", "order_type"):  # an event log's categories: text categoricals
+    # pieces of one array (`no_text`)
+    assert frame["original_order_id"].array.__arrow_array__().num_chunks == 2
+    # an event log's categories and repeating text (SKUs): text categoricals
+    for name in ("product", "order_type", "product_code"):
         assert frame[name].dtype == pd.CategoricalDtype(pd.Index([], dtype="str")), name
         assert frame[name].isna().all() and len(frame[name]) == 2, name
 
@@ -655,6 +657,37 @@ def test_an_event_logs_category_columns_load_as_categoricals_of_their_text(tmp_p
     write_csv(tmp_path / "customers.csv", CUSTOMER_HEADER, CUSTOMERS)
     customers, *_ = load_table(tmp_path / "customers.csv", CUSTOMER_TABLE)
     assert customers["status"].dtype == "str" and customers["province"].dtype == "str"
+
+
+def test_an_event_logs_repeating_text_loads_as_codes_of_the_text_it_would_be(tmp_path):
+    """Follow-up summaries written from a few templates repeat over millions of rows: the
+    loader holds them as a categorical (`Column.repeats`) whose rows read as the same column
+    under a header it does not know, loaded as text, reads: trimmed, blanks missing, a
+    formula-like cell flagged. Text whose cells all differ is coded too, and is still right."""
+    header = ["记录编号", "客户编号", "跟进日期", "内容摘要", "备注"]
+    said = ["电话回访，暂无需求", " 索取报价单 ", "", "電話回訪", "=HYPERLINK(1)"]
+    rows = [[f"I{i}", f"C{i % 7}", "2024-03-05", said[i % 5], said[i % 5]] for i in range(50)]
+    rows += [["I50", "C1", "2024-03-06", "客户说下周再联系 50", "客户说下周再联系 50"]]
+    write_csv(tmp_path / "interactions.csv", header, rows)
+    frame, quarantine, issues, _ = load_table(tmp_path / "interactions.csv", INTERACTION_TABLE)
+    assert quarantine.empty and len(frame) == 51
+    summary = frame["summary"]
+    assert isinstance(summary.dtype, pd.CategoricalDtype) and summary.cat.categories.dtype == "str"
+    assert frame["备注"].dtype == "str"
+    as_text = summary.astype("str")
+    assert as_text.fillna("<NA>").tolist() == frame["备注"].fillna("<NA>").tolist()
+    assert as_text.tolist()[:5] == ["电话回访，暂无需求", "索取报价单", as_text[2], "電話回訪",
+                                    "=HYPERLINK(1)"]  # fmt: skip
+    assert pd.isna(as_text[2]) and summary.isna().sum() == 10
+    assert len(summary.cat.categories) == 5
+    flagged = issues[issues["column"].eq("内容摘要")]
+    assert flagged["row"].tolist() == list(range(6, 52, 5))  # the formula, every 5th row
+    unique = pd.DataFrame({"记录编号": [f"I{i}" for i in range(9)], "客户编号": "C1",
+                           "跟进日期": "2024-03-05", "内容摘要": [f"第{i}次" for i in range(9)]})  # fmt: skip
+    unique.to_csv(tmp_path / "unique.csv", index=False)
+    frame, *_ = load_table(tmp_path / "unique.csv", INTERACTION_TABLE)
+    assert isinstance(frame["summary"].dtype, pd.CategoricalDtype)
+    assert frame["summary"].astype("str").tolist() == [f"第{i}次" for i in range(9)]
 
 
 def test_repeating_columns_come_coded_and_load_as_text_columns_do(tmp_path):

@@ -417,7 +417,7 @@ def _type_columns(
         parser = _PARSERS.get(kind)
         found = []
         if parser is None:
-            if kind == "category" and table.coded:  # 10M payment methods: 198 → 10 MB
+            if column and table.held_as_codes(name):  # 10M payment methods: 198 → 10 MB
                 cells, risky = categories_of_distinct(parse_text_flagged, raw[name])
             else:  # the typed text shares the reader's buffers: no distinct cells
                 cells, risky = parse_text_flagged(raw[name])
@@ -451,7 +451,9 @@ def _in_schema(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
     it), then the file's other columns. The empty ones are made for the rows kept, after the
     quarantine, and the columns are not copied."""
     columns = {
-        c.name: typed[c.name] if c.name in typed else _empty(c.kind, typed.index, table.coded)
+        c.name: typed[c.name]
+        if c.name in typed
+        else _empty(c.kind, typed.index, table.held_as_codes(c.name))
         for c in table.columns
     }
     columns.update({name: typed[name] for name in typed.columns if name not in columns})
@@ -459,10 +461,10 @@ def _in_schema(typed: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def _empty(kind: str, index: pd.Index, coded: bool = False) -> pd.Series:
-    """An all-missing column of a kind's dtype (a category of a `coded` table: a categorical),
+    """An all-missing column of a kind's dtype (one `Table.held_as_codes`: a categorical),
     built without per-cell work."""
     n = len(index)
-    if kind == "category" and coded:
+    if coded:
         codes = np.full(n, -1, np.int8)
         cells = pd.Categorical.from_codes(
             codes, dtype=pd.CategoricalDtype(pd.Index([], dtype=TEXT))

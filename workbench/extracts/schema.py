@@ -22,6 +22,9 @@ class Column:
     kind: Kind = "str"
     required: bool = False
     aliases: tuple[str, ...] = ()
+    # free text whose cells repeat over an event log's rows (follow-up summaries written from a
+    # few templates, SKUs): held as codes of its distinct cells, as the log's categories are
+    repeats: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -82,8 +85,13 @@ class Table:
         name = self.header_map().get(norm_header(header))
         if name is None:
             return False
-        kind = self.column(name).kind
-        return kind in REPEATING_KINDS or (kind == "category" and self.coded)
+        return self.column(name).kind in REPEATING_KINDS or self.held_as_codes(name)
+
+    def held_as_codes(self, name: str) -> bool:
+        """Whether the loader gives the column `name` as a categorical of its text: an event
+        log's categories and its repeating free text (`Column.repeats`)."""
+        column = self.column(name)
+        return self.coded and (column.kind == "category" or column.repeats)
 
 
 def norm_header(header: object) -> str:
@@ -154,7 +162,12 @@ ORDERS = Table(
         C("payment_method", "支付方式", "category", aliases=("付款方式",)),
         # order lines (one row per product of an order) and returns: docs/extracts.md
         C("line_no", "行号", "int", aliases=("明细行号", "LineNo", "line_number")),
-        C("product_code", "产品编码", aliases=("商品编码", "物料编码", "StockCode", "SKU")),
+        C(
+            "product_code",
+            "产品编码",
+            aliases=("商品编码", "物料编码", "StockCode", "SKU"),
+            repeats=True,
+        ),
         C("quantity", "数量", "float", aliases=("销售数量", "Quantity", "qty")),
         C("unit_price", "单价", "amount", aliases=("销售单价", "UnitPrice", "Price")),
         C("order_type", "单据类型", "category", aliases=("订单类型", "业务类型")),
@@ -185,7 +198,7 @@ INTERACTIONS = Table(
         ),
         C("channel", "跟进方式", "category", aliases=("渠道", "互动渠道")),
         C("type", "互动类型", "category", aliases=("类型",)),
-        C("summary", "内容摘要", aliases=("跟进内容", "摘要")),
+        C("summary", "内容摘要", aliases=("跟进内容", "摘要"), repeats=True),
         C("satisfaction", "满意度", "int"),
         C("owner", "负责人", "category", aliases=("跟进人",)),
         C("pages_viewed", "浏览页面数", "int", aliases=("浏览页数",)),
@@ -264,10 +277,16 @@ def schema_markdown() -> str:
             required = "yes" if c.required else ""
             parts.append(f"| `{c.name}` | {c.zh} | {_KIND_DOC[c.kind]} | {required} | {aliases} |")
         if table.coded:
+            texts = [f"`{c.name}`" for c in table.columns if c.repeats]
             parts.append(
                 "\nAn event log: its category columns load as pandas categoricals of their text"
                 " (a byte or two a row instead of about twenty), and stay so through the cleaning"
-                " and the cache."
+                " and the cache"
+                + (
+                    f"; so does its free text that repeats over the rows ({', '.join(texts)})."
+                    if texts
+                    else "."
+                )
             )
         for name, (a, b) in table.derived:
             parts.append(
