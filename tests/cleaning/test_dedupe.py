@@ -24,7 +24,7 @@ from workbench.cleaning.dedupe import (
     find_duplicates,
     merge_duplicates,
 )
-from workbench.cleaning.dedupe_keys import phone_key
+from workbench.cleaning.dedupe_keys import CodedKeys, customer_keys, phone_key
 from workbench.cleaning.settings import CleaningSettings
 from workbench.core import threads
 
@@ -160,6 +160,47 @@ def test_names_a_windowed_block_leaves_apart_are_compared_in_their_first_block(
     ].tolist() == [
         85.0  # 88.9, capped: the 字号 恒泰安 / 恒泰 differ
     ]
+
+
+def test_block_scores_keep_only_the_pairs_asked_for_batch_by_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Windowed blocks' hits are filtered as the windows come (`keep`), a few windows at a time,
+    so that similar names of incompatible companies are never all held: the pairs kept are the
+    unfiltered ones `keep` accepts, whatever the batch size."""
+    monkeypatch.setattr(dedupe_module, "SMALL_BLOCK", 2)
+    monkeypatch.setattr(dedupe_module, "BLOCK_CAP", 4)
+    names = np.array(
+        [f"恒泰{c}物流" for c in "甲乙丙丁戊己庚辛"] + ["恒远物流", "恒远物资"], dtype=object
+    )
+    block = pd.Series(["恒"] * 8 + ["远"] * 2)
+    everything = dedupe_module._block_scores(block, names, 60.0)
+    pairs = {(min(i, j), max(i, j)) for i, j in zip(everything[0], everything[1], strict=True)}
+    assert len(pairs) > 10 and (8, 9) in pairs  # the small block, and windows of 恒泰
+    asked = []
+
+    def even(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        asked.append(len(i))
+        return (i + j) % 2 == 0
+
+    for batch in (1, 2, 512):
+        monkeypatch.setattr(dedupe_module, "WINDOW_BATCH", batch)
+        asked.clear()
+        i, j, score = dedupe_module._block_scores(block, names, 60.0, even)
+        kept = {(min(a, b), max(a, b)) for a, b in zip(i, j, strict=True)}
+        assert kept == {p for p in pairs if sum(p) % 2 == 0} and (score >= 60.0).all()
+        assert len(asked) == 1 + -(-3 // batch)  # the small blocks, then 3 windows in batches
+
+
+def test_coded_keys_keep_as_text_only_the_keys_read_as_text() -> None:
+    customers = frame(
+        company("C1", "华为技术有限公司", city="深圳市"), company("C2", "华为", city="深圳")
+    )
+    keys = customer_keys(customers)
+    assert list(keys.frame.columns) == list(CodedKeys.TEXT)
+    assert keys.frame["core"].tolist() == ["华为技术", "华为"]
+    assert {c.dtype for c in keys.code.values()} == {np.dtype(np.int32)}
+    assert keys.code["city"].tolist() == [0, 0] and keys.code["branch"].tolist() == [0, 0]
 
 
 def test_names_compared_in_windows_are_scored_on_their_own_characters(
