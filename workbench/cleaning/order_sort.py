@@ -27,9 +27,14 @@ def in_customer_order(orders: pd.DataFrame, release: bool = False) -> pd.DataFra
     copied in order (`take_rows`), so the two never both live whole: the cleaning's peak."""
     if len(orders) < 2 or not set(SORT_KEYS) <= set(orders.columns) or in_order(orders):
         return orders.reset_index(drop=True)
+    return take_rows(orders, _customer_order(orders), release)
+
+
+def _customer_order(orders: pd.DataFrame) -> np.ndarray:
+    """The positions of `orders` by customer id, then order date, stable: nothing else of the
+    sort is held while the rows are taken (the ids' codes: 80 MB at 10M orders)."""
     codes, _ = pd.factorize(orders["customer_id"], sort=True)  # missing ids: -1, first
-    order = np.lexsort((_moments(orders["order_date"]), codes))  # stable: ties keep source order
-    return take_rows(orders, order, release)
+    return np.lexsort((_moments(orders["order_date"]), codes))  # stable: ties keep source order
 
 
 def take_rows(frame: pd.DataFrame, positions: np.ndarray, release: bool = False) -> pd.DataFrame:
@@ -52,7 +57,10 @@ def take_rows(frame: pd.DataFrame, positions: np.ndarray, release: bool = False)
         if _arrow_backed(column.dtype):
             taken = pa.array(column.array).take(indices)
             return pd.Series(pd.array(taken, dtype=column.dtype), name=column.name, copy=False)
-        return column.take(positions).reset_index(drop=True)
+        # the array's own take: the Series' would take its index too (a RangeIndex becomes 8
+        # bytes a row, then dropped)
+        taken = column.array.take(positions)
+        return pd.Series(taken, dtype=column.dtype, name=column.name, copy=False)
 
     names = list(frame.columns)
     if release:  # each column is held by its take alone, and goes with it
