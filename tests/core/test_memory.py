@@ -68,3 +68,20 @@ def test_arrows_pool_is_jemalloc_unless_the_environment_names_one() -> None:
         pytest.skip("this pyarrow was built without jemalloc")
     assert _pool_in_a_fresh_process({}) == "jemalloc"
     assert _pool_in_a_fresh_process({memory.POOL_VARIABLE: "system"}) == "system"
+
+
+def test_jemalloc_hands_freed_pages_back_at_once_unless_the_environment_names_a_pool(
+    monkeypatch,
+) -> None:
+    """pyarrow keeps jemalloc's freed pages for a while; the cleaning frees and allocates
+    gigabytes within a second, so the workbench asks for them to go back at once."""
+    decays, pools = [], []
+    monkeypatch.setattr(memory.pa, "jemalloc_memory_pool", lambda: "jemalloc pool")
+    monkeypatch.setattr(memory.pa, "set_memory_pool", pools.append)
+    monkeypatch.setattr(memory.pa, "jemalloc_set_decay_ms", decays.append)
+    monkeypatch.delenv(memory.POOL_VARIABLE, raising=False)
+    memory.prefer_jemalloc()
+    assert pools == ["jemalloc pool"] and decays == [0]
+    monkeypatch.setenv(memory.POOL_VARIABLE, "mimalloc")
+    memory.prefer_jemalloc()
+    assert pools == ["jemalloc pool"] and decays == [0]
