@@ -80,6 +80,9 @@ def test_released_raw_cells_give_the_same_tables_and_are_let_go(tiny_extracts, m
     for a, b in zip(released[:3], whole[:3], strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert len(given.frame) == 0 and list(given.frame.columns) == list(kept.frame.columns)
+    assert list(given.frame.dtypes) == list(kept.frame.dtypes)
+    held = [given.frame[c].array for c in given.frame.columns if given.frame[c].dtype == "str"]
+    assert held and sum(pa.array(a).get_total_buffer_size() for a in held) < 100
     assert len(kept.frame) == 7
 
 

@@ -311,8 +311,8 @@ def type_extract(
     )
     rejected = rejected_rows(raw.rejected, table, source)
     read, has_region = len(frame), "region" in frame.columns
-    if release:
-        raw.frame = frame = raw.frame.iloc[:0]
+    if release:  # neither frame keeps the cells (a slice of Arrow text holds its buffers)
+        raw.frame, frame = _without_rows(raw.frame), None
     if len(quarantine):
         kept = ~np.isin(np.arange(read), quarantine["_index"].to_numpy(np.int64))
         typed = _kept_rows(typed, kept, release)
@@ -326,6 +326,12 @@ def type_extract(
     issues = concat_frames([header_issues, notes, problems, repeats], ISSUE_COLUMNS)
     issues = issues.sort_values("row", kind="stable").reset_index(drop=True)
     return typed.reset_index(drop=True), quarantine, issues, read + len(rejected)
+
+
+def _without_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame`'s columns and dtypes with no rows, holding none of its cells."""
+    empty = {k: pd.Series([], dtype=dtype) for k, dtype in enumerate(frame.dtypes)}
+    return pd.DataFrame(empty, index=pd.RangeIndex(0)).set_axis(frame.columns, axis=1)
 
 
 def _kept_rows(frame: pd.DataFrame, keep: np.ndarray, release: bool = False) -> pd.DataFrame:
