@@ -96,7 +96,8 @@ def to_complete_list(customers: pd.DataFrame, fields: tuple[str, ...]) -> pd.Dat
 
 
 def mark_to_complete(customers: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
-    """Add a `to_complete` column from a `to_complete_list`: the missing fields, empty if none."""
-    out = customers.copy()
+    """Add a `to_complete` column from a `to_complete_list`: the missing fields, empty if none
+    (to a shallow copy: copy-on-write keeps it from `customers`, whose cells are not copied)."""
+    out = customers.copy(deep=False)
     out["to_complete"] = out["customer_id"].map(listed.set_index("customer_id")["missing_fields"])
     return out

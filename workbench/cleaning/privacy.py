@@ -126,8 +126,10 @@ def mask_values(values: pd.Series, fields: pd.Series) -> pd.Series:
 
 
 def add_masked_columns(customers: pd.DataFrame) -> pd.DataFrame:
-    """Add phone_masked, id_number_masked, email_masked beside the raw columns."""
-    out = customers.copy()
+    """Add phone_masked, id_number_masked, email_masked beside the raw columns (to a shallow
+    copy: with copy-on-write the new columns never reach `customers`, and 1M customers' 0.5 GB
+    is not copied)."""
+    out = customers.copy(deep=False)
     for column, mask in _MASKERS.items():
         if column in out:
             out[column + MASKED_SUFFIX] = mask(out[column])
