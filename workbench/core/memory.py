@@ -10,10 +10,11 @@ notebook's kernel holds while the analyses run: at 1M customers, 7.2 GB resident
 Arrow's pool is jemalloc where pyarrow has it (Linux and macOS wheels), as soon as this module
 is imported (the loader and the cleaning import it): at 1M customers, `clean(load_extracts(…))`
 peaks 0.2 GB lower and runs 3 % faster than on pyarrow's default, mimalloc (benchmarks/
-RESULTS.md). Its freed pages go back to the system at once (`jemalloc_set_decay_ms(0)`), not
-a second later as pyarrow sets it: the cleaning's steps free and allocate gigabytes within a
-second, and the pages kept add to the next step's peak (1M customers: 0.15 GB lower, same time).
-An `ARROW_DEFAULT_MEMORY_POOL` set in the environment is left to decide.
+RESULTS.md). Its freed pages go back to the system at once (`jemalloc_set_decay_ms(0)`) rather
+than after pyarrow's configured decay: the cleaning's steps free and allocate gigabytes within
+a second, and the pages kept add to the next step's peak (1M customers: 0.1–0.2 GB lower, for
+2–5 % more time in faulting pages in again). An `ARROW_DEFAULT_MEMORY_POOL` set in the
+environment is left to decide.
 """
 
 from __future__ import annotations
