@@ -190,3 +190,29 @@ def test_load_clean_leaves_the_loaded_extracts_to_clean_alone(data_dir, monkeypa
     monkeypatch.setattr(cache, "clean", spy)
     result = cache.load_clean(data_dir, use_cache=use_cache)
     assert held == [False] and len(result.orders)
+
+
+def test_a_tables_categoricals_are_read_as_codes_in_the_files_pages(tmp_path):
+    """An event log's categoricals come back as they were written, their codes a view of the
+    file's pages rather than converted (the cached read's main cost at 1M customers): a full
+    column, an all-missing one (text categories) and one with some missing (converted)."""
+    text = pd.CategoricalDtype(pd.Index(["微信", "支付宝", "现金"], dtype="str"))
+    frame = pd.DataFrame({
+        "order_id": [f"O{i}" for i in range(6)],
+        "paid": pd.Categorical(["支付宝", "微信", "现金", "微信", "微信", "支付宝"], dtype=text),
+        "absent": pd.Categorical([None] * 6, dtype=pd.CategoricalDtype(pd.Index([], dtype="str"))),
+        "some": pd.Categorical(["a", None, "b", "a", None, "b"]).set_categories(
+            pd.Index(["a", "b"], dtype="str")
+        ),
+        "amount": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    })  # fmt: skip
+    cache.write_table(frame, tmp_path / "t.arrow")
+    back = cache.read_table(tmp_path / "t.arrow")
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert not back["paid"].array.codes.flags.owndata  # the file's pages, not a copy
+    assert back["absent"].dtype.categories.dtype == "str" and back["absent"].isna().all()
+    back.loc[0, "paid"] = "现金"  # a private mapping: written like any frame, the file untouched
+    assert back.loc[0, "paid"] == "现金"
+    assert cache.read_table(tmp_path / "t.arrow").loc[0, "paid"] == "支付宝"
+    some = cache.read_table(tmp_path / "t.arrow", columns=["some", "paid"])
+    pd.testing.assert_frame_equal(some, frame[["some", "paid"]], check_exact=True)

@@ -203,8 +203,44 @@ def read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
     table = ipc.open_file(whole).read_all()
     if columns is not None:
         table = table.select(columns)
-    frame = table.to_pandas(date_as_object=False, split_blocks=True)
-    return _empty_categories_as_text(_writable(frame, table, mapped, whole.address))
+    coded = {
+        name: _categorical(table.column(name), mapped, whole.address)
+        for name, kind in zip(table.column_names, table.schema.types, strict=True)
+        if pa.types.is_dictionary(kind)
+    }
+    coded = {name: cells for name, cells in coded.items() if cells is not None}
+    rest = table.drop_columns(list(coded))
+    frame = _writable(
+        rest.to_pandas(date_as_object=False, split_blocks=True), rest, mapped, whole.address
+    )
+    if coded:
+        parts = {name: coded[name] if name in coded else frame[name] for name in table.column_names}
+        frame = pd.DataFrame(parts, index=pd.RangeIndex(table.num_rows), copy=False)
+    return _empty_categories_as_text(frame)
+
+
+def _categorical(column: pa.ChunkedArray, mapped: mmap.mmap, start: int) -> pd.Series | None:
+    """A dictionary column as a pandas categorical whose codes are a view of the file's pages
+    (or all missing), without pyarrow's conversion: at 1M customers that conversion was most of
+    the cached read (the orders' five categoricals 1.2 s cold, the interactions' 0.14 s), and it
+    reads every code from disk. None where the codes are neither (some missing): converted."""
+    if column.num_chunks != 1:
+        return None
+    cells = column.chunk(0)
+    categories = pd.Index(cells.dictionary.to_pandas().astype("str"))
+    dtype = pd.CategoricalDtype(categories, ordered=cells.type.ordered)
+    width = np.dtype(cells.type.index_type.to_pandas_dtype())
+    if cells.null_count == len(cells):
+        codes = np.full(len(cells), -1, dtype=width)
+    elif cells.null_count:
+        return None
+    else:
+        data = cells.indices.buffers()[1]
+        at = data.address - start + cells.indices.offset * width.itemsize
+        if not 0 <= at <= len(mapped) - len(cells) * width.itemsize:
+            return None
+        codes = np.frombuffer(mapped, dtype=width, count=len(cells), offset=at)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), copy=False)
 
 
 def _writable(frame: pd.DataFrame, table: pa.Table, mapped: mmap.mmap, start: int) -> pd.DataFrame:
