@@ -216,3 +216,27 @@ def test_a_tables_categoricals_are_read_as_codes_in_the_files_pages(tmp_path):
     assert cache.read_table(tmp_path / "t.arrow").loc[0, "paid"] == "支付宝"
     some = cache.read_table(tmp_path / "t.arrow", columns=["some", "paid"])
     pd.testing.assert_frame_equal(some, frame[["some", "paid"]], check_exact=True)
+
+
+def test_a_tables_nullable_integers_are_read_on_the_files_pages(tmp_path):
+    """Nullable integers (scores, line numbers) come back as written, their values a view of the
+    file's pages and their mask from the validity bits: full, all missing, some missing at
+    places a byte's bits cross (the 9th and 17th), and unsigned; written like any column."""
+    n = 20
+    frame = pd.DataFrame({
+        "score": pd.array(list(range(n)), dtype="Int64"),
+        "line_no": pd.array([None] * n, dtype="Int64"),
+        "pages": pd.array([None if i in (0, 8, 16, 19) else i for i in range(n)], dtype="Int32"),
+        "small": pd.array([i % 3 if i % 4 else None for i in range(n)], dtype="UInt8"),
+    })  # fmt: skip
+    cache.write_table(frame, tmp_path / "t.arrow")
+    back = cache.read_table(tmp_path / "t.arrow")
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert not back["score"].array._data.flags.owndata  # the file's pages, not a copy
+    assert not back["pages"].array._data.flags.owndata
+    back.loc[1, "score"] = 100
+    back.loc[0, "line_no"] = 7
+    assert back.loc[1, "score"] == 100 and back.loc[0, "line_no"] == 7
+    pd.testing.assert_frame_equal(cache.read_table(tmp_path / "t.arrow"), frame, check_exact=True)
+    some = cache.read_table(tmp_path / "t.arrow", columns=["pages", "score"])
+    pd.testing.assert_frame_equal(some, frame[["pages", "score"]], check_exact=True)

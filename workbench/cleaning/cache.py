@@ -203,10 +203,17 @@ def read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
     table = ipc.open_file(whole).read_all()
     if columns is not None:
         table = table.select(columns)
+    nullable = {  # pandas' nullable integers (Int64 …), as the frame written had them
+        c["name"]: c["numpy_type"]
+        for c in (table.schema.pandas_metadata or {}).get("columns", [])
+        if str(c.get("numpy_type", "")).startswith(("Int", "UInt"))
+    }
     coded = {
         name: _categorical(table.column(name), mapped, whole.address)
-        for name, kind in zip(table.column_names, table.schema.types, strict=True)
         if pa.types.is_dictionary(kind)
+        else _nullable_integers(table.column(name), nullable[name], mapped, whole.address)
+        for name, kind in zip(table.column_names, table.schema.types, strict=True)
+        if pa.types.is_dictionary(kind) or (pa.types.is_integer(kind) and name in nullable)
     }
     coded = {name: cells for name, cells in coded.items() if cells is not None}
     rest = table.drop_columns(list(coded))
@@ -217,6 +224,33 @@ def read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
         parts = {name: coded[name] if name in coded else frame[name] for name in table.column_names}
         frame = pd.DataFrame(parts, index=pd.RangeIndex(table.num_rows), copy=False)
     return _empty_categories_as_text(frame)
+
+
+def _nullable_integers(
+    column: pa.ChunkedArray, dtype: str, mapped: mmap.mmap, start: int
+) -> pd.Series | None:
+    """A column of pandas' nullable integers on its values in the file's pages, its mask from
+    the validity bits (pandas' own conversion copies the values and builds the mask a cell at a
+    time: 0.25 s of the 1M cache's read); all missing: no values read at all. None where the
+    values are not in the file as pandas holds them: converted."""
+    if column.num_chunks != 1 or np.dtype(dtype.lower()) != _numpy_type(column.type):
+        return None
+    cells, n = column.chunk(0), len(column)
+    width = np.dtype(dtype.lower())
+    if cells.null_count == n:
+        values, missing = np.zeros(n, width), np.ones(n, bool)
+    else:
+        data = cells.buffers()[1]
+        at = data.address - start + cells.offset * width.itemsize
+        if not 0 <= at <= len(mapped) - n * width.itemsize:
+            return None
+        values = np.frombuffer(mapped, dtype=width, count=n, offset=at)
+        missing = np.zeros(n, bool)
+        if cells.null_count:
+            bits = np.frombuffer(cells.buffers()[0], dtype=np.uint8)
+            valid = np.unpackbits(bits, bitorder="little")[cells.offset : cells.offset + n]
+            missing = valid == 0
+    return pd.Series(pd.arrays.IntegerArray(values, missing), copy=False)
 
 
 def _categorical(column: pa.ChunkedArray, mapped: mmap.mmap, start: int) -> pd.Series | None:
