@@ -208,22 +208,38 @@ def read_table(file: Path, columns: list[str] | None = None) -> pd.DataFrame:
         for c in (table.schema.pandas_metadata or {}).get("columns", [])
         if str(c.get("numpy_type", "")).startswith(("Int", "UInt"))
     }
-    coded = {
-        name: _categorical(table.column(name), mapped, whole.address)
-        if pa.types.is_dictionary(kind)
-        else _nullable_integers(table.column(name), nullable[name], mapped, whole.address)
-        for name, kind in zip(table.column_names, table.schema.types, strict=True)
-        if pa.types.is_dictionary(kind) or (pa.types.is_integer(kind) and name in nullable)
-    }
-    coded = {name: cells for name, cells in coded.items() if cells is not None}
-    rest = table.drop_columns(list(coded))
+    built = {}  # the columns made on the file's pages rather than converted by pyarrow
+    for name, kind in zip(table.column_names, table.schema.types, strict=True):
+        if pa.types.is_dictionary(kind):
+            cells = _categorical(table.column(name), mapped, whole.address)
+        elif pa.types.is_integer(kind) and name in nullable:
+            cells = _nullable_integers(table.column(name), nullable[name], mapped, whole.address)
+        else:
+            continue
+        if cells is not None:
+            built[name] = cells
+    rest = table.drop_columns(list(built))
     frame = _writable(
         rest.to_pandas(date_as_object=False, split_blocks=True), rest, mapped, whole.address
     )
-    if coded:
-        parts = {name: coded[name] if name in coded else frame[name] for name in table.column_names}
+    if built:
+        parts = {name: built[name] if name in built else frame[name] for name in table.column_names}
         frame = pd.DataFrame(parts, index=pd.RangeIndex(table.num_rows), copy=False)
-    return _empty_categories_as_text(frame)
+    return frame
+
+
+def _in_file(cells: pa.Array, mapped: mmap.mmap, start: int) -> np.ndarray | None:
+    """The values of a fixed-width array as a writable view of the file's private mapping `mapped`
+    (at address `start`); None where pyarrow copied them out of it while reading. pyarrow's own
+    views are read-only, which pandas refuses writes into (``frame.loc[row, column] = value``);
+    a write into this one copies the page it falls on, never the file."""
+    dtype, data = _numpy_type(cells.type), cells.buffers()[1]
+    if dtype is None or data is None:
+        return None
+    at = data.address - start + cells.offset * dtype.itemsize
+    if not 0 <= at <= len(mapped) - len(cells) * dtype.itemsize:
+        return None
+    return np.frombuffer(mapped, dtype=dtype, count=len(cells), offset=at)
 
 
 def _nullable_integers(
@@ -233,76 +249,55 @@ def _nullable_integers(
     the validity bits (pandas' own conversion copies the values and builds the mask a cell at a
     time: 0.25 s of the 1M cache's read); all missing: no values read at all. None where the
     values are not in the file as pandas holds them: converted."""
-    if column.num_chunks != 1 or np.dtype(dtype.lower()) != _numpy_type(column.type):
+    width = np.dtype(dtype.lower())
+    if column.num_chunks != 1 or width != _numpy_type(column.type):
         return None
     cells, n = column.chunk(0), len(column)
-    width = np.dtype(dtype.lower())
     if cells.null_count == n:
-        values, missing = np.zeros(n, width), np.ones(n, bool)
-    else:
-        data = cells.buffers()[1]
-        at = data.address - start + cells.offset * width.itemsize
-        if not 0 <= at <= len(mapped) - n * width.itemsize:
-            return None
-        values = np.frombuffer(mapped, dtype=width, count=n, offset=at)
-        missing = np.zeros(n, bool)
-        if cells.null_count:
-            bits = np.frombuffer(cells.buffers()[0], dtype=np.uint8)
-            valid = np.unpackbits(bits, bitorder="little")[cells.offset : cells.offset + n]
-            missing = valid == 0
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, width), np.ones(n, bool)), copy=False)
+    values = _in_file(cells, mapped, start)
+    if values is None:
+        return None
+    missing = np.zeros(n, bool)
+    if cells.null_count:
+        bits = np.frombuffer(cells.buffers()[0], dtype=np.uint8)
+        missing = np.unpackbits(bits, bitorder="little")[cells.offset : cells.offset + n] == 0
     return pd.Series(pd.arrays.IntegerArray(values, missing), copy=False)
 
 
 def _categorical(column: pa.ChunkedArray, mapped: mmap.mmap, start: int) -> pd.Series | None:
-    """A dictionary column as a pandas categorical whose codes are a view of the file's pages
-    (or all missing), without pyarrow's conversion: at 1M customers that conversion was most of
-    the cached read (the orders' five categoricals 1.2 s cold, the interactions' 0.14 s), and it
-    reads every code from disk. None where the codes are neither (some missing): converted."""
+    """A dictionary column as a pandas categorical of text categories (an empty dictionary too)
+    whose codes are a view of the file's pages, or all missing, without pyarrow's conversion: at
+    1M customers that conversion was most of the cached read (the orders' five categoricals
+    1.2 s cold, the interactions' 0.14 s), and it reads every code from disk. None where some
+    codes are missing: converted."""
     if column.num_chunks != 1:
         return None
     cells = column.chunk(0)
     categories = pd.Index(cells.dictionary.to_pandas().astype("str"))
     dtype = pd.CategoricalDtype(categories, ordered=cells.type.ordered)
-    width = np.dtype(cells.type.index_type.to_pandas_dtype())
     if cells.null_count == len(cells):
-        codes = np.full(len(cells), -1, dtype=width)
+        codes = np.full(len(cells), -1, dtype=_numpy_type(cells.type.index_type))
     elif cells.null_count:
         return None
     else:
-        data = cells.indices.buffers()[1]
-        at = data.address - start + cells.indices.offset * width.itemsize
-        if not 0 <= at <= len(mapped) - len(cells) * width.itemsize:
+        codes = _in_file(cells.indices, mapped, start)
+        if codes is None:
             return None
-        codes = np.frombuffer(mapped, dtype=width, count=len(cells), offset=at)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), copy=False)
 
 
 def _writable(frame: pd.DataFrame, table: pa.Table, mapped: mmap.mmap, start: int) -> pd.DataFrame:
     """`frame` with the columns pyarrow handed over as they are in the file (numbers and dates
-    without a gap, a categorical's codes) as writable views of the same pages: pyarrow marks
-    such views read-only, and pandas then refuses ``frame.loc[row, column] = value``. `mapped`
-    is the file's private mapping, at address `start`, that the table's buffers lie in."""
-
-    def view(cells: pa.Array) -> np.ndarray:  # fixed-width values with no nulls
-        dtype = _numpy_type(cells.type)
-        at = cells.buffers()[1].address - start + cells.offset * dtype.itemsize
-        return np.frombuffer(mapped, dtype=dtype, count=len(cells), offset=at)
-
-    def in_mapping(cells: pa.Array) -> bool:  # not a copy pyarrow made while reading
-        data = cells.buffers()[1]
-        return data is not None and 0 <= data.address - start <= len(mapped) - data.size
-
+    without a gap) as writable views of the same pages (`_in_file`)."""
     for i, (_, values) in enumerate(frame.items()):
         column = table.column(i)
-        if column.num_chunks != 1 or column.null_count:
+        if column.num_chunks != 1 or column.null_count or values.dtype.kind not in "iufmM":
             continue
         cells = column.chunk(0)
-        plain = values.dtype == _numpy_type(cells.type) and values.dtype.kind in "iufmM"
-        if isinstance(values.dtype, pd.CategoricalDtype) and in_mapping(cells.indices):
-            codes = view(cells.indices)  # as pyarrow stores them; pandas may narrow (a copy)
-            frame.isetitem(i, pd.Categorical.from_codes(codes, dtype=values.dtype, validate=False))
-        elif plain and in_mapping(cells):
-            frame.isetitem(i, pd.Series(view(cells), index=frame.index, copy=False))
+        view = _in_file(cells, mapped, start) if values.dtype == _numpy_type(cells.type) else None
+        if view is not None:
+            frame.isetitem(i, pd.Series(view, index=frame.index, copy=False))
     return frame
 
 
@@ -312,16 +307,6 @@ def _numpy_type(arrow_type: pa.DataType) -> np.dtype | None:
         return np.dtype(arrow_type.to_pandas_dtype())
     except (NotImplementedError, TypeError):
         return None
-
-
-def _empty_categories_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """An all-missing categorical column (an event log's category the extract lacked) with text
-    categories, as written: Arrow's empty dictionary alone comes back with object categories."""
-    for name, dtype in frame.dtypes.items():
-        if isinstance(dtype, pd.CategoricalDtype) and len(dtype.categories) == 0:
-            empty = pd.CategoricalDtype(pd.Index([], dtype="str"))
-            frame[name] = frame[name].astype(empty)
-    return frame
 
 
 def prune(cache_dir: Path, keep: Path | None = None) -> None:
